@@ -1,0 +1,33 @@
+package dev.ndjsonparquet.controller.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ndjson-parquet} command line. Each subcommand is its own class; this class only lists them.
+ * Exit codes: 0 success, 1 the work failed, 2 bad usage or settings (picocli's convention).
+ */
+@Command(name = "ndjson-parquet",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "NDJSON in S3 to Parquet, exactly once, with Spark on Kubernetes.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by {@link #main} and tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+}
