@@ -1,0 +1,77 @@
+package dev.ndjsonparquet.controller.builder;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The builder's meters. Names follow Prometheus conventions once exported. */
+public final class BuilderMetrics {
+
+    private final MeterRegistry registry;
+    final Counter eventsReceived;
+    final Counter filesAccepted;
+    final Counter duplicates;
+    final Counter manifestsWritten;
+    final Counter malformedMessages;
+    final Timer batchFill;
+    private final Map<QuarantineReason, Counter> quarantined = new EnumMap<>(QuarantineReason.class);
+
+    public BuilderMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        eventsReceived = Counter.builder("ndjson_builder_events_received")
+                .description("Object-created records received (notifications and listings)").register(registry);
+        filesAccepted = Counter.builder("ndjson_builder_files_accepted")
+                .description("Files claimed into a batch").register(registry);
+        duplicates = Counter.builder("ndjson_builder_files_duplicate")
+                .description("Records for files already claimed or quarantined").register(registry);
+        manifestsWritten = Counter.builder("ndjson_builder_manifests_written")
+                .description("Manifests written and sent to the manifest queue").register(registry);
+        malformedMessages = Counter.builder("ndjson_builder_messages_malformed")
+                .description("Ingest messages in no known format, left to the queue's redrive policy").register(registry);
+        batchFill = Timer.builder("ndjson_builder_batch_fill")
+                .description("Time from a batch's first file to its manifest being sent").register(registry);
+        for (QuarantineReason r : QuarantineReason.values()) {
+            quarantined.put(r, Counter.builder("ndjson_builder_files_quarantined").tag("reason", r.code())
+                    .description("Files put in quarantine, by reason").register(registry));
+        }
+    }
+
+    void quarantined(QuarantineReason reason) {
+        quarantined.get(reason).increment();
+    }
+
+    void batchFilled(Duration d) {
+        batchFill.record(d);
+    }
+
+    /** Registers the oldest-waiting-file gauge over the engine's state. */
+    void oldestWaiting(Supplier<Duration> age) {
+        Gauge.builder("ndjson_builder_oldest_waiting_file_age_seconds", () -> age.get().toMillis() / 1000.0)
+                .description("Age of the oldest file in the open batch (0 when none waits)").register(registry);
+    }
+
+    public double quarantinedCount(QuarantineReason reason) {
+        return quarantined.get(reason).count();
+    }
+
+    public double acceptedCount() {
+        return filesAccepted.count();
+    }
+
+    public double duplicateCount() {
+        return duplicates.count();
+    }
+
+    public double manifestCount() {
+        return manifestsWritten.count();
+    }
+
+    public double eventCount() {
+        return eventsReceived.count();
+    }
+}

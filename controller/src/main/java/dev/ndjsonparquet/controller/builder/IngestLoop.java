@@ -1,0 +1,192 @@
+package dev.ndjsonparquet.controller.builder;
+
+import dev.ndjsonparquet.controller.builder.Step.StepHook;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Reads the ingest queue and feeds the {@link BatchEngine}. An ingest message is deleted only when every
+ * file it names is settled: quarantined, a duplicate of a file already in a sent manifest, or in a batch
+ * whose manifest reached the manifest queue. Until then it stays in flight, its visibility extended at half
+ * the visibility timeout. A message in no known format is left alone, so the queue's redrive policy moves it
+ * to the dead-letter queue.
+ */
+public final class IngestLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
+    private static final int MAX_WAIT_SECONDS = 20;
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final BatchEngine engine;
+    private final BuilderMetrics metrics;
+    private final StepHook hook;
+    private final Clock clock;
+    private final int visibilitySeconds;
+    private final Reconciler reconciler;
+    private final List<InFlight> inFlight = new ArrayList<>();
+
+    /** A received message whose files are not all settled. */
+    private static final class InFlight {
+        final String messageId;
+        String receipt;
+        final Set<String> waitingFor = new HashSet<>();
+        Instant extendedAt;
+
+        InFlight(Message m, Instant now) {
+            this.messageId = m.messageId();
+            this.receipt = m.receiptHandle();
+            this.extendedAt = now;
+        }
+    }
+
+    public IngestLoop(SqsClient sqs, String queueUrl, BatchEngine engine, BuilderMetrics metrics, StepHook hook,
+                      Clock clock, int visibilitySeconds, Reconciler reconciler) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.engine = engine;
+        this.metrics = metrics;
+        this.hook = hook;
+        this.clock = clock;
+        this.visibilitySeconds = visibilitySeconds;
+        this.reconciler = reconciler;
+    }
+
+    /** Finishes what a previous builder started, then polls until {@code keepRunning} says stop. */
+    public void run(BooleanSupplier keepRunning) {
+        engine.recover();
+        Duration backoff = Duration.ofSeconds(1);
+        while (keepRunning.getAsBoolean()) {
+            try {
+                pollOnce();
+                backoff = Duration.ofSeconds(1);
+            } catch (RuntimeException e) {
+                LOG.warn("builder poll failed, retrying in {}: {}", backoff, e.toString());
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
+                        : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** One receive, then age closing, message settling, visibility extension and (when due) reconciliation. */
+    public int pollOnce() {
+        int wait = waitSeconds();
+        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
+                .waitTimeSeconds(wait).visibilityTimeout(visibilitySeconds)).messages();
+        for (Message m : messages) {
+            handle(m);
+        }
+        engine.tick();
+        if (reconciler != null) {
+            reconciler.runIfDue(engine);
+        }
+        settle();
+        extendVisibility();
+        return messages.size();
+    }
+
+    /** Messages received and not yet deleted. */
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    private void handle(Message m) {
+        EventParser.Parsed parsed;
+        try {
+            parsed = EventParser.parse(m.body());
+        } catch (EventParser.MalformedEventException e) {
+            metrics.malformedMessages.increment();
+            LOG.warn("ingest message {} left for the dead-letter queue: {}", m.messageId(), e.getMessage());
+            return;
+        }
+        InFlight message = new InFlight(m, clock.instant());
+        for (ObjectEvent event : parsed.created()) {
+            BatchEngine.Outcome outcome = engine.offer(event, false);
+            if (outcome.batchId() != null && engine.isOpen(outcome.batchId())) {
+                message.waitingFor.add(outcome.batchId());
+            }
+        }
+        inFlight.add(message);
+    }
+
+    private void settle() {
+        List<String> shipped = engine.drainShipped();
+        List<InFlight> done = new ArrayList<>();
+        for (InFlight m : inFlight) {
+            shipped.forEach(m.waitingFor::remove);
+            if (m.waitingFor.isEmpty()) {
+                done.add(m);
+            }
+        }
+        if (done.isEmpty()) {
+            return;
+        }
+        hook.reached(Step.DELETING_INGEST);
+        for (int i = 0; i < done.size(); i += 10) {
+            List<InFlight> chunk = done.subList(i, Math.min(done.size(), i + 10));
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int j = 0; j < chunk.size(); j++) {
+                entries.add(DeleteMessageBatchRequestEntry.builder().id(String.valueOf(j)).receiptHandle(chunk.get(j).receipt).build());
+            }
+            var response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+            response.failed().forEach(f -> LOG.warn("could not delete ingest message: {} {}", f.code(), f.message()));
+        }
+        inFlight.removeAll(done);
+    }
+
+    private void extendVisibility() {
+        Instant now = clock.instant();
+        List<InFlight> due = inFlight.stream()
+                .filter(m -> !now.isBefore(m.extendedAt.plusSeconds(visibilitySeconds / 2)))
+                .toList();
+        for (int i = 0; i < due.size(); i += 10) {
+            List<InFlight> chunk = due.subList(i, Math.min(due.size(), i + 10));
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+            for (int j = 0; j < chunk.size(); j++) {
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(String.valueOf(j))
+                        .receiptHandle(chunk.get(j).receipt).visibilityTimeout(visibilitySeconds).build());
+            }
+            var response = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries));
+            response.failed().forEach(f -> LOG.warn("could not extend an ingest message: {} {}", f.code(), f.message()));
+            chunk.forEach(m -> m.extendedAt = now);
+        }
+    }
+
+    private int waitSeconds() {
+        Instant now = clock.instant();
+        Instant next = now.plusSeconds(MAX_WAIT_SECONDS);
+        Instant deadline = engine.deadline().orElse(next);
+        if (deadline.isBefore(next)) {
+            next = deadline;
+        }
+        for (InFlight m : inFlight) {
+            Instant extendAt = m.extendedAt.plusSeconds(visibilitySeconds / 2);
+            if (extendAt.isBefore(next)) {
+                next = extendAt;
+            }
+        }
+        long millis = Duration.between(now, next).toMillis();
+        return (int) Math.max(0, Math.min(MAX_WAIT_SECONDS, (millis + 999) / 1000));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

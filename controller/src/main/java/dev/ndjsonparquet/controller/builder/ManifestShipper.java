@@ -1,0 +1,41 @@
+package dev.ndjsonparquet.controller.builder;
+
+import dev.ndjsonparquet.manifest.Manifest;
+import dev.ndjsonparquet.manifest.ManifestCodec;
+import dev.ndjsonparquet.manifest.ManifestMessage;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Writes a manifest to {@code <manifest-location>/<manifest-id>.json} (create-once: a second write of the
+ * same id finds it and keeps it) and sends its small message to the manifest queue.
+ */
+public final class ManifestShipper {
+
+    private final ObjectStore store;
+    private final StoreUri location;
+    private final SqsClient sqs;
+    private final String queueUrl;
+
+    public ManifestShipper(ObjectStore store, StoreUri location, SqsClient sqs, String queueUrl) {
+        this.store = store;
+        this.location = location;
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    public StoreUri locationOf(String manifestId) {
+        return location.child(manifestId + ".json");
+    }
+
+    /** Writes the manifest unless it already exists; returns the URI to put in the message. */
+    public String write(Manifest manifest) {
+        StoreUri at = locationOf(manifest.manifestId());
+        store.putIfAbsent(at, ManifestCodec.encode(manifest));
+        return store.fileUri(at);
+    }
+
+    public void send(String manifestUri, Manifest manifest) {
+        String body = ManifestCodec.encodeMessage(ManifestMessage.of(manifestUri, manifest));
+        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.ndjsonparquet.controller.builder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * {@link ObjectStore} over S3 with the AWS SDK v2. Put-if-absent is a conditional PutObject with
+ * {@code If-None-Match: *}: S3 answers 412 Precondition Failed when the key exists, and 409 when another
+ * conditional write to the same key is in progress (retried here). Copies above 5 GiB, the CopyObject
+ * limit, go through a multipart copy.
+ */
+public final class S3ObjectStore implements ObjectStore {
+
+    /** The largest object a single CopyObject may copy. */
+    public static final long SINGLE_COPY_LIMIT = 5L * 1024 * 1024 * 1024;
+    private static final long COPY_PART_SIZE = 1024L * 1024 * 1024;
+    private static final int CONFLICT_RETRIES = 5;
+
+    private final S3Client s3;
+    private final long singleCopyLimit;
+    private final long copyPartSize;
+
+    public S3ObjectStore(S3Client s3) {
+        this(s3, SINGLE_COPY_LIMIT, COPY_PART_SIZE);
+    }
+
+    /** With other copy limits, so tests can exercise the multipart copy on small objects. */
+    S3ObjectStore(S3Client s3, long singleCopyLimit, long copyPartSize) {
+        this.s3 = s3;
+        this.singleCopyLimit = singleCopyLimit;
+        this.copyPartSize = copyPartSize;
+    }
+
+    @Override
+    public boolean putIfAbsent(StoreUri at, byte[] content) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                s3.putObject(b -> b.bucket(at.bucket()).key(at.key()).ifNoneMatch("*"), RequestBody.fromBytes(content));
+                return true;
+            } catch (S3Exception e) {
+                int status = e.statusCode();
+                if (status == 412 || status == 304) {
+                    return false;
+                }
+                if (status == 409 && attempt < CONFLICT_RETRIES) {
+                    sleep(50L << attempt);
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void put(StoreUri at, byte[] content) {
+        s3.putObject(b -> b.bucket(at.bucket()).key(at.key()), RequestBody.fromBytes(content));
+    }
+
+    @Override
+    public Optional<byte[]> get(StoreUri at) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(at.bucket()).key(at.key())).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<ObjectInfo> head(StoreUri at) {
+        try {
+            HeadObjectResponse h = s3.headObject(b -> b.bucket(at.bucket()).key(at.key()));
+            return Optional.of(new ObjectInfo(at, h.contentLength(), ObjectEvent.normalizeEtag(h.eTag()), h.lastModified()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Iterable<ObjectInfo> list(StoreUri prefix) {
+        return () -> s3.listObjectsV2Paginator(b -> b.bucket(prefix.bucket()).prefix(prefix.key())).contents().stream()
+                .map(o -> new ObjectInfo(new StoreUri(prefix.bucket(), o.key()), o.size(),
+                        ObjectEvent.normalizeEtag(o.eTag()), o.lastModified()))
+                .iterator();
+    }
+
+    @Override
+    public void copy(StoreUri from, StoreUri to) {
+        long size = head(from).orElseThrow(() -> new IllegalStateException("cannot copy missing " + from)).size();
+        if (size <= singleCopyLimit) {
+            s3.copyObject(b -> b.sourceBucket(from.bucket()).sourceKey(from.key())
+                    .destinationBucket(to.bucket()).destinationKey(to.key()));
+        } else {
+            multipartCopy(from, to, size);
+        }
+    }
+
+    private void multipartCopy(StoreUri from, StoreUri to, long size) {
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(to.bucket()).key(to.key())).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            int number = 1;
+            for (long start = 0; start < size; start += copyPartSize, number++) {
+                long end = Math.min(size, start + copyPartSize) - 1;
+                int partNumber = number;
+                String range = "bytes=" + start + "-" + end;
+                String etag = s3.uploadPartCopy(b -> b.sourceBucket(from.bucket()).sourceKey(from.key())
+                        .destinationBucket(to.bucket()).destinationKey(to.key())
+                        .uploadId(uploadId).partNumber(partNumber).copySourceRange(range)).copyPartResult().eTag();
+                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(to.bucket()).key(to.key()).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+        } catch (RuntimeException e) {
+            s3.abortMultipartUpload(b -> b.bucket(to.bucket()).key(to.key()).uploadId(uploadId));
+            throw e;
+        }
+    }
+
+    @Override
+    public void delete(StoreUri at) {
+        s3.deleteObject(b -> b.bucket(at.bucket()).key(at.key()));
+    }
+
+    @Override
+    public String fileUri(StoreUri at) {
+        return "s3a://" + at.bucket() + "/" + at.key();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a conditional write", e);
+        }
+    }
+}
