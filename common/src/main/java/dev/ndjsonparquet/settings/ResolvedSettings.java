@@ -11,7 +11,8 @@ public final class ResolvedSettings {
     private final Map<Setting<?>, String> sources;
 
     ResolvedSettings(Map<Setting<?>, Object> values, Map<Setting<?>, String> sources) {
-        this.values = Map.copyOf(values);
+        // Values may be null (an optional setting without a default), so no Map.copyOf here.
+        this.values = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(values));
         this.sources = Map.copyOf(sources);
     }
 
