@@ -1,0 +1,122 @@
+{{/*
+Naming and labels: every object takes its name from "ndjson-parquet.fullname" and its labels from
+"ndjson-parquet.labels"; selectors always include the release instance so two releases never collide.
+*/}}
+
+{{- define "ndjson-parquet.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "ndjson-parquet.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "ndjson-parquet.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Selector labels: name and instance, plus the component when one is given. */}}
+{{- define "ndjson-parquet.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "ndjson-parquet.name" .context }}
+app.kubernetes.io/instance: {{ .context.Release.Name }}
+{{- with .component }}
+app.kubernetes.io/component: {{ . }}
+{{- end }}
+{{- end }}
+
+{{/* The one source of labels: call with (dict "context" $ "component" "dispatcher"); component may be empty. */}}
+{{- define "ndjson-parquet.labels" -}}
+helm.sh/chart: {{ include "ndjson-parquet.chart" .context }}
+{{ include "ndjson-parquet.selectorLabels" . }}
+app.kubernetes.io/version: {{ .context.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .context.Release.Service }}
+app.kubernetes.io/part-of: ndjson-parquet
+{{- with .context.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Namespace of the SparkApplications and their pods. */}}
+{{- define "ndjson-parquet.jobNamespace" -}}
+{{- default .Release.Namespace .Values.spark.namespace }}
+{{- end }}
+
+{{- define "ndjson-parquet.dispatcherServiceAccountName" -}}
+{{- if .Values.dispatcher.serviceAccount.create }}
+{{- default (printf "%s-dispatcher" (include "ndjson-parquet.fullname" .)) .Values.dispatcher.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.dispatcher.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "ndjson-parquet.builderServiceAccountName" -}}
+{{- if .Values.builder.serviceAccount.create }}
+{{- default (printf "%s-builder" (include "ndjson-parquet.fullname" .)) .Values.builder.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.builder.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "ndjson-parquet.sparkServiceAccountName" -}}
+{{- if .Values.spark.serviceAccount.create }}
+{{- default (printf "%s-spark" (include "ndjson-parquet.fullname" .)) .Values.spark.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.spark.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "ndjson-parquet.priorityClassName" -}}
+{{- $pc := index .context.Values.priorityClasses .role }}
+{{- default (printf "%s-%s" (include "ndjson-parquet.fullname" .context) .role) $pc.name }}
+{{- end }}
+
+{{- define "ndjson-parquet.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{- define "ndjson-parquet.sparkImage" -}}
+{{- printf "%s:%s" .Values.spark.image.repository (default .Chart.AppVersion .Values.spark.image.tag) }}
+{{- end }}
+
+{{/* Node selector of one capacity pool ("spot" or "onDemand") in the label scheme chosen in values. */}}
+{{- define "ndjson-parquet.capacityNodeSelector" -}}
+{{- $scheme := .context.Values.scheduling.capacityTypeLabels }}
+{{- $labels := dict }}
+{{- if eq $scheme "karpenter" }}
+{{- $_ := set $labels "karpenter.sh/capacity-type" (ternary "spot" "on-demand" (eq .pool "spot")) }}
+{{- else }}
+{{- $_ := set $labels "eks.amazonaws.com/capacityType" (ternary "SPOT" "ON_DEMAND" (eq .pool "spot")) }}
+{{- end }}
+{{- $extra := index .context.Values.scheduling .pool }}
+{{- toYaml (merge $labels (deepCopy $extra.nodeSelector)) }}
+{{- end }}
+
+{{- define "ndjson-parquet.leaseName" -}}
+{{- $settings := index .context.Values .role }}
+{{- default (printf "%s-%s" (include "ndjson-parquet.fullname" .context) .role) $settings.leaseName }}
+{{- end }}
+
+{{/* A Spark memory setting plus its overhead ("16g" + "4g") as a Kubernetes quantity ("20Gi"). */}}
+{{- define "ndjson-parquet.sparkMemoryToQuantity" -}}
+{{- $total := 0 }}
+{{- range $m := list .memory .overhead }}
+{{- $s := lower (toString $m) }}
+{{- if hasSuffix "g" $s }}
+{{- $total = add $total (mul (trimSuffix "g" $s | int) 1024) }}
+{{- else if hasSuffix "m" $s }}
+{{- $total = add $total (trimSuffix "m" $s | int) }}
+{{- else }}
+{{- fail (printf "Spark memory %q must end in m or g" $m) }}
+{{- end }}
+{{- end }}
+{{- printf "%dMi" $total }}
+{{- end }}
