@@ -1,0 +1,89 @@
+package dev.ndjsonparquet.controller.aws;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+/** One SQS queue, with only the calls the controller needs. Errors are the SDK's, thrown to the caller. */
+public final class SqsQueue {
+
+    /** A received message. */
+    public record Received(String messageId, String receiptHandle, String body, int receiveCount) {
+    }
+
+    private final SqsClient sqs;
+    private final String url;
+
+    public SqsQueue(SqsClient sqs, String url) {
+        this.sqs = sqs;
+        this.url = url;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /**
+     * Long-polls for up to {@code max} messages (1..10), waiting at most {@code waitSeconds} (0..20),
+     * and hides them for {@code visibilitySeconds}.
+     */
+    public List<Received> receive(int max, int waitSeconds, int visibilitySeconds) {
+        return sqs.receiveMessage(r -> r.queueUrl(url)
+                        .maxNumberOfMessages(Math.max(1, Math.min(10, max)))
+                        .waitTimeSeconds(Math.max(0, Math.min(20, waitSeconds)))
+                        .visibilityTimeout(visibilitySeconds)
+                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                .messages().stream()
+                .map(m -> new Received(m.messageId(), m.receiptHandle(), m.body(),
+                        Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))))
+                .toList();
+    }
+
+    /** Hides the message for another {@code seconds} from now. */
+    public void extendVisibility(String receiptHandle, int seconds) {
+        sqs.changeMessageVisibility(r -> r.queueUrl(url).receiptHandle(receiptHandle).visibilityTimeout(seconds));
+    }
+
+    public void delete(String receiptHandle) {
+        sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(receiptHandle));
+    }
+
+    /** Sends a message with string attributes; returns its message id. */
+    public String send(String body, Map<String, String> attributes) {
+        Map<String, MessageAttributeValue> attrs = new LinkedHashMap<>();
+        attributes.forEach((k, v) -> attrs.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
+        return sqs.sendMessage(r -> r.queueUrl(url).messageBody(body).messageAttributes(attrs)).messageId();
+    }
+
+    /** Null when the queue exists and can be read, else why not (for the start-up check). */
+    public String problem() {
+        try {
+            sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN));
+            return null;
+        } catch (QueueDoesNotExistException e) {
+            return "queue " + url + " does not exist";
+        } catch (SqsException e) {
+            return "queue " + url + " cannot be read: " + e.awsErrorDetails().errorMessage();
+        }
+    }
+
+    /** Visible plus in-flight messages, or empty if SQS did not say. */
+    public OptionalLong approximateDepth() {
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        try {
+            return OptionalLong.of(Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"))
+                    + Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0")));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+}

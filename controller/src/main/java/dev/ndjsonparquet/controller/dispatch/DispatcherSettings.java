@@ -1,0 +1,200 @@
+package dev.ndjsonparquet.controller.dispatch;
+
+import dev.ndjsonparquet.settings.ResolvedSettings;
+import dev.ndjsonparquet.settings.Setting;
+import dev.ndjsonparquet.settings.SettingsException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of the dispatcher, declared once, and the immutable values read once from them.
+ * {@link #ALL} is what the {@code controller} command declares; {@link #RENDER} the subset {@code render}
+ * needs (no queues, no cluster).
+ */
+public record DispatcherSettings(
+        String manifestQueueUrl,
+        String deadLetterQueueUrl,
+        int maxConcurrentRuns,
+        Application application,
+        int maxAttempts,
+        Duration retryBackoff,
+        Duration stuckTimeout,
+        int visibilityTimeoutSeconds,
+        int historyLimit,
+        AllowedInputs allowedInputs,
+        String awsRegion,
+        URI awsEndpoint,
+        String leaseName,
+        int metricsPort) {
+
+    /**
+     * What shapes the SparkApplication: shared by {@code controller} and {@code render}.
+     *
+     * @param namespace the job namespace, or null for "the pod's namespace, else default"
+     * @param template  the template file, or null for the built-in one
+     */
+    public record Application(String namespace, Path template, ExecutorSizing sizing, List<String> extraArguments) {
+        public Application {
+            extraArguments = List.copyOf(extraArguments);
+        }
+
+        /** This with the namespace decided. */
+        public Application inNamespace(String ns) {
+            return new Application(ns, template, sizing, extraArguments);
+        }
+    }
+
+    public static final Setting<String> MANIFEST_QUEUE_URL = Setting.string("manifest-queue-url")
+            .env("MANIFEST_QUEUE_URL").required()
+            .check(DispatcherSettings::httpUrl)
+            .describedAs("URL of the SQS manifest queue the dispatcher reads (the builder writes it).")
+            .build();
+    public static final Setting<String> DEAD_LETTER_QUEUE_URL = Setting.string("dead-letter-queue-url")
+            .env("DEAD_LETTER_QUEUE_URL").required()
+            .check(DispatcherSettings::httpUrl)
+            .describedAs("URL of the SQS dead-letter queue: poison messages and manifests that failed every attempt go there with the reason.")
+            .build();
+    public static final Setting<Integer> MAX_CONCURRENT_RUNS = Setting.integer("max-concurrent-runs")
+            .env("MAX_CONCURRENT_RUNS").defaultValue(50).atLeast(1)
+            .describedAs("Most SparkApplications of this controller active at once (the original design's MaxConcurrentRuns); no message is read while this many run.")
+            .build();
+    public static final Setting<String> JOB_NAMESPACE = Setting.string("job-namespace")
+            .env("JOB_NAMESPACE")
+            .describedAs("Namespace of the SparkApplications; empty means the controller pod's namespace, else `default`.")
+            .build();
+    public static final Setting<String> SPARK_APPLICATION_TEMPLATE = Setting.string("spark-application-template")
+            .env("SPARK_APPLICATION_TEMPLATE")
+            .describedAs("Path of the SparkApplication YAML template (image, resources, node selectors, tolerations, Spark and Hadoop configuration, volumes, service account); empty means the built-in template.")
+            .build();
+    public static final Setting<Double> BYTES_PER_EXECUTOR_GB = Setting.decimal("bytes-per-executor-gb")
+            .env("BYTES_PER_EXECUTOR_GB").defaultValue(16.0)
+            .check(v -> v > 0 ? Optional.empty() : Optional.of("must be positive"))
+            .describedAs("Input GiB per executor: a manifest gets ceil(total bytes / this) executors, within min-executors and max-executors.")
+            .build();
+    public static final Setting<Integer> MIN_EXECUTORS = Setting.integer("min-executors")
+            .env("MIN_EXECUTORS").defaultValue(1).atLeast(1)
+            .describedAs("Fewest executors of an application.")
+            .build();
+    public static final Setting<Integer> MAX_EXECUTORS = Setting.integer("max-executors")
+            .env("MAX_EXECUTORS").defaultValue(40).atLeast(1)
+            .describedAs("Most executors of an application.")
+            .build();
+    public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("max-attempts")
+            .env("MAX_ATTEMPTS").defaultValue(3).atLeast(1)
+            .describedAs("Runs of a manifest (each after spark-operator's own retries) before its message is dead-lettered.")
+            .build();
+    public static final Setting<Integer> RETRY_BACKOFF_SECONDS = Setting.integer("retry-backoff-seconds")
+            .env("RETRY_BACKOFF_SECONDS").defaultValue(60).atLeast(0)
+            .describedAs("Wait before the second run of a failed manifest; doubles for each further run (at most an hour).")
+            .build();
+    public static final Setting<Integer> STUCK_TIMEOUT_SECONDS = Setting.integer("stuck-timeout-seconds")
+            .env("STUCK_TIMEOUT_SECONDS").defaultValue(900).atLeast(1)
+            .describedAs("An application not yet running (no status, SUBMITTED or PENDING_RERUN) for this long counts as failed, e.g. an image that cannot be pulled.")
+            .build();
+    public static final Setting<Integer> VISIBILITY_TIMEOUT_SECONDS = Setting.integer("visibility-timeout-seconds")
+            .env("VISIBILITY_TIMEOUT_SECONDS").defaultValue(300).atLeast(2)
+            .check(v -> v <= 43_200 ? Optional.empty() : Optional.of("SQS allows at most 43200 (12 hours)"))
+            .describedAs("How long a received message stays hidden; the dispatcher extends it by this much whenever half has passed, for as long as its application runs.")
+            .build();
+    public static final Setting<Integer> HISTORY_LIMIT = Setting.integer("history-limit")
+            .env("HISTORY_LIMIT").defaultValue(100).atLeast(0)
+            .describedAs("Finished applications kept for inspection; older ones are deleted once their message is gone (spark-operator's timeToLiveSeconds may delete them sooner).")
+            .build();
+    public static final Setting<AllowedInputs> ALLOWED_INPUTS = Setting.of("allowed-inputs", "list", AllowedInputs::parse)
+            .env("ALLOWED_INPUTS").required()
+            .check(AllowedInputs::problem)
+            .describedAs("Comma-separated prefixes manifests may read from, each ending in '/' (e.g. `s3://landing/ndjson/`); a manifest with a file elsewhere is dead-lettered.")
+            .build();
+    public static final Setting<String> AWS_REGION = Setting.string("aws-region")
+            .env("AWS_REGION")
+            .describedAs("AWS region; empty means the SDK's region chain (profile, instance metadata).")
+            .build();
+    public static final Setting<URI> AWS_ENDPOINT_URL = Setting.of("aws-endpoint-url", "url", DispatcherSettings::uri)
+            .env("AWS_ENDPOINT_URL")
+            .describedAs("Endpoint override for SQS and S3 (ElasticMQ, an S3-compatible server) for local and test use; empty means AWS. Credentials always come from the default chain.")
+            .build();
+    public static final Setting<String> LEASE_NAME = Setting.string("lease-name")
+            .env("LEASE_NAME").defaultValue("ndjson-parquet-dispatcher")
+            .describedAs("Name of the Lease (in the job namespace) that elects the one dispatching replica.")
+            .build();
+    public static final Setting<Integer> METRICS_PORT = Setting.integer("metrics-port")
+            .env("METRICS_PORT").defaultValue(8080).atLeast(0)
+            .describedAs("Port of /metrics (Prometheus), /healthz and /readyz; 0 picks a free port.")
+            .build();
+    public static final Setting<List<String>> SPARK_APP_ARGS = Setting.<List<String>>of("spark-app-args", "string", s ->
+                    Arrays.stream(s.trim().split("\\s+")).filter(a -> !a.isEmpty()).toList())
+            .env("SPARK_APP_ARGS").defaultValue(List.of())
+            .describedAs("Extra arguments for the Spark application, space-separated, after `--manifest <uri>`.")
+            .build();
+
+    /** What {@code render} declares. */
+    public static final List<Setting<?>> RENDER = List.of(JOB_NAMESPACE, SPARK_APPLICATION_TEMPLATE,
+            BYTES_PER_EXECUTOR_GB, MIN_EXECUTORS, MAX_EXECUTORS, SPARK_APP_ARGS);
+
+    /** What {@code controller} declares, in the order of the documentation table. */
+    public static final List<Setting<?>> ALL = List.of(MANIFEST_QUEUE_URL, DEAD_LETTER_QUEUE_URL, MAX_CONCURRENT_RUNS,
+            JOB_NAMESPACE, SPARK_APPLICATION_TEMPLATE, BYTES_PER_EXECUTOR_GB, MIN_EXECUTORS, MAX_EXECUTORS,
+            SPARK_APP_ARGS, MAX_ATTEMPTS, RETRY_BACKOFF_SECONDS, STUCK_TIMEOUT_SECONDS, VISIBILITY_TIMEOUT_SECONDS,
+            HISTORY_LIMIT, ALLOWED_INPUTS, AWS_REGION, AWS_ENDPOINT_URL, LEASE_NAME, METRICS_PORT);
+
+    /** Reads the {@link #RENDER} settings (and checks them together). */
+    public static Application application(ResolvedSettings s) {
+        int min = s.get(MIN_EXECUTORS);
+        int max = s.get(MAX_EXECUTORS);
+        if (min > max) {
+            throw new SettingsException(List.of("min-executors (" + min + ") is more than max-executors (" + max + ")"));
+        }
+        String template = s.get(SPARK_APPLICATION_TEMPLATE);
+        String ns = s.get(JOB_NAMESPACE);
+        return new Application(ns == null || ns.isBlank() ? null : ns,
+                template == null || template.isBlank() ? null : Path.of(template),
+                new ExecutorSizing(s.get(BYTES_PER_EXECUTOR_GB), min, max), s.get(SPARK_APP_ARGS));
+    }
+
+    /** Reads every setting of {@link #ALL}. */
+    public static DispatcherSettings from(ResolvedSettings s) {
+        List<String> problems = new ArrayList<>();
+        Application app = null;
+        try {
+            app = application(s);
+        } catch (SettingsException e) {
+            problems.addAll(e.problems());
+        }
+        int visibility = s.get(VISIBILITY_TIMEOUT_SECONDS);
+        int stuck = s.get(STUCK_TIMEOUT_SECONDS);
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        return new DispatcherSettings(s.get(MANIFEST_QUEUE_URL), s.get(DEAD_LETTER_QUEUE_URL), s.get(MAX_CONCURRENT_RUNS),
+                app, s.get(MAX_ATTEMPTS), Duration.ofSeconds(s.get(RETRY_BACKOFF_SECONDS)), Duration.ofSeconds(stuck),
+                visibility, s.get(HISTORY_LIMIT), s.get(ALLOWED_INPUTS), s.get(AWS_REGION), s.get(AWS_ENDPOINT_URL),
+                s.get(LEASE_NAME), s.get(METRICS_PORT));
+    }
+
+    public RetryPolicy retryPolicy() {
+        return new RetryPolicy(maxAttempts, retryBackoff);
+    }
+
+    private static Optional<String> httpUrl(String v) {
+        return v.startsWith("http://") || v.startsWith("https://")
+                ? Optional.empty() : Optional.of("must be an http(s) queue URL");
+    }
+
+    private static URI uri(String v) {
+        try {
+            URI u = new URI(v.trim());
+            if (u.getScheme() == null || u.getHost() == null) {
+                throw new IllegalArgumentException("must be an absolute URL such as http://localhost:9324");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getReason(), e);
+        }
+    }
+}

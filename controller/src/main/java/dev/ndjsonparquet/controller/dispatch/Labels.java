@@ -1,0 +1,30 @@
+package dev.ndjsonparquet.controller.dispatch;
+
+import java.util.Map;
+
+/** The labels and annotations the dispatcher puts on every SparkApplication it creates. */
+public final class Labels {
+
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY_VALUE = "ndjson-parquet-controller";
+    public static final String PART_OF = "app.kubernetes.io/part-of";
+    public static final String PART_OF_VALUE = "ndjson-parquet";
+    public static final String MANIFEST_ID = "ndjson-parquet.dev/manifest-id";
+
+    public static final String MANIFEST_URI = "ndjson-parquet.dev/manifest-uri";
+    public static final String FILE_COUNT = "ndjson-parquet.dev/file-count";
+    public static final String TOTAL_BYTES = "ndjson-parquet.dev/total-bytes";
+    public static final String MESSAGE_ID = "ndjson-parquet.dev/message-id";
+    public static final String ATTEMPT = "ndjson-parquet.dev/attempt";
+
+    /** The selector of every application this controller owns. */
+    public static final Map<String, String> OWNED = Map.of(MANAGED_BY, MANAGED_BY_VALUE);
+
+    private Labels() {
+    }
+
+    /** The application's name for a manifest: deterministic, so a retry or a re-delivery finds it. */
+    public static String applicationName(String manifestId) {
+        return "np-" + manifestId;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.ndjsonparquet.controller.dispatch;
+
+import dev.ndjsonparquet.controller.k8s.RoleSpec;
+import dev.ndjsonparquet.controller.k8s.SparkApplication;
+import dev.ndjsonparquet.controller.k8s.SparkApplicationSpec;
+import dev.ndjsonparquet.manifest.Manifest;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a manifest into the SparkApplication that converts it: the operator's template plus what the
+ * dispatcher decides (name, labels, annotations, entry point, arguments, executor count). Pure.
+ */
+public final class SparkApplicationBuilder {
+
+    /** The Spark application's entry point (spark-app module). */
+    public static final String MAIN_CLASS = "dev.ndjsonparquet.spark.ConvertManifest";
+
+    /**
+     * One application to build.
+     *
+     * @param manifest    the loaded, validated manifest
+     * @param manifestUri where it is; the Spark application reads it from there
+     * @param messageId   the SQS message that asked for it (for people tracing a run back)
+     * @param attempt     which run of this manifest (1-based)
+     */
+    public record Request(Manifest manifest, String manifestUri, String messageId, int attempt) {
+    }
+
+    private final ApplicationTemplate template;
+    private final ExecutorSizing sizing;
+    private final List<String> extraArguments;
+    private final String namespace;
+
+    public SparkApplicationBuilder(ApplicationTemplate template, ExecutorSizing sizing, List<String> extraArguments, String namespace) {
+        this.template = template;
+        this.sizing = sizing;
+        this.extraArguments = List.copyOf(extraArguments);
+        this.namespace = namespace;
+    }
+
+    public SparkApplication build(Request r) {
+        Manifest m = r.manifest();
+        SparkApplication app = template.parse();
+        String name = Labels.applicationName(m.manifestId());
+
+        ObjectMeta meta = app.getMetadata() == null ? new ObjectMeta() : app.getMetadata();
+        ObjectMeta fresh = new ObjectMeta();
+        fresh.setName(name);
+        fresh.setNamespace(namespace);
+        fresh.setLabels(merge(meta.getLabels(), ownLabels(m.manifestId())));
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(Labels.MANIFEST_URI, r.manifestUri());
+        annotations.put(Labels.FILE_COUNT, Integer.toString(m.fileCount()));
+        annotations.put(Labels.TOTAL_BYTES, Long.toString(m.totalBytes()));
+        if (r.messageId() != null) {
+            annotations.put(Labels.MESSAGE_ID, r.messageId());
+        }
+        annotations.put(Labels.ATTEMPT, Integer.toString(r.attempt()));
+        fresh.setAnnotations(merge(meta.getAnnotations(), annotations));
+        app.setMetadata(fresh);
+
+        SparkApplicationSpec spec = app.getSpec();
+        spec.setType("Java");
+        spec.setMode("cluster");
+        spec.setMainClass(MAIN_CLASS);
+        List<String> args = new ArrayList<>(List.of("--manifest", r.manifestUri()));
+        args.addAll(extraArguments);
+        spec.setArguments(args);
+
+        RoleSpec driver = spec.getDriver() == null ? new RoleSpec() : spec.getDriver();
+        driver.setLabels(merge(driver.getLabels(), podLabels(m.manifestId())));
+        spec.setDriver(driver);
+        RoleSpec executor = spec.getExecutor() == null ? new RoleSpec() : spec.getExecutor();
+        executor.setLabels(merge(executor.getLabels(), podLabels(m.manifestId())));
+        executor.setInstances(sizing.executorsFor(m.totalBytes()));
+        spec.setExecutor(executor);
+        app.setStatus(null);
+        return app;
+    }
+
+    /** The attempt number recorded on an application; 1 when absent or unreadable. */
+    public static int attemptOf(SparkApplication app) {
+        Map<String, String> a = app.getMetadata() == null ? null : app.getMetadata().getAnnotations();
+        String v = a == null ? null : a.get(Labels.ATTEMPT);
+        try {
+            return v == null ? 1 : Math.max(1, Integer.parseInt(v));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private static Map<String, String> ownLabels(String manifestId) {
+        Map<String, String> l = new LinkedHashMap<>();
+        l.put(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
+        l.put(Labels.PART_OF, Labels.PART_OF_VALUE);
+        l.put(Labels.MANIFEST_ID, manifestId);
+        return l;
+    }
+
+    /** Driver and executor pods carry the manifest id too, so {@code kubectl logs -l} finds them. */
+    private static Map<String, String> podLabels(String manifestId) {
+        Map<String, String> l = new LinkedHashMap<>();
+        l.put(Labels.PART_OF, Labels.PART_OF_VALUE);
+        l.put(Labels.MANIFEST_ID, manifestId);
+        return l;
+    }
+
+    /** The template's entries, then ours, which win. */
+    private static Map<String, String> merge(Map<String, String> fromTemplate, Map<String, String> ours) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (fromTemplate != null) {
+            out.putAll(fromTemplate);
+        }
+        out.putAll(ours);
+        return out;
+    }
+}

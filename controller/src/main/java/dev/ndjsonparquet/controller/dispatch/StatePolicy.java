@@ -1,0 +1,99 @@
+package dev.ndjsonparquet.controller.dispatch;
+
+import dev.ndjsonparquet.controller.k8s.ApplicationState;
+import java.time.Duration;
+
+/**
+ * Decides, from what spark-operator reports, what the dispatcher does next: one method per application
+ * state, as spark-operator's own controller is written. Pure: no clock, no I/O.
+ */
+public final class StatePolicy {
+
+    /**
+     * What was observed about one application.
+     *
+     * @param state                       the reported state
+     * @param errorMessage                spark-operator's error message, or null
+     * @param attempt                     which run this is (1-based, from the attempt annotation)
+     * @param timeInState                 how long the application has been seen in this state
+     * @param operatorRetriesSubmission   spark-operator will still retry a failed submission by itself
+     */
+    public record Observation(ApplicationState state, String errorMessage, int attempt, Duration timeInState,
+                              boolean operatorRetriesSubmission) {
+    }
+
+    private final RetryPolicy retries;
+    private final Duration stuckTimeout;
+
+    public StatePolicy(RetryPolicy retries, Duration stuckTimeout) {
+        this.retries = retries;
+        this.stuckTimeout = stuckTimeout;
+    }
+
+    public Action decide(Observation o) {
+        return switch (o.state()) {
+            case NEW -> onNew(o);
+            case SUBMITTED -> onSubmitted(o);
+            case PENDING_RERUN -> onPendingRerun(o);
+            case RUNNING, SUCCEEDING, FAILING, INVALIDATING, SUSPENDING, SUSPENDED, RESUMING, UNKNOWN -> onRunning(o);
+            case COMPLETED -> onCompleted(o);
+            case FAILED -> onFailed(o);
+            case SUBMISSION_FAILED -> onSubmissionFailed(o);
+        };
+    }
+
+    /** Created but spark-operator has not reported yet: waiting for it, up to the stuck timeout. */
+    private Action onNew(Observation o) {
+        return stuckOrWait(o);
+    }
+
+    /** Submitted, driver not yet running (an image that cannot be pulled stays here). */
+    private Action onSubmitted(Observation o) {
+        return stuckOrWait(o);
+    }
+
+    /** Between spark-operator's own retries. */
+    private Action onPendingRerun(Observation o) {
+        return stuckOrWait(o);
+    }
+
+    /** Running, or passing through a state spark-operator resolves by itself. */
+    private Action onRunning(Observation o) {
+        return new Action.Wait();
+    }
+
+    private Action onCompleted(Observation o) {
+        return new Action.Complete();
+    }
+
+    /** Failed after spark-operator's own retries. */
+    private Action onFailed(Observation o) {
+        return failed(o, "application failed" + detail(o.errorMessage()));
+    }
+
+    private Action onSubmissionFailed(Observation o) {
+        if (o.operatorRetriesSubmission()) {
+            return stuckOrWait(o);
+        }
+        return failed(o, "submission failed" + detail(o.errorMessage()));
+    }
+
+    private Action stuckOrWait(Observation o) {
+        if (o.timeInState().compareTo(stuckTimeout) >= 0) {
+            return failed(o, "stuck in " + o.state() + " for " + o.timeInState().toSeconds()
+                    + " s (limit " + stuckTimeout.toSeconds() + " s)" + detail(o.errorMessage()));
+        }
+        return new Action.Wait();
+    }
+
+    private Action failed(Observation o, String reason) {
+        if (retries.mayRetryAfter(o.attempt())) {
+            return new Action.Retry(o.attempt() + 1, retries.backoffAfter(o.attempt()), reason);
+        }
+        return new Action.DeadLetter(reason + "; gave up after " + o.attempt() + " attempt(s)");
+    }
+
+    private static String detail(String errorMessage) {
+        return errorMessage == null || errorMessage.isBlank() ? "" : ": " + errorMessage.strip();
+    }
+}

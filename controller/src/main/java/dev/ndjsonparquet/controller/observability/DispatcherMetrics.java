@@ -1,0 +1,123 @@
+package dev.ndjsonparquet.controller.observability;
+
+import dev.ndjsonparquet.controller.k8s.ApplicationState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The dispatcher's metrics, all prefixed {@code ndjson_parquet_dispatcher_} in Prometheus: messages
+ * received, applications created/adopted/succeeded/failed/retried, messages dead-lettered (by cause),
+ * active applications, queue depth, leadership, and the time applications spend in each state.
+ */
+public final class DispatcherMetrics {
+
+    private static final String P = "ndjson_parquet_dispatcher_";
+
+    private final MeterRegistry registry;
+    private final Counter received;
+    private final Counter created;
+    private final Counter adopted;
+    private final Counter succeeded;
+    private final Counter failed;
+    private final Counter retried;
+    private final AtomicLong active = new AtomicLong();
+    private final AtomicLong queueDepth = new AtomicLong(-1);
+    private final AtomicLong leader = new AtomicLong();
+    private final AtomicLong loops = new AtomicLong();
+
+    public DispatcherMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        received = Counter.builder(P + "messages_received").description("Manifest messages received from the queue").register(registry);
+        created = Counter.builder(P + "applications_created").description("SparkApplications created").register(registry);
+        adopted = Counter.builder(P + "applications_adopted")
+                .description("Existing SparkApplications adopted for a (re-)delivered message instead of creating a second one").register(registry);
+        succeeded = Counter.builder(P + "applications_succeeded").description("Applications that COMPLETED (message deleted)").register(registry);
+        failed = Counter.builder(P + "applications_failed").description("Application runs that failed or were stuck").register(registry);
+        retried = Counter.builder(P + "applications_retried").description("Failed manifests run again after backoff").register(registry);
+        Gauge.builder(P + "applications_active", active, AtomicLong::get)
+                .description("Active (not finished) SparkApplications of this controller").register(registry);
+        Gauge.builder(P + "queue_depth", queueDepth, AtomicLong::get)
+                .description("Approximate messages in the manifest queue, visible plus in flight (-1 before the first reading)").register(registry);
+        Gauge.builder(P + "leader", leader, AtomicLong::get)
+                .description("1 while this replica holds the dispatcher Lease").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void received() {
+        received.increment();
+    }
+
+    public void created() {
+        created.increment();
+    }
+
+    public void adopted() {
+        adopted.increment();
+    }
+
+    public void succeeded() {
+        succeeded.increment();
+    }
+
+    public void failed() {
+        failed.increment();
+    }
+
+    public void retried() {
+        retried.increment();
+    }
+
+    /** @param cause poison, failed or stuck... a short word */
+    public void deadLettered(String cause) {
+        Counter.builder(P + "messages_dead_lettered").description("Messages sent to the dead-letter queue")
+                .tag("cause", cause).register(registry).increment();
+    }
+
+    public void active(long n) {
+        active.set(n);
+    }
+
+    public void queueDepth(long n) {
+        queueDepth.set(n);
+    }
+
+    public void leader(boolean isLeader) {
+        leader.set(isLeader ? 1 : 0);
+    }
+
+    /** Time an application spent in a state, recorded when it leaves it. */
+    public void timeInState(ApplicationState state, Duration d) {
+        Timer.builder(P + "application_state_duration").description("Time applications spent in each state")
+                .tag("state", state.name()).register(registry).record(d);
+    }
+
+    /** Counts dispatcher loop iterations (tests wait on it; liveness uses it). */
+    public void loop() {
+        loops.incrementAndGet();
+    }
+
+    public long loops() {
+        return loops.get();
+    }
+
+    public double count(String name) {
+        Counter c = registry.find(P + name).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    public double deadLetteredCount(String cause) {
+        Counter c = registry.find(P + "messages_dead_lettered").tag("cause", cause).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    public long activeNow() {
+        return active.get();
+    }
+}
