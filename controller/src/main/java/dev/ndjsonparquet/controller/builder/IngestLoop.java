@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 public final class IngestLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
-    private static final int MAX_WAIT_SECONDS = 20;
+    private static final int LONG_POLL_SECONDS = 20;
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -37,6 +37,7 @@ public final class IngestLoop {
     private final int visibilitySeconds;
     private final Reconciler reconciler;
     private final List<InFlight> inFlight = new ArrayList<>();
+    private int maxWaitSeconds = LONG_POLL_SECONDS;
 
     /** A received message whose files are not all settled. */
     private static final class InFlight {
@@ -62,6 +63,12 @@ public final class IngestLoop {
         this.clock = clock;
         this.visibilitySeconds = visibilitySeconds;
         this.reconciler = reconciler;
+    }
+
+    /** Shortens the long poll (tests, benchmarks); the default is SQS's maximum, 20 s. */
+    public IngestLoop withMaxWaitSeconds(int seconds) {
+        this.maxWaitSeconds = Math.max(0, Math.min(LONG_POLL_SECONDS, seconds));
+        return this;
     }
 
     /** Finishes what a previous builder started, then polls until {@code keepRunning} says stop. */
@@ -167,7 +174,7 @@ public final class IngestLoop {
 
     private int waitSeconds() {
         Instant now = clock.instant();
-        Instant next = now.plusSeconds(MAX_WAIT_SECONDS);
+        Instant next = now.plusSeconds(maxWaitSeconds);
         Instant deadline = engine.deadline().orElse(next);
         if (deadline.isBefore(next)) {
             next = deadline;
@@ -179,7 +186,7 @@ public final class IngestLoop {
             }
         }
         long millis = Duration.between(now, next).toMillis();
-        return (int) Math.max(0, Math.min(MAX_WAIT_SECONDS, (millis + 999) / 1000));
+        return (int) Math.max(0, Math.min(maxWaitSeconds, (millis + 999) / 1000));
     }
 
     private static void sleep(Duration d) {
