@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The operator's SparkApplication template: image, resources, node selectors, tolerations, priority
@@ -68,15 +69,18 @@ public final class ApplicationTemplate {
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         SparkApplication app;
+        Map<?, ?> raw;
         try {
+            raw = SERIALIZATION.unmarshal(yaml, Map.class);
             app = parse();
         } catch (RuntimeException e) {
             return List.of("SparkApplication template " + source + " cannot be parsed: " + e.getMessage());
         }
         String where = "SparkApplication template " + source + ": ";
-        if (!SparkApplication.API_VERSION.equals(app.getApiVersion()) || !"SparkApplication".equals(app.getKind())) {
+        // The typed class always reports its own apiVersion; check what the file says.
+        if (raw == null || !SparkApplication.API_VERSION.equals(raw.get("apiVersion")) || !"SparkApplication".equals(raw.get("kind"))) {
             problems.add(where + "must be apiVersion " + SparkApplication.API_VERSION + ", kind SparkApplication (is "
-                    + app.getApiVersion() + ", " + app.getKind() + ")");
+                    + (raw == null ? null : raw.get("apiVersion")) + ", " + (raw == null ? null : raw.get("kind")) + ")");
         }
         if (app.getSpec() == null) {
             problems.add(where + "has no spec");
