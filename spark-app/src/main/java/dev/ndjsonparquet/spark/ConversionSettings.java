@@ -1,0 +1,108 @@
+package dev.ndjsonparquet.spark;
+
+import dev.ndjsonparquet.settings.ResolvedSettings;
+import dev.ndjsonparquet.settings.Setting;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Spark application's settings, each declared once. Read once into {@link Values}.
+ */
+public final class ConversionSettings {
+
+    public static final Setting<String> SCHEMA = Setting.string("schema").env("SCHEMA")
+            .describedAs("Explicit schema: Spark DDL inline (`id BIGINT, ts TIMESTAMP, ...`) or the path/URI of a "
+                    + "file holding DDL or Spark's JSON schema form. The fast, recommended production setting. "
+                    + "Empty: the manifest's schema, else inferred from a sample of each file.")
+            .build();
+    public static final Setting<SchemaMismatch> SCHEMA_MISMATCH = Setting.oneOf("schema-mismatch", SchemaMismatch.class)
+            .env("SCHEMA_MISMATCH").defaultValue(SchemaMismatch.RESCUE)
+            .describedAs("A value that does not fit the schema (wrong type, unknown field): `rescue` keeps the row "
+                    + "and the value in `_rescued_data`; `bad-record` turns the line into a bad record.")
+            .build();
+    public static final Setting<Integer> INFER_SAMPLE_LINES = Setting.integer("infer-sample-lines")
+            .env("INFER_SAMPLE_LINES").defaultValue(1000).atLeast(1)
+            .describedAs("Without an explicit schema: lines read from the start of each file to infer one.")
+            .build();
+    public static final Setting<String> COMPRESSION = Setting.string("compression").env("PARQUET_COMPRESSION")
+            .defaultValue("zstd")
+            .check(v -> Set.of("zstd", "snappy", "gzip", "lz4_raw", "uncompressed").contains(v) ? Optional.empty()
+                    : Optional.of("expected zstd, snappy, gzip, lz4_raw or uncompressed"))
+            .describedAs("Parquet compression codec.")
+            .build();
+    public static final Setting<PartitionMode> PARTITION_BY = Setting.of("partition-by", "partitioning", PartitionMode::parse)
+            .env("PARTITION_BY").defaultValue(PartitionMode.parse("ingest-date"))
+            .describedAs("`ingest-date` (the manifest's creation date), `event-date:<top-level field>` (the date of a "
+                    + "timestamp field), or `none`. Below it, each manifest has its own `manifest_id=` directory.")
+            .build();
+    public static final Setting<Integer> SPLIT_SIZE_MB = Setting.integer("split-size-mb").env("SPLIT_SIZE_MB")
+            .defaultValue(512).atLeast(1)
+            .describedAs("Uncompressed inputs are read in splits of this size, one task each (compressed files are one task).")
+            .build();
+    public static final Setting<Integer> TARGET_FILE_SIZE_MB = Setting.integer("target-file-size-mb")
+            .env("TARGET_FILE_SIZE_MB").defaultValue(256).atLeast(1)
+            .describedAs("Aimed-at size of each Parquet file; turned into a row cap per file from the sampled line size "
+                    + "and `compression-ratio-estimate`.")
+            .build();
+    public static final Setting<Double> COMPRESSION_RATIO_ESTIMATE = Setting.decimal("compression-ratio-estimate")
+            .env("COMPRESSION_RATIO_ESTIMATE").defaultValue(6.0).atLeast(1)
+            .describedAs("Expected NDJSON bytes per Parquet byte, used only to size output files.")
+            .build();
+    public static final Setting<Integer> MAX_LINE_BYTES = Setting.integer("max-line-bytes").env("MAX_LINE_BYTES")
+            .defaultValue(64 << 20).atLeast(1024)
+            .describedAs("A longer line is a bad record (`line longer than ...`) instead of a row.")
+            .build();
+    public static final Setting<Integer> BAD_RECORD_RAW_MAX_BYTES = Setting.integer("bad-record-raw-max-bytes")
+            .env("BAD_RECORD_RAW_MAX_BYTES").defaultValue(65_536).atLeast(0)
+            .describedAs("Bytes of the raw line kept in a bad record (`raw_line`); `raw_line_bytes` always has the full "
+                    + "length and `raw_line_truncated` says whether it was cut.")
+            .build();
+
+    public static final List<Setting<?>> ALL = List.of(SCHEMA, SCHEMA_MISMATCH, INFER_SAMPLE_LINES, COMPRESSION,
+            PARTITION_BY, SPLIT_SIZE_MB, TARGET_FILE_SIZE_MB, COMPRESSION_RATIO_ESTIMATE, MAX_LINE_BYTES,
+            BAD_RECORD_RAW_MAX_BYTES);
+
+    private ConversionSettings() {
+    }
+
+    /** The resolved values, immutable. */
+    public record Values(String schema, SchemaMismatch mismatch, int inferSampleLines, String compression,
+                         PartitionMode partitionBy, long splitBytes, long targetFileBytes, double compressionRatio,
+                         int maxLineBytes, int badRecordRawMaxBytes) implements java.io.Serializable {
+
+        public static Values from(ResolvedSettings s) {
+            String schema = s.get(SCHEMA);
+            return new Values(schema == null || schema.isBlank() ? null : schema, s.get(SCHEMA_MISMATCH),
+                    s.get(INFER_SAMPLE_LINES), s.get(COMPRESSION), s.get(PARTITION_BY),
+                    (long) s.get(SPLIT_SIZE_MB) << 20, (long) s.get(TARGET_FILE_SIZE_MB) << 20,
+                    s.get(COMPRESSION_RATIO_ESTIMATE), s.get(MAX_LINE_BYTES), s.get(BAD_RECORD_RAW_MAX_BYTES));
+        }
+
+        /** Every setting at its default. */
+        public static Values defaults() {
+            return from(dev.ndjsonparquet.settings.SettingsResolver.resolve(ALL, java.util.Map.of(), java.util.Map.of(),
+                    java.util.Map.of()));
+        }
+
+        public Values withSchema(String ddlOrPath) {
+            return new Values(ddlOrPath, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes);
+        }
+
+        public Values withPartitionBy(PartitionMode mode) {
+            return new Values(schema, mismatch, inferSampleLines, compression, mode, splitBytes,
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes);
+        }
+
+        public Values withSplitBytes(long bytes) {
+            return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, bytes,
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes);
+        }
+
+        public Values withMismatch(SchemaMismatch m) {
+            return new Values(schema, m, inferSampleLines, compression, partitionBy, splitBytes,
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes);
+        }
+    }
+}

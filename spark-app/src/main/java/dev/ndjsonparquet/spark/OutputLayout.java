@@ -1,0 +1,29 @@
+package dev.ndjsonparquet.spark;
+
+import dev.ndjsonparquet.manifest.Manifest;
+import java.time.ZoneOffset;
+
+/**
+ * Where one manifest's outputs go under the table root ({@code manifest.output}). Directories that
+ * start with {@code _} are skipped by Spark, Hive and most readers of the table.
+ *
+ * @param dataRoot    the Parquet rows of this manifest (replaced as a whole by a retry)
+ * @param badRecords  the bad records of this manifest, as Parquet
+ * @param staging     scratch space of a run, deleted at the end
+ * @param result      the result record, written last: its presence means the manifest is done
+ */
+public record OutputLayout(String dataRoot, String badRecords, String staging, String result) {
+
+    public static OutputLayout of(Manifest m, PartitionMode mode) {
+        String root = m.output().endsWith("/") ? m.output().substring(0, m.output().length() - 1) : m.output();
+        root = root.startsWith("s3://") ? "s3a://" + root.substring("s3://".length()) : root;
+        String id = m.manifestId();
+        String data = mode.kind() == PartitionMode.Kind.INGEST_DATE
+                ? root + "/ingest_date=" + m.createdAt().atZone(ZoneOffset.UTC).toLocalDate() + "/manifest_id=" + id
+                : root + "/manifest_id=" + id;
+        return new OutputLayout(data,
+                root + "/_bad_records/manifest_id=" + id,
+                root + "/_staging/" + id,
+                root + "/_results/" + id + ".json");
+    }
+}

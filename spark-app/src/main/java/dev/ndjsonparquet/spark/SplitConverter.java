@@ -1,0 +1,252 @@
+package dev.ndjsonparquet.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampType;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
+
+/**
+ * The task: reads one split, turns each non-blank line into a row or a bad record, and reports what
+ * it saw. A compressed file that turns out corrupt stops the split and is reported for quarantine
+ * (the driver then removes whatever rows it had produced); an error of the storage itself fails the
+ * task, so Spark retries it.
+ */
+final class SplitConverter implements FlatMapFunction<Iterator<InputSplit>, InternalRow> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final StructType schema;
+    private final SchemaMismatch mismatch;
+    private final int eventDateField;
+    private final String stagingDir;
+    private final int maxLineBytes;
+    private final int rawMaxBytes;
+    private final SerializableConfiguration conf;
+    private final CollectionAccumulator<SplitStats> stats;
+    private final long failAfterLines;
+
+    SplitConverter(StructType schema, SchemaMismatch mismatch, int eventDateField, String stagingDir,
+                   int maxLineBytes, int rawMaxBytes, SerializableConfiguration conf,
+                   CollectionAccumulator<SplitStats> stats, long failAfterLines) {
+        this.schema = schema;
+        this.mismatch = mismatch;
+        this.eventDateField = eventDateField;
+        this.stagingDir = stagingDir;
+        this.maxLineBytes = maxLineBytes;
+        this.rawMaxBytes = rawMaxBytes;
+        this.conf = conf;
+        this.stats = stats;
+        this.failAfterLines = failAfterLines;
+    }
+
+    @Override
+    public Iterator<InternalRow> call(Iterator<InputSplit> splits) {
+        if (!splits.hasNext()) {
+            return java.util.Collections.emptyIterator();
+        }
+        return new Rows(splits.next());
+    }
+
+    private final class Rows implements Iterator<InternalRow> {
+        private final InputSplit split;
+        private final JsonRowConverter converter;
+        private InputStream in;
+        private LineReader reader;
+        private BadRecordWriter bad;
+        private GenericInternalRow next;
+        private boolean done;
+        private long physical;
+        private long nonBlank;
+        private long rows;
+        private long rescued;
+        private String quarantine;
+
+        Rows(InputSplit split) {
+            this.split = split;
+            this.converter = new JsonRowConverter(schema, mismatch, eventDateField >= 0 ? 1 : 0);
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            if (done) {
+                return false;
+            }
+            try {
+                if (reader == null) {
+                    open();
+                }
+                next = advance();
+                if (next == null) {
+                    finish();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading " + split.uri() + " bytes " + split.start() + "-" + split.end(), e);
+            }
+            return next != null;
+        }
+
+        @Override
+        public InternalRow next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            InternalRow r = next;
+            next = null;
+            return r;
+        }
+
+        private void open() throws IOException {
+            Path path = new Path(split.uri());
+            FileSystem fs = path.getFileSystem(conf.value());
+            FSDataInputStream raw = fs.open(path);
+            long seekTo = split.start() > 0 ? split.start() - 1 : 0;
+            if (seekTo > 0) {
+                raw.seek(seekTo);
+            }
+            InputStream guarded = SourceReadException.guard(raw);
+            TaskContext ctx = TaskContext.get();
+            String attempt = ctx == null ? "driver" : Long.toString(ctx.taskAttemptId());
+            bad = new BadRecordWriter(new Path(stagingDir, "bad-" + split.index() + "-" + attempt + ".jsonl"),
+                    conf.value(), rawMaxBytes);
+            if (ctx != null) {
+                ctx.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) c -> closeQuietly());
+            }
+            try {
+                in = split.compressed() ? Decompression.open(split.uri(), guarded) : guarded;
+                reader = new LineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(), maxLineBytes);
+            } catch (SourceReadException e) {
+                throw e;
+            } catch (IOException e) {
+                quarantine = corruption(e);
+                raw.close();
+                reader = null;
+                done = true;
+            }
+        }
+
+        /** The next row, writing bad records on the way; null at the end of the split. */
+        private GenericInternalRow advance() throws IOException {
+            if (reader == null) {
+                return null;
+            }
+            while (true) {
+                boolean more;
+                try {
+                    more = reader.next();
+                } catch (SourceReadException e) {
+                    throw e;
+                } catch (IOException | RuntimeException e) {
+                    if (!split.compressed()) {
+                        throw e;
+                    }
+                    quarantine = corruption(e);
+                    return null;
+                }
+                if (!more) {
+                    return null;
+                }
+                physical++;
+                byte[] b = reader.lineBuffer();
+                int off = reader.lineOffset();
+                int len = reader.lineLength();
+                if (!reader.lineTooLong() && isBlank(b, off, len)) {
+                    continue;
+                }
+                nonBlank++;
+                if (failAfterLines >= 0 && nonBlank > failAfterLines) {
+                    throw new IllegalStateException("injected failure after " + failAfterLines + " lines (test setting)");
+                }
+                if (reader.lineTooLong()) {
+                    bad.write(split.index(), physical, reader.lineStart(),
+                            "line longer than " + maxLineBytes + " bytes (" + reader.lineFullLength() + ")",
+                            b, off, len, reader.lineFullLength());
+                    continue;
+                }
+                GenericInternalRow row = converter.convert(b, off, len);
+                if (row == null) {
+                    bad.write(split.index(), physical, reader.lineStart(), converter.badReason(), b, off, len, len);
+                    continue;
+                }
+                if (!row.isNullAt(schema.size())) {
+                    rescued++;
+                }
+                if (eventDateField >= 0) {
+                    row.update(converter.width() - 1, eventDate(row));
+                }
+                rows++;
+                return row;
+            }
+        }
+
+        private UTF8String eventDate(GenericInternalRow row) {
+            if (row.isNullAt(eventDateField)) {
+                return null;
+            }
+            DataType t = schema.fields()[eventDateField].dataType();
+            Integer days;
+            if (t instanceof TimestampType) {
+                days = (int) Math.floorDiv(row.getLong(eventDateField), 86_400_000_000L);
+            } else if (t instanceof DateType) {
+                days = row.getInt(eventDateField);
+            } else {
+                days = Timestamps.parseDays(row.getUTF8String(eventDateField).toString());
+            }
+            return days == null ? null : UTF8String.fromString(LocalDate.ofEpochDay(days).toString());
+        }
+
+        private void finish() throws IOException {
+            done = true;
+            closeQuietly();
+            long badCount = bad == null ? 0 : bad.count();
+            stats.add(new SplitStats(split.index(), split.fileIndex(), physical, nonBlank, rows, rescued, badCount,
+                    split.end() - split.start(), bad == null ? null : bad.file(), quarantine));
+        }
+
+        private void closeQuietly() {
+            try {
+                if (bad != null) {
+                    bad.close();
+                }
+                if (in != null) {
+                    in.close();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    static boolean isBlank(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            byte c = b[i];
+            if (c != ' ' && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String corruption(Throwable e) {
+        String m = e.getMessage();
+        return "corrupt or truncated compressed file: " + e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}
