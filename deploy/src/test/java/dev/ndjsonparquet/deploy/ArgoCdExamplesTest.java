@@ -1,0 +1,71 @@
+package dev.ndjsonparquet.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The ArgoCD examples are Applications whose chart values pass the chart's schema, installed in dependency order. */
+class ArgoCdExamplesTest {
+
+    private static final Path DIR = Repo.root().resolve("examples/argocd");
+
+    private static List<JsonNode> applications() throws IOException {
+        try (Stream<Path> files = Stream.concat(Stream.of(DIR.resolve("application.yaml"), DIR.resolve("app-of-apps.yaml")),
+                Files.list(DIR.resolve("apps")).sorted())) {
+            return files.map(p -> {
+                try {
+                    return Yaml.read(Files.readString(p));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
+    @Test
+    void everyExampleIsAnApplication() throws IOException {
+        for (JsonNode app : applications()) {
+            assertEquals("argoproj.io/v1alpha1", app.path("apiVersion").asString());
+            assertEquals("Application", app.path("kind").asString());
+            assertTrue(app.path("spec").path("source").has("repoURL"));
+            assertTrue(app.path("spec").path("destination").has("namespace"));
+        }
+    }
+
+    @Test
+    void theChartValuesInTheExamplesPassTheChartsSchemaAndRender() throws IOException {
+        int checked = 0;
+        for (JsonNode app : applications()) {
+            JsonNode source = app.path("spec").path("source");
+            if (source.path("path").asString().equals("charts/ndjson-parquet")) {
+                String rendered = Chart.templateWith(Yaml.write(source.path("helm").path("valuesObject")));
+                assertTrue(rendered.contains("kind: ScaledObject"));
+                assertEquals(Chart.RELEASE, source.path("helm").path("releaseName").asString());
+                checked++;
+            }
+        }
+        assertEquals(2, checked, "application.yaml and apps/ndjson-parquet.yaml");
+    }
+
+    @Test
+    void prerequisitesSyncBeforeThePipeline() throws IOException {
+        Map<String, Integer> waves = new HashMap<>();
+        for (JsonNode app : applications()) {
+            String wave = app.path("metadata").path("annotations").path("argocd.argoproj.io/sync-wave").asString("");
+            if (!wave.isEmpty()) {
+                waves.put(app.path("metadata").path("name").asString(), Integer.parseInt(wave));
+            }
+        }
+        assertTrue(waves.get("spark-operator") < waves.get("ndjson-parquet"), waves.toString());
+        assertTrue(waves.get("keda") < waves.get("ndjson-parquet"), waves.toString());
+    }
+}
