@@ -1,0 +1,283 @@
+package dev.ndjsonparquet.controller.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ndjsonparquet.controller.k8s.Await;
+import dev.ndjsonparquet.controller.k8s.LeaseLeadership;
+import dev.ndjsonparquet.controller.k8s.SparkApplication;
+import dev.ndjsonparquet.manifest.Manifest;
+import dev.ndjsonparquet.manifest.ManifestCodec;
+import dev.ndjsonparquet.manifest.ManifestMessage;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** The dispatcher against ElasticMQ and the Fabric8 CRUD mock server, spark-operator played by the test. */
+@EnableKubernetesMockClient(crud = true)
+class DispatcherTest {
+
+    static KubernetesClient client;
+    static Harness h;
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void servers() {
+        h = new Harness(client);
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        h.fresh(tmp);
+    }
+
+    private static String nameOf(String body) {
+        return Labels.applicationName(ManifestCodec.decodeMessage(body).manifestId());
+    }
+
+    private void awaitApplication(String name) {
+        Await.until(WAIT, () -> h.application(name) != null, "application " + name);
+    }
+
+    private void awaitQueueEmpty() {
+        Await.until(WAIT, () -> h.depth(h.queue) == 0, "the manifest queue to be empty");
+    }
+
+    @Test
+    void aManifestRunsToCompletionAndItsMessageIsDeleted() {
+        String body = h.good("happy");
+        h.send(body);
+        try (Harness.Controller c = h.controller(Harness.Limits.defaults(), () -> true)) {
+            String name = nameOf(body);
+            awaitApplication(name);
+            SparkApplication app = h.application(name);
+            SparkApplicationBuilderTest.CRD.assertValid(client.getKubernetesSerialization().asYaml(app));
+            assertEquals(Labels.MANAGED_BY_VALUE, app.getMetadata().getLabels().get(Labels.MANAGED_BY));
+            h.drive(name, "SUBMITTED", "RUNNING");
+            c.awaitLoops(3);
+            assertEquals(1, h.depth(h.queue), "the message stays (hidden) while the application runs");
+            h.drive(name, "SUCCEEDING", "COMPLETED");
+            awaitQueueEmpty();
+            Await.until(WAIT, () -> c.count("applications_succeeded") == 1, "success to be counted");
+            assertEquals(1, c.count("applications_created"));
+            assertEquals(0, h.depth(h.deadLetters));
+            assertEquals(1, h.applications().size(), "finished applications are kept within the history limit");
+        }
+    }
+
+    @Test
+    void neverMoreThanMaxConcurrentRunsAndTheNextWaitsForOneToFinish() {
+        List<String> bodies = List.of(h.good("c1"), h.good("c2"), h.good("c3"));
+        bodies.forEach(h::send);
+        try (Harness.Controller c = h.controller(Harness.Limits.defaults().maxConcurrent(2), () -> true)) {
+            Await.until(WAIT, () -> h.applications().size() == 2, "two applications");
+            for (int i = 0; i < 4; i++) {
+                c.awaitLoops(1);
+                assertEquals(2, h.applications().size(), "a third application while two are active");
+            }
+            assertEquals(2, c.metrics.activeNow());
+            String first = h.applications().get(0).getMetadata().getName();
+            h.drive(first, "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
+            Await.until(WAIT, () -> h.applications().size() == 3, "the third application once one finished");
+            long active = h.applications().stream().filter(a -> !a.state().isTerminal()).count();
+            assertEquals(2, active);
+        }
+    }
+
+    @Test
+    void aControllerKilledBeforeDeletingTheMessageIsReplacedByOneThatAdoptsTheApplication() {
+        String body = h.good("restart");
+        String name = nameOf(body);
+        h.send(body);
+        try (Harness.Controller first = h.controller(Harness.Limits.defaults(), () -> true)) {
+            Await.until(WAIT, () -> first.count("applications_created") == 1, "the first controller to create the application");
+        } // killed: the message is neither deleted nor released
+        h.drive(name, "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
+        assertEquals(1, h.depth(h.queue), "the message survives the crash");
+        try (Harness.Controller second = h.controller(Harness.Limits.defaults(), () -> true)) {
+            awaitQueueEmpty();
+            Await.until(WAIT, () -> second.count("applications_succeeded") == 1, "the adopted application to settle the message");
+            assertEquals(1, second.count("applications_adopted"));
+            assertEquals(0, second.count("applications_created"));
+            assertEquals(1, h.applications().size());
+            second.awaitLoops(3);
+            assertEquals(1, second.count("messages_received"), "deleted once, not received again");
+        }
+    }
+
+    @Test
+    void theSameManifestDeliveredTwiceRunsOnce() {
+        String body = h.good("twice");
+        String name = nameOf(body);
+        h.send(body);
+        h.send(body);
+        try (Harness.Controller c = h.controller(Harness.Limits.defaults(), () -> true)) {
+            Await.until(WAIT, () -> c.count("messages_received") == 2, "both copies");
+            awaitApplication(name);
+            h.drive(name, "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
+            awaitQueueEmpty();
+            assertEquals(1, h.applications().size());
+            assertEquals(1, c.count("applications_created"));
+            assertEquals(0, h.depth(h.deadLetters));
+        }
+    }
+
+    @Test
+    void aFailedRunIsRetriedWithBackoffThenDeadLetteredWithTheReason() {
+        String body = h.good("fail");
+        String name = nameOf(body);
+        h.send(body);
+        try (Harness.Controller c = h.controller(Harness.Limits.defaults().maxAttempts(2), () -> true)) {
+            awaitApplication(name);
+            String firstUid = h.application(name).getMetadata().getUid();
+            h.drive(name, "SUBMITTED", "RUNNING", "FAILING", "PENDING_RERUN", "SUBMITTED", "RUNNING", "FAILING", "FAILED");
+            Instant failedAt = Instant.now();
+            Await.until(WAIT, () -> {
+                SparkApplication a = h.application(name);
+                return a != null && !a.getMetadata().getUid().equals(firstUid);
+            }, "the application to be created again");
+            assertTrue(Duration.between(failedAt, Instant.now()).compareTo(Duration.ofMillis(900)) >= 0, "waited for the backoff");
+            assertEquals(2, SparkApplicationBuilder.attemptOf(h.application(name)));
+            assertEquals(1, c.count("applications_retried"));
+            assertEquals(1, h.depth(h.queue), "the message is kept during the retry");
+            h.status(name, "SUBMISSION_FAILED", "failed to run spark-submit: image not found", 4);
+
+            Message dead = h.drainDeadLetters(1).get(0);
+            assertEquals(body, dead.body(), "the original message, so it can be redriven");
+            String reason = dead.messageAttributes().get("reason").stringValue();
+            assertTrue(reason.contains("submission failed") && reason.contains("image not found") && reason.contains("2 attempt"), reason);
+            assertEquals("2", dead.messageAttributes().get("attempts").stringValue());
+            assertEquals("failed", dead.messageAttributes().get("cause").stringValue());
+            awaitQueueEmpty();
+            assertEquals(1, c.metrics.deadLetteredCount("failed"));
+            assertTrue(client.v1().events().inNamespace(h.namespace).list().getItems().stream()
+                    .anyMatch(e -> "DeadLettered".equals(e.getReason()) && name.equals(e.getInvolvedObject().getName())));
+        }
+    }
+
+    @Test
+    void anApplicationStuckBeforeRunningTimesOut() {
+        String body = h.good("stuck");
+        String name = nameOf(body);
+        h.send(body);
+        try (Harness.Controller c = h.controller(Harness.Limits.defaults().maxAttempts(1).stuck(Duration.ofSeconds(2)), () -> true)) {
+            awaitApplication(name);
+            h.drive(name, "SUBMITTED");
+            String reason = h.drainDeadLetters(1).get(0).messageAttributes().get("reason").stringValue();
+            assertTrue(reason.contains("stuck in SUBMITTED"), reason);
+            awaitQueueEmpty();
+            Await.until(WAIT, () -> h.application(name) == null, "the stuck application to be deleted");
+        }
+    }
+
+    @Test
+    void everyKindOfPoisonMessageIsDeadLetteredWithItsReasonWhileGoodOnesFlow() throws Exception {
+        Manifest outside = Fixtures.manifest("s3a://elsewhere/in/", 1, 10, "o");
+        Manifest valid = Fixtures.manifest("s3a://landing/in/", 1, 10, "v");
+        Path broken = tmp.resolve("broken.json");
+        Files.writeString(broken, new String(ManifestCodec.encode(valid)).replace("\"totalBytes\" : 10", "\"totalBytes\" : 11"));
+        String otherUri = ManifestCodec.decodeMessage(h.write(Fixtures.manifest("s3a://landing/in/", 1, 10, "other"))).manifestUri();
+        Map<String, String> poison = Map.of(
+                "not json", "is not valid JSON",
+                "{\"manifestUri\":\"file:/x\",\"fileCount\":1,\"totalBytes\":1}", "manifestId",
+                message(tmp.resolve("missing.json").toUri().toString(), valid), "does not exist",
+                message(broken.toUri().toString(), valid), "totalBytes",
+                h.write(outside), "outside the allowed inputs",
+                ManifestCodec.encodeMessage(new ManifestMessage(otherUri, valid.manifestId(), 1, 10)), "holds manifest");
+        String good1 = h.good("g1");
+        String good2 = h.good("g2");
+        h.send(good1);
+        poison.keySet().forEach(h::send);
+        h.send(good2);
+        try (Harness.Controller c = h.controller(Harness.Limits.defaults(), () -> true)) {
+            List<Message> dead = h.drainDeadLetters(poison.size());
+            Map<String, String> reasons = dead.stream().collect(Collectors.toMap(Message::body,
+                    m -> m.messageAttributes().get("reason").stringValue()));
+            poison.forEach((bodyText, expected) ->
+                    assertTrue(reasons.get(bodyText) != null && reasons.get(bodyText).contains(expected),
+                            () -> "reason for " + bodyText + ": " + reasons.get(bodyText)));
+            awaitApplication(nameOf(good1));
+            awaitApplication(nameOf(good2));
+            assertEquals(poison.size(), c.metrics.deadLetteredCount("poison"));
+            h.drive(nameOf(good1), "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
+            h.drive(nameOf(good2), "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
+            awaitQueueEmpty();
+            assertEquals(2, h.applications().size());
+        }
+    }
+
+    private static String message(String uri, Manifest m) {
+        return ManifestCodec.encodeMessage(ManifestMessage.of(uri, m));
+    }
+
+    @Test
+    void withTwoControllersOnlyTheLeaseHolderCreatesApplicationsAndTheOtherTakesOver() {
+        List<String> bodies = List.of(h.good("l1"), h.good("l2"), h.good("l3"));
+        bodies.forEach(h::send);
+        LeaseLeadership.Config a = new LeaseLeadership.Config(h.namespace, "dispatcher", "a",
+                Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200));
+        LeaseLeadership.Config b = new LeaseLeadership.Config(h.namespace, "dispatcher", "b",
+                Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200));
+        LeaseLeadership leaseA = LeaseLeadership.start(client, a);
+        LeaseLeadership leaseB = LeaseLeadership.start(client, b);
+        Harness.Controller ca = h.controller(Harness.Limits.defaults(), leaseA::isLeader);
+        Harness.Controller cb = h.controller(Harness.Limits.defaults(), leaseB::isLeader);
+        try {
+            Await.until(WAIT, () -> h.applications().size() == 3, "three applications");
+            Harness.Controller leader = ca.count("applications_created") > 0 ? ca : cb;
+            Harness.Controller follower = leader == ca ? cb : ca;
+            LeaseLeadership leaderLease = leader == ca ? leaseA : leaseB;
+            LeaseLeadership followerLease = leader == ca ? leaseB : leaseA;
+            follower.awaitLoops(3);
+            assertEquals(3, leader.count("applications_created"));
+            assertEquals(0, follower.count("messages_received"));
+            assertEquals(0, follower.count("applications_created"));
+
+            leader.close();       // the leader's pod goes away ...
+            leaderLease.close();  // ... and its Lease is released
+            Await.until(WAIT, followerLease::isLeader, "the other replica to lead");
+            bodies.forEach(body -> h.drive(nameOf(body), "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED"));
+            awaitQueueEmpty();
+            Await.until(WAIT, () -> follower.count("applications_succeeded") == 3, "the new leader to settle all three");
+            assertEquals(3, follower.count("applications_adopted"));
+            assertEquals(0, follower.count("applications_created"));
+            assertEquals(3, h.applications().size());
+        } finally {
+            ca.close();
+            cb.close();
+            leaseA.close();
+            leaseB.close();
+        }
+    }
+
+    @Test
+    void aReplicaThatIsNotTheLeaderTouchesNothing() {
+        h.send(h.good("follower"));
+        try (Harness.Controller follower = h.controller(Harness.Limits.defaults(), () -> false)) {
+            follower.awaitLoops(5);
+            assertEquals(0, follower.count("messages_received"));
+            assertEquals(0, h.applications().size());
+            assertEquals(1, h.depth(h.queue));
+        }
+    }
+}
