@@ -33,6 +33,8 @@ class ValuesSchemaTest {
             Karpenter consolidation policy misspelt  | karpenter: {spot: {consolidationPolicy: WhenIdle}}
             messages per placeholder zero            | placeholders: {messagesPerPlaceholder: 0}
             region that is not a region              | aws: {region: Ireland}
+            reconciliation on with nothing to list   | builder: {reconcileIntervalSeconds: 600}
+            allowed input without a trailing slash   | storage: {allowedInputs: ["s3://landing/events"]}
             """)
     void rejects(String why, String values) {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Chart.templateWith(values), why);
