@@ -145,6 +145,11 @@ public final class BatchEngine {
         if (!ledger.claim(claim)) {
             Optional<Claim> existing = ledger.claimOf(fileId);
             if (existing.isEmpty() || !batch.record.batchId().equals(existing.get().batchId()) || batch.contains(claim)) {
+                if (batch.files.isEmpty()) {
+                    // Nothing joined this batch: drop it rather than leave an empty open record behind.
+                    ledger.forget(owner, batch.record.batchId());
+                    current = null;
+                }
                 return duplicate(fileId);
             }
             claim = existing.get(); // claimed by this batch before an earlier attempt failed: keep it

@@ -136,7 +136,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public String fileUri(StoreUri at) {
-        return "s3a://" + at.bucket() + "/" + at.key();
+        return at.toUri("s3a");
     }
 
     private static void sleep(long millis) {

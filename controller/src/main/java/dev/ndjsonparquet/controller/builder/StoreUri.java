@@ -55,6 +55,19 @@ public record StoreUri(String bucket, String key) {
         return new StoreUri(bucket, prefix + relative);
     }
 
+    /**
+     * The object as an RFC 3986 URI with the given scheme: characters not allowed in a URI path (spaces,
+     * non-ASCII, '%', '#', '?') percent-encoded as UTF-8, so {@code java.net.URI} (and Hadoop's
+     * {@code new Path(URI)}) reads back the exact key.
+     */
+    public String toUri(String scheme) {
+        try {
+            return new java.net.URI(scheme, bucket, "/" + key, null).toASCIIString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("bucket '" + bucket + "' cannot be a URI authority", e);
+        }
+    }
+
     @Override
     public String toString() {
         return "s3://" + bucket + "/" + key;

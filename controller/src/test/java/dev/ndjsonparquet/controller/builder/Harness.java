@@ -44,6 +44,8 @@ final class Harness {
     final String manifestQueue;
     final S3ObjectStore store;
     BuilderSettings settings;
+    private final List<ManifestMessage> received = new ArrayList<>();
+    private final Map<String, Boolean> receivedIds = new HashMap<>();
 
     Harness() {
         int n = COUNTER.incrementAndGet();
@@ -55,7 +57,7 @@ final class Harness {
         ingestQueue = servers.sqs.createQueue(b -> b.queueName("ingest-" + run + "-" + n)).queueUrl();
         manifestQueue = servers.sqs.createQueue(b -> b.queueName("manifests-" + run + "-" + n)).queueUrl();
         store = new S3ObjectStore(servers.s3, 5 * 1024 * 1024, 5 * 1024 * 1024);
-        settings = settings(10, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 2);
+        settings = settings(10, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 30);
     }
 
     BuilderSettings settings(int maxFiles, long maxBytes, int maxAgeSeconds, SizeBand band,
@@ -95,7 +97,7 @@ final class Harness {
     }
 
     String uri(String key) {
-        return "s3a://" + input + "/" + key;
+        return new StoreUri(input, key).toUri("s3a");
     }
 
     static String record(String bucket, String key, long size, String etag) {
@@ -145,8 +147,8 @@ final class Harness {
 
     /** Every manifest message sent so far (left on the queue: received and made visible again at once). */
     List<ManifestMessage> manifestMessages() {
-        List<ManifestMessage> out = new ArrayList<>();
-        Map<String, Boolean> seen = new HashMap<>();
+        List<ManifestMessage> out = received;
+        Map<String, Boolean> seen = receivedIds;
         while (true) {
             List<Message> got = servers.sqs.receiveMessage(b -> b.queueUrl(manifestQueue).maxNumberOfMessages(10)
                     .visibilityTimeout(30).waitTimeSeconds(0)).messages();
@@ -159,7 +161,7 @@ final class Harness {
                 }
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** The manifests that reached the queue, read back from S3, keyed by id (a re-sent id counts once). */
