@@ -129,7 +129,7 @@ public record DispatcherSettings(
             .build();
     public static final Setting<List<String>> SPARK_APP_ARGS = Setting.<List<String>>of("spark-app-args", "string", s ->
                     Arrays.stream(s.trim().split("\\s+")).filter(a -> !a.isEmpty()).toList())
-            .env("SPARK_APP_ARGS").defaultValue(List.of())
+            .env("SPARK_APP_ARGS")
             .describedAs("Extra arguments for the Spark application, space-separated, after `--manifest <uri>`.")
             .build();
 
@@ -154,7 +154,8 @@ public record DispatcherSettings(
         String ns = s.get(JOB_NAMESPACE);
         return new Application(ns == null || ns.isBlank() ? null : ns,
                 template == null || template.isBlank() ? null : Path.of(template),
-                new ExecutorSizing(s.get(BYTES_PER_EXECUTOR_GB), min, max), s.get(SPARK_APP_ARGS));
+                new ExecutorSizing(s.get(BYTES_PER_EXECUTOR_GB), min, max),
+                s.get(SPARK_APP_ARGS) == null ? List.of() : s.get(SPARK_APP_ARGS));
     }
 
     /** Reads every setting of {@link #ALL}. */
@@ -166,15 +167,13 @@ public record DispatcherSettings(
         } catch (SettingsException e) {
             problems.addAll(e.problems());
         }
-        int visibility = s.get(VISIBILITY_TIMEOUT_SECONDS);
-        int stuck = s.get(STUCK_TIMEOUT_SECONDS);
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
         }
         return new DispatcherSettings(s.get(MANIFEST_QUEUE_URL), s.get(DEAD_LETTER_QUEUE_URL), s.get(MAX_CONCURRENT_RUNS),
-                app, s.get(MAX_ATTEMPTS), Duration.ofSeconds(s.get(RETRY_BACKOFF_SECONDS)), Duration.ofSeconds(stuck),
-                visibility, s.get(HISTORY_LIMIT), s.get(ALLOWED_INPUTS), s.get(AWS_REGION), s.get(AWS_ENDPOINT_URL),
-                s.get(LEASE_NAME), s.get(METRICS_PORT));
+                app, s.get(MAX_ATTEMPTS), Duration.ofSeconds(s.get(RETRY_BACKOFF_SECONDS)),
+                Duration.ofSeconds(s.get(STUCK_TIMEOUT_SECONDS)), s.get(VISIBILITY_TIMEOUT_SECONDS), s.get(HISTORY_LIMIT),
+                s.get(ALLOWED_INPUTS), s.get(AWS_REGION), s.get(AWS_ENDPOINT_URL), s.get(LEASE_NAME), s.get(METRICS_PORT));
     }
 
     public RetryPolicy retryPolicy() {

@@ -1,0 +1,75 @@
+package dev.ndjsonparquet.controller.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ndjsonparquet.manifest.Manifest;
+import dev.ndjsonparquet.manifest.ManifestCodec;
+import dev.ndjsonparquet.manifest.ManifestFile;
+import dev.ndjsonparquet.testsupport.CrdSchemaValidator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RenderCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int render(Map<String, String> env, String... args) {
+        CommandLine cli = new CommandLine(new RenderCommand(env));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private Path manifestFile() throws Exception {
+        Manifest m = Manifest.of(Instant.parse("2026-01-01T00:00:00Z"),
+                List.of(new ManifestFile("s3a://landing/in/a.ndjson", 40L << 30, "e1")), "s3a://lake/out/", null);
+        Path p = tmp.resolve("m.json");
+        Files.write(p, ManifestCodec.encode(m));
+        return p;
+    }
+
+    @Test
+    void printsAValidSparkApplicationWithoutACluster() throws Exception {
+        Path config = tmp.resolve("controller.properties");
+        // The controller's own config file: keys render does not use are ignored.
+        Files.writeString(config, "manifest-queue-url=http://sqs/q\nmax-executors=2\njob-namespace=jobs\n");
+        int code = render(Map.of("SPARK_APP_ARGS", "--compression zstd"), "--manifest", manifestFile().toString(),
+                "--manifest-uri", "s3://manifests/m.json", "--config", config.toString());
+        assertEquals(0, code, err::toString);
+        String yaml = out.toString();
+        CrdSchemaValidator.forSharedCrd("sparkoperator.k8s.io_sparkapplications.yaml").assertValid(yaml);
+        String plain = yaml.replace("\"", "");
+        assertTrue(plain.contains("name: np-m-"), yaml);
+        assertTrue(plain.contains("namespace: jobs"), yaml);
+        assertTrue(plain.contains("instances: 2"), yaml);
+        assertTrue(plain.contains("- s3://manifests/m.json\n  - --compression\n  - zstd"), yaml);
+    }
+
+    @Test
+    void badSettingsAreAllListed() throws Exception {
+        int code = render(Map.of(), "--manifest", manifestFile().toString(), "--min-executors", "0", "--bytes-per-executor-gb", "x");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("min-executors") && err.toString().contains("bytes-per-executor-gb"), err::toString);
+    }
+
+    @Test
+    void anInvalidManifestIsRefusedWithItsProblems() throws Exception {
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, Files.readString(manifestFile()).replace("\"version\" : 1", "\"version\" : 7"));
+        assertEquals(1, render(Map.of(), "--manifest", bad.toString()));
+        assertTrue(err.toString().contains("unknown version 7"), err::toString);
+    }
+}
