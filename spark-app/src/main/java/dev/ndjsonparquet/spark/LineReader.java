@@ -17,7 +17,7 @@ final class LineReader {
     private final InputStream in;
     private final long end;
     private final int maxLineBytes;
-    private byte[] buf = new byte[INITIAL_BUFFER];
+    private byte[] buf;
     private int bufStart;
     private int bufEnd;
     private long posOfBufStart;
@@ -41,6 +41,8 @@ final class LineReader {
     LineReader(InputStream in, long start, long end, int maxLineBytes) throws IOException {
         this.in = in;
         this.end = end;
+        // Small splits (and tests) start small; the buffer grows to the longest line as needed.
+        this.buf = new byte[(int) Math.max(4096, Math.min(INITIAL_BUFFER, end - start + 4096))];
         this.maxLineBytes = maxLineBytes;
         if (start == 0) {
             posOfBufStart = 0;
