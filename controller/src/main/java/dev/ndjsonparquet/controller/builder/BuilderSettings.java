@@ -1,12 +1,15 @@
 package dev.ndjsonparquet.controller.builder;
 
+import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.Setting;
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Every setting of the manifest builder, declared once, and the immutable values read from them.
+ * Every setting of the manifest builder, declared once (the queue, AWS and metrics settings the dispatcher
+ * shares are {@link DispatcherSettings}' declarations), and the immutable values read from them.
  *
  * @param ingestQueueUrl          SQS queue of S3 ObjectCreated notifications (null for backfill)
  * @param manifestQueueUrl        SQS queue the manifest messages go to
@@ -28,6 +31,7 @@ import java.util.Optional;
  * @param awsRegion               AWS region
  * @param awsEndpointUrl          optional endpoint override (ElasticMQ, S3Mock, MinIO, LocalStack)
  * @param leaseName               Kubernetes Lease that elects the single active builder
+ * @param metricsPort             port of /metrics, /healthz and /readyz
  */
 public record BuilderSettings(
         String ingestQueueUrl,
@@ -48,8 +52,9 @@ public record BuilderSettings(
         int reconcileLookbackHours,
         int ingestVisibilitySeconds,
         String awsRegion,
-        String awsEndpointUrl,
-        String leaseName) {
+        URI awsEndpointUrl,
+        String leaseName,
+        int metricsPort) {
 
     /** How a quarantined file is kept: a copy of the object, or only a record pointing at the source. */
     public enum QuarantineMode { COPY, REFERENCE }
@@ -60,10 +65,6 @@ public record BuilderSettings(
     public static final Setting<String> INGEST_QUEUE_URL = Setting.string("ingest-queue-url")
             .env("INGEST_QUEUE_URL").required()
             .describedAs("URL of the SQS queue that receives the input bucket's ObjectCreated notifications (S3 or EventBridge format)")
-            .build();
-    public static final Setting<String> MANIFEST_QUEUE_URL = Setting.string("manifest-queue-url")
-            .env("MANIFEST_QUEUE_URL").required()
-            .describedAs("URL of the SQS queue the builder sends one small message per manifest to")
             .build();
     public static final Setting<String> MANIFEST_LOCATION = Setting.string("manifest-location")
             .env("MANIFEST_LOCATION").required().check(BuilderSettings::storeUriProblem)
@@ -136,18 +137,19 @@ public record BuilderSettings(
             .env("INGEST_VISIBILITY_SECONDS").defaultValue(300).atLeast(2)
             .describedAs("Visibility timeout of received ingest messages; extended at half this period until their batch ships")
             .build();
-    public static final Setting<String> AWS_REGION = Setting.string("aws-region")
-            .env("AWS_REGION").defaultValue("us-east-1")
-            .describedAs("AWS region of the queues and buckets")
-            .build();
-    public static final Setting<String> AWS_ENDPOINT_URL = Setting.string("aws-endpoint-url")
-            .env("AWS_ENDPOINT_URL")
-            .describedAs("Endpoint override for SQS and S3 (ElasticMQ, S3Mock, MinIO); unset = AWS")
-            .build();
+    /**
+     * The builder's own Lease. Not the dispatcher's {@code lease-name} constant: its default names the
+     * dispatcher's Lease, and two roles electing over one Lease would leave one of them idle.
+     */
     public static final Setting<String> LEASE_NAME = Setting.string("lease-name")
             .env("LEASE_NAME").defaultValue("ndjson-parquet-builder")
             .describedAs("Kubernetes Lease that elects the single active builder")
             .build();
+
+    public static final Setting<String> MANIFEST_QUEUE_URL = DispatcherSettings.MANIFEST_QUEUE_URL;
+    public static final Setting<String> AWS_REGION = DispatcherSettings.AWS_REGION;
+    public static final Setting<URI> AWS_ENDPOINT_URL = DispatcherSettings.AWS_ENDPOINT_URL;
+    public static final Setting<Integer> METRICS_PORT = DispatcherSettings.METRICS_PORT;
 
     /** Everything the long-running builder reads. */
     public static final List<Setting<?>> ALL = List.of(
@@ -155,7 +157,7 @@ public record BuilderSettings(
             LEDGER_LOCATION, SCHEMA_URI, MAX_FILES_PER_MANIFEST, MAX_BATCH_SIZE_GB, MAX_BATCH_AGE_SECONDS,
             MIN_FILE_SIZE_MB, MAX_FILE_SIZE_MB, INCLUDE_PATTERNS, EXCLUDE_PATTERNS, QUARANTINE_MODE,
             RECONCILE_INTERVAL_SECONDS, RECONCILE_LOCATION, RECONCILE_LOOKBACK_HOURS, INGEST_VISIBILITY_SECONDS,
-            AWS_REGION, AWS_ENDPOINT_URL, LEASE_NAME);
+            AWS_REGION, AWS_ENDPOINT_URL, LEASE_NAME, METRICS_PORT);
 
     /** What the one-shot backfill reads: no ingest queue, no lease, no reconciliation. */
     public static final List<Setting<?>> BACKFILL = List.of(
@@ -192,7 +194,8 @@ public record BuilderSettings(
                 declared.contains(INGEST_VISIBILITY_SECONDS) ? r.get(INGEST_VISIBILITY_SECONDS) : 300,
                 r.get(AWS_REGION),
                 r.get(AWS_ENDPOINT_URL),
-                declared.contains(LEASE_NAME) ? r.get(LEASE_NAME) : null);
+                declared.contains(LEASE_NAME) ? r.get(LEASE_NAME) : null,
+                declared.contains(METRICS_PORT) ? r.get(METRICS_PORT) : 0);
     }
 
     /** The batch policy these settings describe. */

@@ -38,6 +38,7 @@ public final class IngestLoop {
     private final Reconciler reconciler;
     private final List<InFlight> inFlight = new ArrayList<>();
     private int maxWaitSeconds = LONG_POLL_SECONDS;
+    private BooleanSupplier active = () -> true;
 
     /** A received message whose files are not all settled. */
     private static final class InFlight {
@@ -73,6 +74,7 @@ public final class IngestLoop {
 
     /** Finishes what a previous builder started, then polls until {@code keepRunning} says stop. */
     public void run(BooleanSupplier keepRunning) {
+        active = keepRunning;
         engine.recover();
         Duration backoff = Duration.ofSeconds(1);
         while (keepRunning.getAsBoolean()) {
@@ -94,7 +96,13 @@ public final class IngestLoop {
         List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
                 .waitTimeSeconds(wait).visibilityTimeout(visibilitySeconds)).messages();
         for (Message m : messages) {
+            if (!active.getAsBoolean()) {
+                return messages.size(); // no longer leading: the rest come back after their visibility timeout
+            }
             handle(m);
+        }
+        if (!active.getAsBoolean()) {
+            return messages.size();
         }
         engine.tick();
         if (reconciler != null) {

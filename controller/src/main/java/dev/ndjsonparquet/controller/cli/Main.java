@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "NDJSON in S3 to Parquet, exactly once, with Spark on Kubernetes.",
-        subcommands = {CommandLine.HelpCommand.class, PlanCommand.class, ControllerCommand.class, RenderCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, PlanCommand.class, ControllerCommand.class, RenderCommand.class,
+                BuilderCommand.class, BackfillCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -66,7 +66,7 @@ final class Harness {
                 StoreUri.parse("s3://" + work + "/manifests/"), "s3a://" + work + "/table",
                 StoreUri.parse("s3://" + work + "/quarantine/"), StoreUri.parse("s3://" + work + "/ledger/"),
                 null, maxFiles, maxBytes, maxAgeSeconds, band, NamePatterns.defaults(), mode, 0, List.of(), 24,
-                visibilitySeconds, "us-east-1", null, "builder");
+                visibilitySeconds, "us-east-1", null, "builder", 0);
     }
 
     /** A builder process: engine and loop over the shared stores and queues. */
