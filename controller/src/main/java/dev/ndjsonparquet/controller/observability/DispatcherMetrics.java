@@ -32,7 +32,8 @@ public final class DispatcherMetrics {
     public DispatcherMetrics(MeterRegistry registry) {
         this.registry = registry;
         received = Counter.builder(P + "messages_received").description("Manifest messages received from the queue").register(registry);
-        created = Counter.builder(P + "applications_created").description("SparkApplications created").register(registry);
+        // Not "applications_created": Prometheus reserves the _created suffix and would drop it.
+        created = Counter.builder(P + "applications_launched").description("SparkApplications created").register(registry);
         adopted = Counter.builder(P + "applications_adopted")
                 .description("Existing SparkApplications adopted for a (re-)delivered message instead of creating a second one").register(registry);
         succeeded = Counter.builder(P + "applications_succeeded").description("Applications that COMPLETED (message deleted)").register(registry);

@@ -79,7 +79,7 @@ class DispatcherTest {
             h.drive(name, "SUCCEEDING", "COMPLETED");
             awaitQueueEmpty();
             Await.until(WAIT, () -> c.count("applications_succeeded") == 1, "success to be counted");
-            assertEquals(1, c.count("applications_created"));
+            assertEquals(1, c.count("applications_launched"));
             assertEquals(0, h.depth(h.deadLetters));
             assertEquals(1, h.applications().size(), "finished applications are kept within the history limit");
         }
@@ -110,7 +110,7 @@ class DispatcherTest {
         String name = nameOf(body);
         h.send(body);
         try (Harness.Controller first = h.controller(Harness.Limits.defaults(), () -> true)) {
-            Await.until(WAIT, () -> first.count("applications_created") == 1, "the first controller to create the application");
+            Await.until(WAIT, () -> first.count("applications_launched") == 1, "the first controller to create the application");
         } // killed: the message is neither deleted nor released
         h.drive(name, "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
         assertEquals(1, h.depth(h.queue), "the message survives the crash");
@@ -118,7 +118,7 @@ class DispatcherTest {
             awaitQueueEmpty();
             Await.until(WAIT, () -> second.count("applications_succeeded") == 1, "the adopted application to settle the message");
             assertEquals(1, second.count("applications_adopted"));
-            assertEquals(0, second.count("applications_created"));
+            assertEquals(0, second.count("applications_launched"));
             assertEquals(1, h.applications().size());
             second.awaitLoops(3);
             assertEquals(1, second.count("messages_received"), "deleted once, not received again");
@@ -137,7 +137,7 @@ class DispatcherTest {
             h.drive(name, "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
             awaitQueueEmpty();
             assertEquals(1, h.applications().size());
-            assertEquals(1, c.count("applications_created"));
+            assertEquals(1, c.count("applications_launched"));
             assertEquals(0, h.depth(h.deadLetters));
         }
     }
@@ -244,14 +244,14 @@ class DispatcherTest {
         Harness.Controller cb = h.controller(Harness.Limits.defaults(), leaseB::isLeader);
         try {
             Await.until(WAIT, () -> h.applications().size() == 3, "three applications");
-            Harness.Controller leader = ca.count("applications_created") > 0 ? ca : cb;
+            Harness.Controller leader = ca.count("applications_launched") > 0 ? ca : cb;
             Harness.Controller follower = leader == ca ? cb : ca;
             LeaseLeadership leaderLease = leader == ca ? leaseA : leaseB;
             LeaseLeadership followerLease = leader == ca ? leaseB : leaseA;
             follower.awaitLoops(3);
-            assertEquals(3, leader.count("applications_created"));
+            assertEquals(3, leader.count("applications_launched"));
             assertEquals(0, follower.count("messages_received"));
-            assertEquals(0, follower.count("applications_created"));
+            assertEquals(0, follower.count("applications_launched"));
 
             leader.close();       // the leader's pod goes away ...
             leaderLease.close();  // ... and its Lease is released
@@ -260,7 +260,7 @@ class DispatcherTest {
             awaitQueueEmpty();
             Await.until(WAIT, () -> follower.count("applications_succeeded") == 3, "the new leader to settle all three");
             assertEquals(3, follower.count("applications_adopted"));
-            assertEquals(0, follower.count("applications_created"));
+            assertEquals(0, follower.count("applications_launched"));
             assertEquals(3, h.applications().size());
         } finally {
             ca.close();
