@@ -177,7 +177,8 @@ public final class ControllerCommand implements Callable<Integer> {
                 problems.add("the SparkApplication CRD (sparkapplications.sparkoperator.k8s.io) is not installed: install kubeflow spark-operator first");
             }
         } catch (KubernetesClientException e) {
-            problems.add("cannot read the SparkApplication CRD from the Kubernetes API: " + e.getMessage());
+            problems.add("cannot read the SparkApplication CRD from the Kubernetes API: " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
         }
         for (var q : List.of(Map.entry("manifest-queue-url", queue), Map.entry("dead-letter-queue-url", deadLetters))) {
             try {

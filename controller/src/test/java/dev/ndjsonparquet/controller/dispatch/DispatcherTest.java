@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,14 @@ class DispatcherTest {
     @BeforeEach
     void fresh() {
         h.fresh(tmp);
+    }
+
+    /** Every SparkApplication the controller created (status as spark-operator wrote it) matches the upstream CRD. */
+    @AfterEach
+    void everyApplicationValidatesAgainstTheCrd() {
+        for (SparkApplication app : h.applications()) {
+            SparkApplicationBuilderTest.CRD.assertValid(client.getKubernetesSerialization().asYaml(app));
+        }
     }
 
     private static String nameOf(String body) {
