@@ -27,10 +27,16 @@ public final class ManifestLoader {
     public static final long MAX_BYTES = 16L * 1024 * 1024;
 
     private final S3Client s3;
+    private final boolean files;
 
-    /** @param s3 the S3 client, or null when only {@code file:} manifests are expected */
-    public ManifestLoader(S3Client s3) {
+    /**
+     * @param s3    the S3 client, or null when only {@code file:} manifests are expected
+     * @param files whether {@code file:} manifests may be read: only for local runs, so that a message
+     *              cannot make a controller in a cluster read its own files
+     */
+    public ManifestLoader(S3Client s3, boolean files) {
         this.s3 = s3;
+        this.files = files;
     }
 
     public Manifest load(String uri) {
@@ -43,7 +49,13 @@ public final class ManifestLoader {
         String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
         return switch (scheme) {
             case "s3", "s3a" -> ManifestCodec.decode(fromS3(uri, parsed));
-            case "file" -> ManifestCodec.decode(fromFile(uri, parsed));
+            case "file" -> {
+                if (!files) {
+                    throw new InvalidManifestException(java.util.List.of("manifest URI '" + uri
+                            + "' is a local file; only s3:// and s3a:// manifests are read unless allowed-inputs lists a file: prefix"));
+                }
+                yield ManifestCodec.decode(fromFile(uri, parsed));
+            }
             default -> throw new InvalidManifestException(java.util.List.of(
                     "manifest URI '" + uri + "' has scheme '" + scheme + "'; expected s3, s3a or file"));
         };
@@ -70,7 +82,12 @@ public final class ManifestLoader {
     }
 
     private static byte[] fromFile(String uri, URI parsed) {
-        Path path = Path.of(parsed);
+        Path path;
+        try {
+            path = Path.of(parsed);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidManifestException("manifest URI '" + uri + "' is not a local file path", e);
+        }
         try {
             if (Files.size(path) > MAX_BYTES) {
                 throw tooLarge(uri);

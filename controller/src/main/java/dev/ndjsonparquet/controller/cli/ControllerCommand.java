@@ -130,7 +130,7 @@ public final class ControllerCommand implements Callable<Integer> {
         LeaseLeadership leadership = LeaseLeadership.start(client,
                 LeaseLeadership.Config.of(namespace, settings.leaseName(), identity));
         Dispatcher dispatcher = new Dispatcher(
-                new Dispatcher.Adapters(queue, deadLetters, new ManifestLoader(clients.s3()), applications,
+                new Dispatcher.Adapters(queue, deadLetters, new ManifestLoader(clients.s3(), settings.allowedInputs().allowsLocalFiles()), applications,
                         new EventRecorder(client, namespace, "ndjson-parquet-dispatcher", identity), metrics),
                 Dispatcher.Limits.of(settings),
                 new SparkApplicationBuilder(template, settings.application().sizing(), settings.application().extraArguments(), namespace),

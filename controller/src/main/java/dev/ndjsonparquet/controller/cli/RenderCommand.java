@@ -95,7 +95,7 @@ public final class RenderCommand implements Callable<Integer> {
         }
         Manifest m;
         try {
-            m = new ManifestLoader(null).load(manifest.toAbsolutePath().toUri().toString());
+            m = new ManifestLoader(null, true).load(manifest.toAbsolutePath().toUri().toString());
         } catch (InvalidManifestException e) {
             err.println("render: " + manifest + ": " + String.join("; ", e.problems()));
             return CommandLine.ExitCode.SOFTWARE;

@@ -56,6 +56,11 @@ public record AllowedInputs(List<String> prefixes) {
         return out;
     }
 
+    /** Local runs: some prefix is a {@code file:} folder, so manifests may be local files too. */
+    public boolean allowsLocalFiles() {
+        return prefixes.stream().anyMatch(p -> normalize(p).startsWith("file:"));
+    }
+
     public boolean allows(String uri) {
         String n = normalize(uri);
         if (n.contains("/../") || n.endsWith("/..")) {

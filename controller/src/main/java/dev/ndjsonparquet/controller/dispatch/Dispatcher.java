@@ -133,7 +133,14 @@ public final class Dispatcher implements Runnable {
             owned.put(a.getMetadata().getName(), a);
         }
         for (Tracked t : new ArrayList<>(tracked.values())) {
-            withContext(t.manifestId, t.applicationName, () -> reconcile(t, owned.get(t.applicationName)));
+            withContext(t.manifestId, t.applicationName, () -> {
+                try {
+                    reconcile(t, owned.get(t.applicationName));
+                } catch (RuntimeException e) {
+                    // One manifest's trouble (an API error, a throttled call) does not hold up the others.
+                    LOG.warn("could not look after this manifest now; trying again next step: {}", e.toString());
+                }
+            });
         }
         int active = activeCount(owned);
         io.metrics().active(active);
@@ -148,6 +155,10 @@ public final class Dispatcher implements Runnable {
         for (SqsQueue.Received m : io.queue().receive(Math.min(10, room), wait, limits.visibilityTimeoutSeconds())) {
             try (MDC.MDCCloseable c = MDC.putCloseable("messageId", m.messageId())) {
                 handle(m);
+            } catch (RuntimeException e) {
+                // Kubernetes or SQS failed for this message: it comes back soon; the rest of the batch goes on.
+                LOG.warn("could not dispatch message {} now; it comes back in {} s: {}", m.messageId(), retrySoon(), e.toString());
+                releaseSoon(m);
             }
         }
     }
@@ -183,7 +194,7 @@ public final class Dispatcher implements Runnable {
         } catch (RuntimeException e) {
             // S3 throttled, network down, access denied: not the message's fault. Look again soon.
             LOG.warn("cannot load the manifest of message {} now; it comes back in {} s: {}", m.messageId(), retrySoon(), e.toString());
-            io.queue().extendVisibility(m.receiptHandle(), retrySoon());
+            releaseSoon(m);
             return;
         }
         String name = Labels.applicationName(manifest.manifestId());
@@ -394,6 +405,14 @@ public final class Dispatcher implements Runnable {
         for (String name : History.toDelete(List.copyOf(owned.values()), tracked.keySet(), limits.historyLimit(), now, minAge)) {
             LOG.info("deleting finished application {} beyond the history limit of {}", name, limits.historyLimit());
             io.applications().delete(name);
+        }
+    }
+
+    private void releaseSoon(SqsQueue.Received m) {
+        try {
+            io.queue().extendVisibility(m.receiptHandle(), retrySoon());
+        } catch (RuntimeException e) {
+            LOG.warn("could not shorten the visibility of message {}: {}", m.messageId(), e.toString());
         }
     }
 

@@ -109,7 +109,7 @@ public record DispatcherSettings(
     public static final Setting<AllowedInputs> ALLOWED_INPUTS = Setting.of("allowed-inputs", "list", AllowedInputs::parse)
             .env("ALLOWED_INPUTS").required()
             .check(AllowedInputs::problem)
-            .describedAs("Comma-separated prefixes manifests may read from, each ending in '/' (e.g. `s3://landing/ndjson/`); a manifest with a file elsewhere is dead-lettered.")
+            .describedAs("Comma-separated prefixes manifests may read from, each ending in '/' (e.g. `s3://landing/ndjson/`); a manifest with a file elsewhere is dead-lettered. Manifests themselves may be local files only when a `file:/` prefix is listed (local runs).")
             .build();
     public static final Setting<String> AWS_REGION = Setting.string("aws-region")
             .env("AWS_REGION")

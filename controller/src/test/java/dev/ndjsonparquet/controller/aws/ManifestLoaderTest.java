@@ -82,9 +82,16 @@ class ManifestLoaderTest {
                 .getMessage().contains("does not exist"));
     }
 
+    @Test
+    void inAClusterAMessageCannotMakeTheControllerReadItsOwnFiles() {
+        InvalidManifestException e = assertThrows(InvalidManifestException.class,
+                () -> new ManifestLoader(aws.s3(), false).load("file:/etc/passwd"));
+        assertTrue(e.getMessage().contains("local file"), e.getMessage());
+    }
+
     private static ManifestLoader loader() {
         if (loader == null) {
-            loader = new ManifestLoader(aws.s3());
+            loader = new ManifestLoader(aws.s3(), true);
         }
         return loader;
     }

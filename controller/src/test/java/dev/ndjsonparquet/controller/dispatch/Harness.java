@@ -85,7 +85,7 @@ final class Harness implements AutoCloseable {
         DispatcherMetrics metrics = new DispatcherMetrics(new SimpleMeterRegistry());
         SparkApplications apps = new SparkApplications(client, namespace);
         Dispatcher d = new Dispatcher(
-                new Dispatcher.Adapters(queue, deadLetters, new ManifestLoader(aws.s3()), apps,
+                new Dispatcher.Adapters(queue, deadLetters, new ManifestLoader(aws.s3(), true), apps,
                         new EventRecorder(client, namespace, "ndjson-parquet-dispatcher", "test"), metrics),
                 new Dispatcher.Limits(limits.maxConcurrent, limits.visibility, 100, AllowedInputs.parse("s3://landing/in/")),
                 new SparkApplicationBuilder(ApplicationTemplate.load(null), new ExecutorSizing(16, 1, 10), List.of(), namespace),
