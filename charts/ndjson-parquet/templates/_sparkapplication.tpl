@@ -3,6 +3,9 @@ The SparkApplication the dispatcher starts for every manifest. It has no name: t
 (from the manifest id), labels, arguments (--manifest <uri>) and executor instances (from the manifest's bytes).
 */}}
 {{- define "ndjson-parquet.sparkApplicationTemplate" -}}
+{{- if lt (int .Values.spark.timeToLiveSeconds) (mul 2 (int .Values.dispatcher.visibilityTimeoutSeconds)) }}
+{{- fail "spark.timeToLiveSeconds must be at least twice dispatcher.visibilityTimeoutSeconds, so a finished application outlives its message (the dispatcher refuses to start otherwise)" }}
+{{- end }}
 {{- $jobNs := include "ndjson-parquet.jobNamespace" . -}}
 {{- $sa := include "ndjson-parquet.sparkServiceAccountName" . -}}
 {{- $sparkConf := dict

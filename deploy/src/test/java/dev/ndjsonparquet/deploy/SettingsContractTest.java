@@ -34,22 +34,57 @@ class SettingsContractTest {
     record Declared(String env, boolean required, String defaultValue) {
     }
 
-    /** The env-backed settings of one declarations file: each statement from "Setting." to ".build();". */
+    private static final List<String> FILES = List.of("dispatch/DispatcherSettings.java", "builder/BuilderSettings.java");
+
+    private static String source(String file) throws IOException {
+        return Files.readString(Repo.root().resolve("controller/src/main/java/dev/ndjsonparquet/controller").resolve(file));
+    }
+
+    /**
+     * The env-backed settings a role reads: the constants in its {@code ALL} list, each declared by a
+     * {@code Setting....build();} statement in one of the settings files (or an alias of one).
+     */
     static Map<String, Declared> declarations(String file) throws IOException {
-        String source = Files.readString(Repo.root().resolve("controller/src/main/java/dev/ndjsonparquet/controller").resolve(file));
-        Map<String, Declared> out = new LinkedHashMap<>();
-        Matcher statement = Pattern.compile("Setting\\.[\\s\\S]*?\\.build\\(\\);").matcher(source);
-        while (statement.find()) {
-            String s = statement.group();
-            Matcher env = Pattern.compile("\\.env\\(\"([A-Z_]+)\"\\)").matcher(s);
-            if (!env.find()) {
-                continue;
+        Map<String, Declared> byConstant = new LinkedHashMap<>();
+        Map<String, String> aliases = new LinkedHashMap<>();
+        Pattern constant = Pattern.compile("static final Setting<.*?>\\s+(\\w+)\\s*=\\s*(Setting\\.[\\s\\S]*?\\.build\\(\\);|\\w+\\.(\\w+);)");
+        for (String f : FILES) {
+            Matcher m = constant.matcher(source(f));
+            while (m.find()) {
+                String statement = m.group(2);
+                if (m.group(3) != null) {
+                    aliases.put(f + "#" + m.group(1), m.group(3));
+                    continue;
+                }
+                Matcher env = Pattern.compile("\\.env\\(\"([A-Z_]+)\"\\)").matcher(statement);
+                if (!env.find()) {
+                    continue;
+                }
+                Matcher def = Pattern.compile("\\.defaultValue\\(([^()]*?)\\)").matcher(statement);
+                Declared d = new Declared(env.group(1), statement.contains(".required()"), def.find() ? def.group(1).trim() : null);
+                byConstant.put(f + "#" + m.group(1), d);
             }
-            Matcher def = Pattern.compile("\\.defaultValue\\(([^()]*?)\\)").matcher(s);
-            String defaultValue = def.find() ? def.group(1).trim() : null;
-            out.put(env.group(1), new Declared(env.group(1), s.contains(".required()"), defaultValue));
         }
-        assertFalse(out.isEmpty(), "no settings found in " + file);
+        Matcher all = Pattern.compile("static final List<Setting<\\?>> ALL = List\\.of\\(([^;]*)\\);").matcher(source(file));
+        assertTrue(all.find(), file + " has no ALL list");
+        Map<String, Declared> out = new LinkedHashMap<>();
+        for (String name : all.group(1).split(",")) {
+            String c = name.trim().replaceFirst("^\\w+\\.", "");
+            Declared d = byConstant.get(file + "#" + c);
+            if (d == null && aliases.containsKey(file + "#" + c)) {
+                String target = aliases.get(file + "#" + c);
+                for (String f : FILES) {
+                    d = d != null ? d : byConstant.get(f + "#" + target);
+                }
+            }
+            if (d == null) {
+                for (String f : FILES) {
+                    d = d != null ? d : byConstant.get(f + "#" + c);
+                }
+            }
+            assertTrue(d != null, file + ": cannot find the declaration of " + c);
+            out.put(d.env(), d);
+        }
         return out;
     }
 

@@ -35,10 +35,12 @@ class ValuesSchemaTest {
             region that is not a region              | aws: {region: Ireland}
             reconciliation on with nothing to list   | builder: {reconcileIntervalSeconds: 600}
             allowed input without a trailing slash   | storage: {allowedInputs: ["s3://landing/events"]}
+            applications deleted before the message  | spark: {timeToLiveSeconds: 300}
             """)
     void rejects(String why, String values) {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Chart.templateWith(values), why);
-        assertTrue(e.getMessage().contains("schema") || e.getMessage().contains("values don't meet"), e::getMessage);
+        assertTrue(e.getMessage().contains("schema") || e.getMessage().contains("values don't meet")
+                || e.getMessage().contains("must be at least"), e::getMessage);
     }
 
     @ParameterizedTest(name = "{0}")
