@@ -82,11 +82,16 @@ final class Harness implements AutoCloseable {
 
     /** A dispatcher with its own metrics; {@code settings} adjusts the limits. */
     Controller controller(Limits limits, BooleanSupplier leader) {
+        return controller(limits, leader, client);
+    }
+
+    /** A dispatcher that talks to Kubernetes through {@code dispatcherClient}. */
+    Controller controller(Limits limits, BooleanSupplier leader, KubernetesClient dispatcherClient) {
         DispatcherMetrics metrics = new DispatcherMetrics(new SimpleMeterRegistry());
-        SparkApplications apps = new SparkApplications(client, namespace);
+        SparkApplications apps = new SparkApplications(dispatcherClient, namespace);
         Dispatcher d = new Dispatcher(
                 new Dispatcher.Adapters(queue, deadLetters, new ManifestLoader(aws.s3(), true), apps,
-                        new EventRecorder(client, namespace, "ndjson-parquet-dispatcher", "test"), metrics),
+                        new EventRecorder(dispatcherClient, namespace, "ndjson-parquet-dispatcher", "test"), metrics),
                 new Dispatcher.Limits(limits.maxConcurrent, limits.visibility, 100, AllowedInputs.parse("s3://landing/in/")),
                 new SparkApplicationBuilder(ApplicationTemplate.load(null), new ExecutorSizing(16, 1, 10), List.of(), namespace),
                 new StatePolicy(new RetryPolicy(limits.maxAttempts, limits.backoff), limits.stuck),
