@@ -1,0 +1,356 @@
+package dev.ndjsonparquet.controller.local;
+
+import dev.ndjsonparquet.controller.aws.AwsClients;
+import dev.ndjsonparquet.controller.aws.ManifestLoader;
+import dev.ndjsonparquet.controller.aws.SqsQueue;
+import dev.ndjsonparquet.controller.builder.BatchEngine;
+import dev.ndjsonparquet.controller.builder.BuilderMetrics;
+import dev.ndjsonparquet.controller.builder.BuilderSettings;
+import dev.ndjsonparquet.controller.builder.IngestLoop;
+import dev.ndjsonparquet.controller.builder.LocalDirectoryStore;
+import dev.ndjsonparquet.controller.builder.ManifestShipper;
+import dev.ndjsonparquet.controller.builder.NamePatterns;
+import dev.ndjsonparquet.controller.builder.ObjectStore;
+import dev.ndjsonparquet.controller.builder.SizeBand;
+import dev.ndjsonparquet.controller.builder.Step;
+import dev.ndjsonparquet.controller.builder.StoreUri;
+import dev.ndjsonparquet.controller.dispatch.AllowedInputs;
+import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
+import dev.ndjsonparquet.controller.dispatch.Dispatcher;
+import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
+import dev.ndjsonparquet.controller.dispatch.RetryPolicy;
+import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
+import dev.ndjsonparquet.controller.dispatch.StatePolicy;
+import dev.ndjsonparquet.controller.k8s.EventRecorder;
+import dev.ndjsonparquet.controller.k8s.SparkApplications;
+import dev.ndjsonparquet.controller.observability.DispatcherMetrics;
+import dev.ndjsonparquet.manifest.Manifest;
+import dev.ndjsonparquet.manifest.ManifestCodec;
+import dev.ndjsonparquet.manifest.ManifestMessage;
+import dev.ndjsonparquet.settings.ResolvedSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole pipeline in one process, as in production but with embedded stand-ins: ElasticMQ for SQS
+ * (ingest queue, manifest queue, dead-letter queues), local directories for the buckets, the Kubernetes
+ * API in the process ({@link LocalKubernetes}) and {@link LocalSparkRunner} in place of spark-operator.
+ * The manifest builder ({@link IngestLoop} and {@link BatchEngine}) and the {@link Dispatcher} are the
+ * production classes, each on its own thread; {@link #offer} sends the S3 notification of a file.
+ */
+public final class LocalPipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
+    static final String REGION = "us-east-1";
+    private static final String OWNER = "builder";
+    /** The production loop, with waits short enough for a local run to end promptly. */
+    private static final Dispatcher.Timing TIMING = new Dispatcher.Timing(1, 1, Duration.ofMillis(500),
+            Duration.ofSeconds(5), Duration.ofMinutes(5));
+
+    /**
+     * Where things are.
+     *
+     * @param storeRoot the directory whose sub-directories stand in for buckets
+     * @param input     the bucket and prefix of the input files
+     * @param work      the bucket and prefix of manifests, ledger and quarantine
+     * @param output    the Parquet table root (a directory)
+     * @param logs      where each Spark application's output goes
+     */
+    public record Layout(Path storeRoot, StoreUri input, StoreUri work, Path output, Path logs) {
+        public Path dir(StoreUri at) {
+            return storeRoot.resolve(at.bucket()).resolve(at.key());
+        }
+    }
+
+    private final Layout layout;
+    private final SQSRestServer sqsServer;
+    private final AwsClients aws;
+    private final LocalKubernetes kubernetes;
+    private final LocalSparkRunner runner;
+    private final ObjectStore store;
+    private final BuilderMetrics builderMetrics;
+    private final DispatcherMetrics dispatcherMetrics;
+    private final Dispatcher dispatcher;
+    private final Thread builderThread;
+    private final Thread dispatcherThread;
+    private final String ingestUrl;
+    private final String manifestUrl;
+    private final String deadLetterUrl;
+    private final BuilderSettings builderSettings;
+    private final AtomicLong offered = new AtomicLong();
+    private final AtomicLong offeredBytes = new AtomicLong();
+    private volatile boolean stopped;
+    private volatile Instant firstOffer;
+
+    private LocalPipeline(Layout layout, ResolvedSettings s, SQSRestServer sqsServer, AwsClients aws, LocalKubernetes kubernetes) {
+        this.layout = layout;
+        this.sqsServer = sqsServer;
+        this.aws = aws;
+        this.kubernetes = kubernetes;
+        SqsClient sqs = aws.sqs();
+        this.ingestUrl = queue(sqs, "ingest", 5);
+        this.manifestUrl = queue(sqs, "manifests", 10);
+        this.deadLetterUrl = sqs.getQueueUrl(r -> r.queueName("manifests-dead-letters")).queueUrl();
+        this.store = new LocalDirectoryStore(layout.storeRoot());
+        this.builderSettings = builderSettings(s, layout, ingestUrl, manifestUrl);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        this.builderMetrics = new BuilderMetrics(registry);
+        this.dispatcherMetrics = new DispatcherMetrics(new SimpleMeterRegistry());
+
+        String namespace = s.get(DispatcherSettings.JOB_NAMESPACE) == null || s.get(DispatcherSettings.JOB_NAMESPACE).isBlank()
+                ? "default" : s.get(DispatcherSettings.JOB_NAMESPACE);
+        DispatcherSettings.Application app = DispatcherSettings.application(s).inNamespace(namespace);
+        ApplicationTemplate template = ApplicationTemplate.load(app.template());
+        if (!template.problems().isEmpty()) {
+            throw new dev.ndjsonparquet.settings.SettingsException(template.problems());
+        }
+        SparkLaunch launch = new SparkLaunch(SparkLaunch.currentJava(), s.get(LocalSettings.SPARK_CLASSPATH),
+                SparkLaunch.splitOptions(s.get(LocalSettings.SPARK_JAVA_OPTS)), s.get(LocalSettings.LOCAL_SPARK_CORES),
+                s.get(LocalSettings.LOCAL_SPARK_MEMORY));
+        this.runner = new LocalSparkRunner(kubernetes.client(), namespace, launch, layout.logs());
+        AllowedInputs allowed = AllowedInputs.parse(folderUri(layout.dir(layout.input())));
+        this.dispatcher = new Dispatcher(
+                new Dispatcher.Adapters(new SqsQueue(sqs, manifestUrl), new SqsQueue(sqs, deadLetterUrl),
+                        new ManifestLoader(aws.s3(), true), new SparkApplications(kubernetes.client(), namespace),
+                        new EventRecorder(kubernetes.client(), namespace, "ndjson-parquet-dispatcher", "local"), dispatcherMetrics),
+                new Dispatcher.Limits(s.get(DispatcherSettings.MAX_CONCURRENT_RUNS), s.get(DispatcherSettings.VISIBILITY_TIMEOUT_SECONDS),
+                        1000, allowed),
+                new SparkApplicationBuilder(template, app.sizing(), app.extraArguments(), namespace),
+                new StatePolicy(new RetryPolicy(s.get(DispatcherSettings.MAX_ATTEMPTS),
+                        Duration.ofSeconds(s.get(DispatcherSettings.RETRY_BACKOFF_SECONDS))),
+                        Duration.ofSeconds(s.get(DispatcherSettings.STUCK_TIMEOUT_SECONDS))),
+                () -> true, Clock.systemUTC(), TIMING);
+        this.builderThread = new Thread(this::runBuilder, "manifest-builder");
+        this.dispatcherThread = new Thread(dispatcher, "dispatcher");
+    }
+
+    /** Starts SQS, the Kubernetes API, the runner, the builder and the dispatcher. */
+    public static LocalPipeline start(Layout layout, ResolvedSettings settings) {
+        SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
+        AwsClients aws = null;
+        LocalKubernetes k8s = null;
+        try {
+            int port = server.waitUntilStarted().localAddress().getPort();
+            aws = AwsClients.create(REGION, URI.create("http://127.0.0.1:" + port),
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")), AwsClients.Timeouts.DEFAULT);
+            k8s = LocalKubernetes.start();
+            LocalPipeline p = new LocalPipeline(layout, settings, server, aws, k8s);
+            p.runner.start();
+            p.builderThread.start();
+            p.dispatcherThread.start();
+            LOG.info("local pipeline started: SQS on port {}, buckets under {}, output {}", port, layout.storeRoot(), layout.output());
+            return p;
+        } catch (RuntimeException e) {
+            if (k8s != null) {
+                k8s.close();
+            }
+            if (aws != null) {
+                aws.close();
+            }
+            server.stopAndWait();
+            throw e;
+        }
+    }
+
+    private static BuilderSettings builderSettings(ResolvedSettings s, Layout layout, String ingestUrl, String manifestUrl) {
+        StoreUri work = layout.work();
+        String schema = s.get(BuilderSettings.SCHEMA_URI);
+        return new BuilderSettings(ingestUrl, manifestUrl, work.child("manifests/"), tableUri(layout.output()),
+                work.child("quarantine/"), work.child("ledger/"), schema == null || schema.isBlank() ? null : schema,
+                s.get(BuilderSettings.MAX_FILES_PER_MANIFEST), (long) (s.get(BuilderSettings.MAX_BATCH_SIZE_GB) * BuilderSettings.GB),
+                s.get(BuilderSettings.MAX_BATCH_AGE_SECONDS),
+                new SizeBand(s.get(BuilderSettings.MIN_FILE_SIZE_MB) * BuilderSettings.MB,
+                        s.get(BuilderSettings.MAX_FILE_SIZE_MB) * BuilderSettings.MB),
+                NamePatterns.of(s.get(BuilderSettings.INCLUDE_PATTERNS), s.get(BuilderSettings.EXCLUDE_PATTERNS)),
+                s.get(BuilderSettings.QUARANTINE_MODE), 0, List.of(), 24, 300, REGION, null, null, 0);
+    }
+
+    /** A folder as a file: URI ending in '/', as allowed-inputs wants. */
+    static String folderUri(Path dir) {
+        String u = dir.toAbsolutePath().normalize().toUri().toString();
+        return u.endsWith("/") ? u : u + "/";
+    }
+
+    /** The table root as a file: URI without a trailing '/'. */
+    static String tableUri(Path dir) {
+        String u = dir.toAbsolutePath().normalize().toUri().toString();
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    private static String queue(SqsClient sqs, String name, int maxReceiveCount) {
+        String dlq = sqs.createQueue(r -> r.queueName(name + "-dead-letters")).queueUrl();
+        String arn = sqs.getQueueAttributes(r -> r.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        return sqs.createQueue(r -> r.queueName(name).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
+                "{\"maxReceiveCount\":\"" + maxReceiveCount + "\",\"deadLetterTargetArn\":\"" + arn + "\"}"))).queueUrl();
+    }
+
+    private void runBuilder() {
+        while (!stopped) {
+            try {
+                ManifestShipper shipper = new ManifestShipper(store, builderSettings.manifestLocation(), aws.sqs(), manifestUrl);
+                BatchEngine engine = new BatchEngine(builderSettings, store, shipper, builderMetrics, Step.StepHook.NONE,
+                        Clock.systemUTC(), OWNER);
+                new IngestLoop(aws.sqs(), ingestUrl, engine, builderMetrics, Step.StepHook.NONE, Clock.systemUTC(),
+                        builderSettings.ingestVisibilitySeconds(), null)
+                        .withMaxWaitSeconds(1)
+                        .run(() -> !stopped);
+            } catch (RuntimeException e) {
+                LOG.warn("builder stopped by an error, starting again from the ledger: {}", e.toString());
+                pause(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public BuilderSettings builderSettings() {
+        return builderSettings;
+    }
+
+    public LocalSparkRunner runner() {
+        return runner;
+    }
+
+    public BuilderMetrics builderMetrics() {
+        return builderMetrics;
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    public SqsClient sqs() {
+        return aws.sqs();
+    }
+
+    public String deadLetterUrl() {
+        return deadLetterUrl;
+    }
+
+    public long offered() {
+        return offered.get();
+    }
+
+    public long offeredBytes() {
+        return offeredBytes.get();
+    }
+
+    public Instant firstOffer() {
+        return firstOffer;
+    }
+
+    /** Sends the S3 ObjectCreated notification of an input object to the ingest queue. */
+    public void offer(StoreUri object) {
+        ObjectStore.ObjectInfo info = store.head(object)
+                .orElseThrow(() -> new IllegalArgumentException("no such input object " + object));
+        if (firstOffer == null) {
+            firstOffer = Instant.now();
+        }
+        aws.sqs().sendMessage(r -> r.queueUrl(ingestUrl).messageBody(S3Events.objectCreated(info, REGION, Instant.now())));
+        offered.incrementAndGet();
+        offeredBytes.addAndGet(info.size());
+    }
+
+    /**
+     * Sends again the message of every manifest a previous run wrote but did not convert (no result record):
+     * the queues lived in that run's process, the manifests and the ledger on disk. Returns how many.
+     */
+    public int resendUnfinished() {
+        int n = 0;
+        for (ObjectStore.ObjectInfo info : store.list(builderSettings.manifestLocation())) {
+            String name = info.location().key().substring(info.location().key().lastIndexOf('/') + 1);
+            if (!name.endsWith(".json")) {
+                continue;
+            }
+            String id = name.substring(0, name.length() - ".json".length());
+            if (java.nio.file.Files.exists(layout.output().resolve("_results").resolve(id + ".json"))) {
+                continue;
+            }
+            byte[] bytes = store.get(info.location()).orElse(null);
+            if (bytes == null) {
+                continue;
+            }
+            Manifest m = ManifestCodec.decode(bytes);
+            String body = ManifestCodec.encodeMessage(ManifestMessage.of(store.fileUri(info.location()), m));
+            aws.sqs().sendMessage(r -> r.queueUrl(manifestUrl).messageBody(body));
+            LOG.info("manifest {} of an earlier run was not converted; sent again", id);
+            n++;
+        }
+        return n;
+    }
+
+    /** Nothing waits: both queues are empty (nothing in flight either) and no application runs. */
+    public boolean idle() {
+        return depth(ingestUrl) == 0 && depth(manifestUrl) == 0 && runner.running() == 0;
+    }
+
+    private long depth(String url) {
+        Map<QueueAttributeName, String> a = aws.sqs().getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+        return a.values().stream().mapToLong(Long::parseLong).sum();
+    }
+
+    /** Waits until {@link #idle()} holds twice in a row, or the thread is interrupted (false). */
+    public boolean awaitIdle(Runnable tick) {
+        int quiet = 0;
+        while (quiet < 2) {
+            tick.run();
+            if (!pause(Duration.ofMillis(500))) {
+                return false;
+            }
+            quiet = idle() ? quiet + 1 : 0;
+        }
+        tick.run();
+        return true;
+    }
+
+    private static boolean pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops everything this started; nothing is left running. */
+    @Override
+    public void close() {
+        stopped = true;
+        dispatcher.stop();
+        join(builderThread);
+        join(dispatcherThread);
+        runner.close();
+        kubernetes.close();
+        aws.close();
+        sqsServer.stopAndWait();
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

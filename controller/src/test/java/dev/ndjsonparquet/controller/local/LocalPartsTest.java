@@ -1,0 +1,94 @@
+package dev.ndjsonparquet.controller.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ndjsonparquet.controller.builder.EventParser;
+import dev.ndjsonparquet.controller.builder.ObjectEvent;
+import dev.ndjsonparquet.controller.builder.ObjectStore;
+import dev.ndjsonparquet.controller.builder.StoreUri;
+import dev.ndjsonparquet.controller.k8s.SparkApplication;
+import dev.ndjsonparquet.controller.k8s.SparkApplicationSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pure parts of local runs: the notification, the Spark command line, the input scanner, the sample data. */
+class LocalPartsTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theNotificationIsReadByTheBuildersParserAsS3Sends() {
+        var info = new ObjectStore.ObjectInfo(new StoreUri("landing", "ndjson/day 1/a+b.ndjson"), 1234, "4d2-1f", Instant.EPOCH);
+        var parsed = EventParser.parse(S3Events.objectCreated(info, "us-east-1", Instant.parse("2026-11-26T00:00:00Z")));
+        assertEquals(1, parsed.created().size());
+        ObjectEvent e = parsed.created().get(0);
+        assertEquals("landing", e.bucket());
+        assertEquals("ndjson/day 1/a+b.ndjson", e.key());
+        assertEquals(1234, e.size());
+        assertEquals("4d2-1f", e.etag());
+    }
+
+    @Test
+    void theSparkApplicationRunsWithItsMainClassArgumentsAndConfigurationInLocalMode() {
+        SparkApplication app = new SparkApplication();
+        app.setMetadata(new ObjectMetaBuilder().withName("np-m-1").build());
+        SparkApplicationSpec spec = new SparkApplicationSpec();
+        spec.setMainClass("dev.ndjsonparquet.spark.ConvertManifest");
+        spec.setArguments(List.of("--manifest", "file:/m.json", "--compression", "zstd"));
+        spec.setSparkConf(Map.of("spark.decommission.enabled", "true", "spark.master", "k8s://cluster"));
+        spec.setAdditionalProperty("hadoopConf", Map.of("fs.s3a.fast.upload", "true"));
+        app.setSpec(spec);
+        List<String> cmd = new SparkLaunch(Path.of("/jdk/bin/java"), "/a.jar:/lib/*", List.of("--add-opens=x"), 3, "768m")
+                .command(app);
+        assertEquals(List.of("/jdk/bin/java", "-Xmx768m", "--add-opens=x"), cmd.subList(0, 3));
+        assertTrue(cmd.contains("-Dspark.decommission.enabled=true"), cmd::toString);
+        assertTrue(cmd.contains("-Dspark.hadoop.fs.s3a.fast.upload=true"), cmd::toString);
+        assertTrue(cmd.contains("-Dspark.master=local[3]") && !cmd.contains("-Dspark.master=k8s://cluster"), cmd::toString);
+        assertEquals(List.of("-cp", "/a.jar:/lib/*", "dev.ndjsonparquet.spark.ConvertManifest", "--manifest", "file:/m.json",
+                "--compression", "zstd"), cmd.subList(cmd.size() - 7, cmd.size()));
+    }
+
+    @Test
+    void aFileIsAnnouncedOnceAndOnlyWhenItStoppedChanging() throws Exception {
+        Files.writeString(tmp.resolve("old.ndjson"), "{}\n");
+        Files.writeString(tmp.resolve(".hidden.ndjson"), "{}\n");
+        InputScanner scanner = new InputScanner(tmp, tmp.resolve("out"));
+        assertEquals(List.of(tmp.resolve("old.ndjson")), scanner.initial());
+        Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(tmp.resolve("out").resolve("x.ndjson"), "{}\n");
+        Files.writeString(tmp.resolve("new.ndjson"), "{}\n");
+        Files.writeString(tmp.resolve("copying.tmp"), "{}\n");
+        assertEquals(List.of(), scanner.next(), "first seen: not yet known to be complete");
+        assertEquals(List.of(tmp.resolve("new.ndjson")), scanner.next());
+        assertEquals(List.of(), scanner.next());
+    }
+
+    @Test
+    void sampleDataCountsWhatItWrites() throws Exception {
+        SampleData.Generated g = SampleData.write(tmp, 2, 20_000, 3, 50_000, 1);
+        assertEquals(3, g.files().size());
+        assertEquals(2, g.inBand().size());
+        assertEquals(6, g.badLinesInBand());
+        long lines = 0;
+        for (SampleData.File f : g.inBand()) {
+            lines += Files.readAllLines(f.path()).size();
+            assertEquals(Files.size(f.path()), f.bytes());
+        }
+        assertEquals(g.goodRecordsInBand() + g.badLinesInBand(), lines);
+        assertTrue(Files.size(g.files().get(2).path()) >= 50_000);
+    }
+
+    @Test
+    void aDirectoryIsABucketAndPrefixUnderTheRoot() {
+        assertEquals(new StoreUri("tmp", "a/b/"), LocalRun.underRoot(Path.of("/tmp/a/b")));
+        assertEquals(new StoreUri("data", ""), LocalRun.underRoot(Path.of("/data")));
+    }
+}
