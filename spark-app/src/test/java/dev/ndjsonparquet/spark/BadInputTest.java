@@ -129,6 +129,29 @@ class BadInputTest {
     }
 
     @Test
+    void gzipBzip2AndZstandardInputsAreReadByExtension() throws IOException {
+        byte[] body = utf8("{\"id\":1}\n{\"id\":2}\n\n{\"id\":3}\n");
+        Path gz = dir.resolve("a.ndjson.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            o.write(body);
+        }
+        Path bz2 = dir.resolve("b.jsonl.bz2");
+        try (OutputStream o = new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(
+                Files.newOutputStream(bz2))) {
+            o.write(body);
+        }
+        Path zst = dir.resolve("c.json.zst");
+        try (OutputStream o = new com.github.luben.zstd.ZstdOutputStream(Files.newOutputStream(zst))) {
+            o.write(body);
+        }
+        ConversionResult r = SharedSpark.convert(ConversionSettings.Values.defaults().withSchema("id BIGINT"),
+                dir.resolve("out"), gz, bz2, zst).result();
+        assertEquals(List.of(), r.quarantinedFiles());
+        assertEquals(9, r.rowsWritten());
+        assertEquals(3, r.blankLines());
+    }
+
+    @Test
     void aMissingObjectIsQuarantined() throws IOException {
         Path present = dir.resolve("present.ndjson");
         Files.write(present, utf8("{\"id\":1}\n"));

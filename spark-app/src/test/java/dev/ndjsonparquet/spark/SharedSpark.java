@@ -20,7 +20,7 @@ final class SharedSpark {
     }
 
     static synchronized SparkSession get() {
-        if (session == null) {
+        if (session == null || session.sparkContext().isStopped()) {
             session = LocalSpark.start(2, "ndjson-parquet tests");
         }
         return session;
