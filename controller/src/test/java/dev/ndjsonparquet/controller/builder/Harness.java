@@ -74,6 +74,11 @@ final class Harness {
     }
 
     Builder builder(StepHook hook, Clock clock) {
+        return builder(store, hook, clock);
+    }
+
+    /** A builder over another store (the local-directory store stands in for S3 in the benchmark). */
+    Builder builder(ObjectStore store, StepHook hook, Clock clock) {
         BuilderMetrics metrics = new BuilderMetrics(new SimpleMeterRegistry());
         ManifestShipper shipper = new ManifestShipper(store, settings.manifestLocation(), servers.sqs, manifestQueue);
         BatchEngine engine = new BatchEngine(settings, store, shipper, metrics, hook, clock, "builder");
