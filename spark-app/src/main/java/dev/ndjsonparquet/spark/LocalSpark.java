@@ -20,6 +20,8 @@ public final class LocalSpark {
                 .config("spark.sql.adaptive.enabled", "false")
                 .config("spark.sql.caseSensitive", "true")
                 .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
+                // Spark would claim the JVM-wide URL handler factory, which embedded servers (S3Mock's Tomcat) need.
+                .config("spark.sql.defaultUrlStreamHandlerFactory.enabled", "false")
                 .getOrCreate();
     }
 
