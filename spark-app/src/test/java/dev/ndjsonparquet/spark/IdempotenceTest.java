@@ -27,7 +27,7 @@ class IdempotenceTest {
     private Path b;
     private final SparkSession spark = SharedSpark.get();
     private final ConversionSettings.Values settings = ConversionSettings.Values.defaults()
-            .withSchema("id BIGINT, v STRING").withSplitBytes(4096);
+            .withSchema("id BIGINT, v STRING").withSplitBytes(16_384);
 
     @BeforeEach
     void files() throws IOException {
