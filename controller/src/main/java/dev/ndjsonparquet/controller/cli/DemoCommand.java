@@ -70,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             Map<String, String> flags = SettingsOptions.flags(spec.commandLine().getParseResult(), LocalSettings.DEMO);
             ResolvedSettings first = LocalRun.resolve(LocalSettings.DEMO, flags, env, LocalSettings.localDefaults());
-            dir = Path.of(first.get(LocalSettings.DEMO_DIR)).toAbsolutePath().normalize();
+            dir = LocalSettings.demoDir(first.get(LocalSettings.DEMO_DIR));
             Map<String, String> defaults = new HashMap<>(LocalSettings.localDefaults());
             // The band fits the generated files; the one outlier is larger than its top.
             defaults.put(BuilderSettings.MAX_FILE_SIZE_MB.key(),
@@ -87,7 +87,9 @@ public final class DemoCommand implements Callable<Integer> {
             LocalRun.quietLogs(env);
         }
         Path buckets = dir.resolve("buckets");
-        LocalPipeline.Layout layout = new LocalPipeline.Layout(buckets, new StoreUri("landing", "ndjson/"),
+        LocalPipeline.Layout layout = new LocalPipeline.Layout(
+                Map.of("landing", buckets.resolve("landing"), "pipeline", buckets.resolve("pipeline")),
+                new StoreUri("landing", "ndjson/"),
                 new StoreUri("pipeline", ""), buckets.resolve("lake").resolve("events"), dir.resolve("logs"));
         SampleData.Generated data = generate(settings, dir, layout, out);
         Instant since = Instant.now();

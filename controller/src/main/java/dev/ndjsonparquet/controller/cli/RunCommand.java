@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,14 +101,16 @@ public final class RunCommand implements Callable<Integer> {
             LocalRun.quietLogs(env);
         }
         Path state = output.resolve("_pipeline");
-        LocalPipeline.Layout layout = new LocalPipeline.Layout(Path.of("/"), LocalRun.underRoot(input),
-                LocalRun.underRoot(state), output, state.resolve("logs"));
+        LocalPipeline.Layout layout = new LocalPipeline.Layout(Map.of("input", input, "pipeline", state),
+                new StoreUri("input", ""), new StoreUri("pipeline", ""), output, state.resolve("logs"));
         Instant since = Instant.now();
         Thread main = Thread.currentThread();
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        // Ctrl-C: stop announcing, print the summary and stop everything before the JVM ends.
         Thread hook = new Thread(() -> {
             main.interrupt();
             try {
-                main.join(60_000);
+                cleanedUp.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -143,6 +147,7 @@ public final class RunCommand implements Callable<Integer> {
             err.println("run: the pipeline failed: " + e);
             return CommandLine.ExitCode.SOFTWARE;
         } finally {
+            cleanedUp.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

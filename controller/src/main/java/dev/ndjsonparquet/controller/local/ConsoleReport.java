@@ -34,7 +34,8 @@ public final class ConsoleReport {
             out.print("\r" + line + "\u001b[K");
             out.flush();
             drawn = true;
-        } else if (!line.equals(lastLine) && Duration.between(lastPrinted, Instant.now()).compareTo(PLAIN_EVERY) >= 0) {
+        } else if (!figures(line).equals(figures(lastLine))
+                && Duration.between(lastPrinted, Instant.now()).compareTo(PLAIN_EVERY) >= 0) {
             out.println(line);
             out.flush();
             lastLine = line;
@@ -48,11 +49,18 @@ public final class ConsoleReport {
             out.println();
         } else if (!terminal) {
             String line = line(report.snapshot());
-            if (!line.equals(lastLine)) {
+            if (!figures(line).equals(figures(lastLine))) {
                 out.println(line);
             }
         }
         out.flush();
+    }
+
+    /** The line without its clock and rate, which change on every tick. */
+    private static String figures(String line) {
+        int start = line.indexOf(']');
+        int rate = line.lastIndexOf(" | ");
+        return start < 0 || rate < start ? line : line.substring(start + 1, rate);
     }
 
     static String line(PipelineReport.Snapshot s) {
@@ -69,7 +77,12 @@ public final class ConsoleReport {
         double seconds = Math.max(0.001, t.elapsed().toMillis() / 1000.0);
         long sparkMillis = s.results().stream().mapToLong(PipelineReport.Result::convertMillis).sum();
         out.println();
-        out.printf(Locale.ROOT, "%s: %s in %.1f s%n", title, s.succeeded() ? "done" : "FINISHED WITH FAILURES", seconds);
+        long unfinished = t.manifests() - s.results().size();
+        String how = s.succeeded() ? "done"
+                : s.deadLettered().isEmpty() && s.failedRuns().isEmpty()
+                ? "stopped with " + unfinished + " manifest(s) not converted yet (a new run with the same output finishes them)"
+                : "FINISHED WITH FAILURES";
+        out.printf(Locale.ROOT, "%s: %s in %.1f s%n", title, how, seconds);
         out.printf(Locale.ROOT, "  files        %d offered: %d batched into %d manifest(s), %d quarantined, %d duplicate(s)%n",
                 t.offered(), t.batched(), t.manifests(), t.quarantined(), s.duplicates());
         out.printf(Locale.ROOT, "  applications %d completed, %d failed run(s), %d manifest(s) dead-lettered%n",

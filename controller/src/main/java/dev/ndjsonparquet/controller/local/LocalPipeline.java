@@ -7,7 +7,6 @@ import dev.ndjsonparquet.controller.builder.BatchEngine;
 import dev.ndjsonparquet.controller.builder.BuilderMetrics;
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
 import dev.ndjsonparquet.controller.builder.IngestLoop;
-import dev.ndjsonparquet.controller.builder.LocalDirectoryStore;
 import dev.ndjsonparquet.controller.builder.ManifestShipper;
 import dev.ndjsonparquet.controller.builder.NamePatterns;
 import dev.ndjsonparquet.controller.builder.ObjectStore;
@@ -65,15 +64,19 @@ public final class LocalPipeline implements AutoCloseable {
     /**
      * Where things are.
      *
-     * @param storeRoot the directory whose sub-directories stand in for buckets
+     * @param buckets   the directories standing in for buckets, by bucket name
      * @param input     the bucket and prefix of the input files
      * @param work      the bucket and prefix of manifests, ledger and quarantine
      * @param output    the Parquet table root (a directory)
      * @param logs      where each Spark application's output goes
      */
-    public record Layout(Path storeRoot, StoreUri input, StoreUri work, Path output, Path logs) {
+    public record Layout(Map<String, Path> buckets, StoreUri input, StoreUri work, Path output, Path logs) {
+        public Layout {
+            buckets = Map.copyOf(buckets);
+        }
+
         public Path dir(StoreUri at) {
-            return storeRoot.resolve(at.bucket()).resolve(at.key());
+            return buckets.get(at.bucket()).resolve(at.key());
         }
     }
 
@@ -106,7 +109,7 @@ public final class LocalPipeline implements AutoCloseable {
         this.ingestUrl = queue(sqs, "ingest", 5);
         this.manifestUrl = queue(sqs, "manifests", 10);
         this.deadLetterUrl = sqs.getQueueUrl(r -> r.queueName("manifests-dead-letters")).queueUrl();
-        this.store = new LocalDirectoryStore(layout.storeRoot());
+        this.store = new DirectoryBuckets(layout.buckets());
         this.builderSettings = builderSettings(s, layout, ingestUrl, manifestUrl);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         this.builderMetrics = new BuilderMetrics(registry);
@@ -153,7 +156,7 @@ public final class LocalPipeline implements AutoCloseable {
             p.runner.start();
             p.builderThread.start();
             p.dispatcherThread.start();
-            LOG.info("local pipeline started: SQS on port {}, buckets under {}, output {}", port, layout.storeRoot(), layout.output());
+            LOG.info("local pipeline started: SQS on port {}, buckets {}, output {}", port, layout.buckets(), layout.output());
             return p;
         } catch (RuntimeException e) {
             if (k8s != null) {

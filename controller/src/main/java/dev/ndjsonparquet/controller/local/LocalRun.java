@@ -1,11 +1,9 @@
 package dev.ndjsonparquet.controller.local;
 
-import dev.ndjsonparquet.controller.builder.StoreUri;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.Setting;
 import dev.ndjsonparquet.settings.SettingsResolver;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,20 +20,6 @@ public final class LocalRun {
     public static ResolvedSettings resolve(List<Setting<?>> declared, Map<String, String> flags, Map<String, String> env,
                                            Map<String, String> localDefaults) {
         return SettingsResolver.resolve(declared, flags, env, localDefaults);
-    }
-
-    /**
-     * A directory of the whole file system as a bucket and prefix of a {@link dev.ndjsonparquet.controller.builder.LocalDirectoryStore}
-     * rooted at "/": the first path element is the bucket. Keeps every file URI the user's real path.
-     */
-    public static StoreUri underRoot(Path dir) {
-        Path abs = dir.toAbsolutePath().normalize();
-        if (abs.getNameCount() < 1) {
-            throw new IllegalArgumentException("the file system root cannot be used as a directory here: " + dir);
-        }
-        String bucket = abs.getName(0).toString();
-        String key = abs.getNameCount() == 1 ? "" : abs.subpath(1, abs.getNameCount()).toString().replace('\\', '/') + "/";
-        return new StoreUri(bucket, key);
     }
 
     /**

@@ -35,8 +35,9 @@ public final class LocalSettings {
             .build();
 
     public static final Setting<String> DEMO_DIR = Setting.string("dir")
-            .env("DEMO_DIR").defaultValue(Path.of(System.getProperty("java.io.tmpdir"), "ndjson-parquet-demo").toString())
-            .describedAs("Directory of the demo: the buckets (landing, lake, pipeline) and the logs; emptied first")
+            .env("DEMO_DIR")
+            .describedAs("Directory of the demo: the buckets (landing, lake, pipeline) and the logs; emptied first if an earlier "
+                    + "demo made it. Empty: ndjson-parquet-demo in the system's temporary directory")
             .build();
     public static final Setting<Integer> DEMO_FILES = Setting.integer("files")
             .env("DEMO_FILES").defaultValue(10).atLeast(1)
@@ -76,6 +77,16 @@ public final class LocalSettings {
 
     public static final List<Setting<?>> DEMO = concat(List.of(DEMO_DIR, DEMO_FILES, DEMO_FILE_SIZE_MB, DEMO_BAD_LINES), PIPELINE);
     public static final List<Setting<?>> RUN = concat(List.of(INPUT, OUTPUT), PIPELINE);
+
+    /** The settings only local runs have, in the order of the LOCAL.md table. */
+    public static final List<Setting<?>> OWN = List.of(DEMO_DIR, DEMO_FILES, DEMO_FILE_SIZE_MB, DEMO_BAD_LINES, INPUT, OUTPUT,
+            SPARK_CLASSPATH, SPARK_JAVA_OPTS, LOCAL_SPARK_CORES, LOCAL_SPARK_MEMORY);
+
+    /** The demo's directory when {@link #DEMO_DIR} is not set. */
+    public static Path demoDir(String setting) {
+        return (setting == null || setting.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ndjson-parquet-demo")
+                : Path.of(setting)).toAbsolutePath().normalize();
+    }
 
     private LocalSettings() {
     }

@@ -87,8 +87,21 @@ class LocalPartsTest {
     }
 
     @Test
-    void aDirectoryIsABucketAndPrefixUnderTheRoot() {
-        assertEquals(new StoreUri("tmp", "a/b/"), LocalRun.underRoot(Path.of("/tmp/a/b")));
-        assertEquals(new StoreUri("data", ""), LocalRun.underRoot(Path.of("/data")));
+    void directoriesAreBucketsWithTheirRealPaths() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("my input"));
+        Path state = Files.createDirectories(tmp.resolve("out/_pipeline"));
+        Files.writeString(in.resolve("a.ndjson"), "{}\n");
+        DirectoryBuckets store = new DirectoryBuckets(Map.of("input", in, "pipeline", state));
+        StoreUri a = new StoreUri("input", "a.ndjson");
+        assertEquals(3, store.head(a).orElseThrow().size());
+        assertEquals(in.resolve("a.ndjson").toUri().toString(), store.fileUri(a));
+        store.copy(a, new StoreUri("pipeline", "quarantine/a.ndjson"));
+        assertTrue(Files.exists(state.resolve("quarantine/a.ndjson")));
+        assertTrue(store.putIfAbsent(new StoreUri("pipeline", "ledger/x.json"), new byte[] {1}));
+        assertEquals(false, store.putIfAbsent(new StoreUri("pipeline", "ledger/x.json"), new byte[] {2}));
+        List<String> keys = new java.util.ArrayList<>();
+        store.list(new StoreUri("pipeline", "ledger/")).forEach(i -> keys.add(i.location().toString()));
+        assertEquals(List.of("s3://pipeline/ledger/x.json"), keys);
+        assertTrue(store.head(new StoreUri("elsewhere", "a.ndjson")).isEmpty());
     }
 }
