@@ -93,13 +93,16 @@ public final class DemoCommand implements Callable<Integer> {
                 new StoreUri("pipeline", ""), buckets.resolve("lake").resolve("events"), dir.resolve("logs"));
         SampleData.Generated data = generate(settings, dir, layout, out);
         Instant since = Instant.now();
-        try (LocalPipeline pipeline = LocalPipeline.start(layout, settings)) {
+        try (LocalRun.ShutdownGuard guard = LocalRun.interruptOnShutdown();
+             LocalPipeline pipeline = LocalPipeline.start(layout, settings)) {
             PipelineReport report = new PipelineReport(pipeline, since);
             ConsoleReport console = new ConsoleReport(out, terminal, report);
             for (SampleData.File f : data.files()) {
                 pipeline.offer(layout.input().child(f.path().getFileName().toString()));
             }
             if (!LocalRun.awaitIdle(pipeline, console)) {
+                Thread.interrupted(); // an interruption ends the demo, not the clean-up
+                LocalRun.finish("ndjson-parquet demo", report, console, pipeline, out);
                 err.println("demo: interrupted");
                 return CommandLine.ExitCode.SOFTWARE;
             }

@@ -21,8 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,19 +102,8 @@ public final class RunCommand implements Callable<Integer> {
         LocalPipeline.Layout layout = new LocalPipeline.Layout(Map.of("input", input, "pipeline", state),
                 new StoreUri("input", ""), new StoreUri("pipeline", ""), output, state.resolve("logs"));
         Instant since = Instant.now();
-        Thread main = Thread.currentThread();
-        CountDownLatch cleanedUp = new CountDownLatch(1);
-        // Ctrl-C: stop announcing, print the summary and stop everything before the JVM ends.
-        Thread hook = new Thread(() -> {
-            main.interrupt();
-            try {
-                cleanedUp.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "run-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (LocalPipeline pipeline = LocalPipeline.start(layout, settings)) {
+        try (LocalRun.ShutdownGuard guard = LocalRun.interruptOnShutdown();
+             LocalPipeline pipeline = LocalPipeline.start(layout, settings)) {
             PipelineReport report = new PipelineReport(pipeline, since);
             ConsoleReport console = new ConsoleReport(out, terminal, report);
             int resent = pipeline.resendUnfinished();
@@ -146,13 +133,6 @@ public final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             err.println("run: the pipeline failed: " + e);
             return CommandLine.ExitCode.SOFTWARE;
-        } finally {
-            cleanedUp.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down: the hook is running and waits for this thread
-            }
         }
     }
 

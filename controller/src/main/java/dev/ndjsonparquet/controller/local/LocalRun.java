@@ -56,6 +56,42 @@ public final class LocalRun {
         return s.succeeded();
     }
 
+    /**
+     * Ctrl-C (or SIGTERM) interrupts the calling thread, whose command then prints its summary and stops
+     * everything it started (Spark JVMs included); the JVM ends once {@link ShutdownGuard#close()} ran.
+     */
+    public static ShutdownGuard interruptOnShutdown() {
+        return new ShutdownGuard(Thread.currentThread());
+    }
+
+    /** See {@link #interruptOnShutdown()}. */
+    public static final class ShutdownGuard implements AutoCloseable {
+        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        private final Thread hook;
+
+        private ShutdownGuard(Thread worker) {
+            this.hook = new Thread(() -> {
+                worker.interrupt();
+                try {
+                    done.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "ndjson-parquet-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override
+        public void close() {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running and has just been released
+            }
+        }
+    }
+
     /** The start of a report period (quarantine records older than this belong to an earlier run). */
     public static Instant now() {
         return Instant.now();
