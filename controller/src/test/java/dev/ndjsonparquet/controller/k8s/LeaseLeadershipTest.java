@@ -17,7 +17,8 @@ class LeaseLeadershipTest {
 
     private static LeaseLeadership.Config config(String identity) {
         return new LeaseLeadership.Config("default", "lease-test", identity,
-                Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200));
+                Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofMillis(500));
+        // Generous lease and renewal times: a loaded 2-core CI machine must not lose a healthy leader.
     }
 
     @Test
@@ -30,12 +31,13 @@ class LeaseLeadershipTest {
             // Several renewal periods later, still exactly one.
             for (int i = 0; i < 5; i++) {
                 Await.until(Duration.ofSeconds(5), () -> client.leases().inNamespace("default").withName("lease-test").get() != null, "lease");
-                assertTrue(leader.isLeader() ^ other.isLeader(), "exactly one leader");
+                assertTrue(!(leader.isLeader() && other.isLeader()), "never two leaders");
+                assertTrue(leader.isLeader(), "the leader keeps the lease while it renews");
             }
             assertEquals(leader.config().identity(),
                     client.leases().inNamespace("default").withName("lease-test").get().getSpec().getHolderIdentity());
             leader.close();
-            Await.until(Duration.ofSeconds(20), other::isLeader, "the other replica to take over");
+            Await.until(Duration.ofSeconds(45), other::isLeader, "the other replica to take over");
             assertNotEquals(leader.config().identity(), other.config().identity());
         }
         assertEquals(1, List.of(client.leases().inNamespace("default").list().getItems()).size());
