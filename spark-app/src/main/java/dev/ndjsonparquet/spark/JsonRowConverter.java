@@ -73,7 +73,7 @@ public final class JsonRowConverter {
         if (invalid >= 0) {
             return bad("invalid UTF-8 at byte " + (invalid - off) + " of the line");
         }
-        rescue.reset();
+        rescue.reset(buf, off);
         try (JsonParser p = FACTORY.createParser(buf, off, len)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -147,10 +147,35 @@ public final class JsonRowConverter {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         private JsonGenerator gen;
         private String firstProblem;
+        private byte[] lineBuf;
+        private int lineOff;
 
-        void reset() {
+        void reset(byte[] buf, int off) {
             gen = null;
             firstProblem = null;
+            lineBuf = buf;
+            lineOff = off;
+        }
+
+        /**
+         * The current string value as UTF-8 bytes straight from the line when it has no escapes (the line
+         * was validated as UTF-8 already), sparing a decode and a re-encode; else through the parser.
+         */
+        UTF8String rawString(JsonParser p) throws IOException {
+            int start = lineOff + (int) p.currentTokenLocation().getByteOffset() + 1;
+            byte[] b = lineBuf;
+            int i = start;
+            while (i < b.length) {
+                byte c = b[i];
+                if (c == '"') {
+                    return UTF8String.fromBytes(java.util.Arrays.copyOfRange(b, start, i));
+                }
+                if (c == '\\') {
+                    break;
+                }
+                i++;
+            }
+            return UTF8String.fromString(p.getText());
         }
 
         boolean used() {

@@ -262,7 +262,7 @@ final class ValueConverters {
                 }
                 return UTF8String.fromString(w.toString());
             }
-            return UTF8String.fromString(p.getText());
+            return t == JsonToken.VALUE_STRING ? r.rawString(p) : UTF8String.fromString(p.getText());
         }
     }
 

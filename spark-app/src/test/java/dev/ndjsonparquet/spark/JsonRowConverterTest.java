@@ -51,6 +51,14 @@ class JsonRowConverterTest {
     }
 
     @Test
+    void rawControlCharactersInAStringAreInvalidJson() {
+        assertNull(convert("{\"name\":\"a\tb\"}"));
+        assertTrue(converter.badReason().startsWith("invalid JSON"), converter.badReason());
+        GenericInternalRow escaped = convert("{\"name\":\"a\\tb \\\"q\\\" \\u00e9\"}");
+        assertEquals("a\tb \"q\" \u00e9", escaped.getUTF8String(1).toString());
+    }
+
+    @Test
     void invalidUtf8IsABadRecord() {
         byte[] b = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
         assertNull(converter.convert(b, 0, b.length));
