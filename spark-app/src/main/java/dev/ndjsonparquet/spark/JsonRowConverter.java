@@ -10,7 +10,6 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -207,9 +206,5 @@ public final class JsonRowConverter {
             }
             return bytes.toByteArray();
         }
-    }
-
-    static String utf8(byte[] b, int off, int len) {
-        return new String(b, off, len, StandardCharsets.UTF_8);
     }
 }
