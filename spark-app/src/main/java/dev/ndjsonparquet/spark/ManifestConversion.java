@@ -151,7 +151,7 @@ public final class ManifestConversion {
     }
 
     static Manifest readManifest(Configuration conf, String uri) throws IOException {
-        Path p = new Path(uri.startsWith("s3://") ? "s3a://" + uri.substring(5) : uri);
+        Path p = HadoopPaths.of(uri);
         try (InputStream in = p.getFileSystem(conf).open(p)) {
             return ManifestCodec.decode(in.readAllBytes());
         }
@@ -163,8 +163,8 @@ public final class ManifestConversion {
         List<SplitPlanner.PlannedFile> readable = new ArrayList<>();
         for (int i = 0; i < m.files().size(); i++) {
             ManifestFile f = m.files().get(i);
-            String uri = f.uri().startsWith("s3://") ? "s3a://" + f.uri().substring(5) : f.uri();
-            Path p = new Path(uri);
+            String uri = HadoopPaths.normalize(f.uri());
+            Path p = HadoopPaths.of(uri);
             FileStatus st;
             try {
                 st = p.getFileSystem(conf).getFileStatus(p);

@@ -15,8 +15,9 @@ import java.time.ZoneOffset;
 public record OutputLayout(String dataRoot, String badRecords, String staging, String result) {
 
     public static OutputLayout of(Manifest m, PartitionMode mode) {
-        String root = m.output().endsWith("/") ? m.output().substring(0, m.output().length() - 1) : m.output();
-        root = root.startsWith("s3://") ? "s3a://" + root.substring("s3://".length()) : root;
+        // Hadoop path text: percent-escapes of the manifest URI decoded, s3:// read as s3a://.
+        String root = HadoopPaths.of(m.output()).toString();
+        root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
         String id = m.manifestId();
         String data = mode.kind() == PartitionMode.Kind.INGEST_DATE
                 ? root + "/ingest_date=" + m.createdAt().atZone(ZoneOffset.UTC).toLocalDate() + "/manifest_id=" + id

@@ -75,7 +75,7 @@ final class SchemaSource {
     }
 
     private static String read(Configuration conf, String location) throws IOException {
-        Path p = new Path(location.startsWith("s3://") ? "s3a://" + location.substring(5) : location);
+        Path p = HadoopPaths.of(location);
         try (InputStream in = p.getFileSystem(conf).open(p)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -91,7 +91,7 @@ final class SchemaSource {
         JsonRowConverter validator = new JsonRowConverter(new StructType(), SchemaMismatch.RESCUE, 0);
         long perFileBytes = 4L << 20;
         for (String f : files) {
-            Path p = new Path(f);
+            Path p = HadoopPaths.of(f);
             try {
                 FileSystem fs = p.getFileSystem(conf);
                 try (InputStream in = Decompression.isCompressed(f) ? Decompression.open(f, fs.open(p)) : fs.open(p)) {

@@ -115,7 +115,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<InputSplit>, Inte
         }
 
         private void open() throws IOException {
-            Path path = new Path(split.uri());
+            Path path = HadoopPaths.of(split.uri());
             FileSystem fs = path.getFileSystem(conf.value());
             FSDataInputStream raw = fs.open(path);
             long seekTo = split.start() > 0 ? split.start() - 1 : 0;

@@ -152,6 +152,18 @@ class BadInputTest {
     }
 
     @Test
+    void namesWithSpacesAndUnicodeArePercentEncodedInTheManifestAndStillRead() throws IOException {
+        Path sub = Files.createDirectories(dir.resolve("landing zone"));
+        Path file = sub.resolve("événements 01.ndjson");
+        Files.write(file, utf8("{\"id\":1}\n{\"id\":2}\n"));
+        ConversionResult r = SharedSpark.convert(ConversionSettings.Values.defaults().withSchema("id BIGINT"),
+                dir.resolve("out put"), file).result();
+        assertEquals(List.of(), r.quarantinedFiles());
+        assertEquals(2, r.rowsWritten());
+        assertTrue(Files.isDirectory(dir.resolve("out put").resolve("_results")), "the output directory keeps its name");
+    }
+
+    @Test
     void aMissingObjectIsQuarantined() throws IOException {
         Path present = dir.resolve("present.ndjson");
         Files.write(present, utf8("{\"id\":1}\n"));
