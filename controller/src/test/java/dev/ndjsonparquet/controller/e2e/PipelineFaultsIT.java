@@ -314,6 +314,9 @@ class PipelineFaultsIT {
         assertTrue(operator.maxActive() <= MAX_CONCURRENT_RUNS, "active applications at most " + MAX_CONCURRENT_RUNS + ": "
                 + operator.maxActive());
         assertTrue(operator.maxJvms() <= MAX_CONCURRENT_RUNS, "Spark drivers at most " + MAX_CONCURRENT_RUNS);
+        if (manifests.size() > MAX_CONCURRENT_RUNS) {
+            assertEquals(MAX_CONCURRENT_RUNS, operator.maxActive(), "with more manifests than the limit, the limit was reached");
+        }
 
         // The faults did happen.
         List<SparkOperatorStandIn.Execution> runs = operator.executions();
