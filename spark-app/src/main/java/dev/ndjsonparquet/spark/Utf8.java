@@ -6,11 +6,22 @@ final class Utf8 {
     private Utf8() {
     }
 
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     /** Index of the first byte of the first invalid sequence, or -1 when the range is valid UTF-8. */
     static int firstInvalid(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
         while (i < end) {
+            // ASCII runs eight bytes at a time: most JSON is ASCII.
+            while (i + 8 <= end && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
+                i += 8;
+            }
+            if (i >= end) {
+                break;
+            }
             int c = b[i];
             if (c >= 0) {
                 i++;

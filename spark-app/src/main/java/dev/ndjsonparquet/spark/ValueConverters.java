@@ -3,6 +3,7 @@ package dev.ndjsonparquet.spark;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -141,6 +142,7 @@ final class ValueConverters {
     /** A JSON object to a row; unknown fields are rescued under their path. */
     static final class StructConverter extends Converter {
         private final Map<String, Integer> index = new HashMap<>();
+        private final SerializedString[] names;
         private final Converter[] fields;
         private final int width;
 
@@ -148,8 +150,10 @@ final class ValueConverters {
             super(type);
             StructField[] f = type.fields();
             this.fields = new Converter[f.length];
+            this.names = new SerializedString[f.length];
             for (int i = 0; i < f.length; i++) {
                 index.put(f[i].name(), i);
+                names[i] = new SerializedString(f[i].name());
                 fields[i] = forType(f[i].dataType());
             }
             this.width = f.length;
@@ -165,16 +169,36 @@ final class ValueConverters {
             return new GenericInternalRow(values);
         }
 
-        /** Reads the object the parser is at (START_OBJECT) into values[0..width). */
+        /**
+         * Reads the object the parser is at (START_OBJECT) into values[0..width). Records mostly keep the
+         * schema's field order, so the next field is first matched against the expected name on the raw
+         * bytes (no String, no hashing); only a surprise goes through the name map.
+         */
         void fill(JsonParser p, Object[] values, JsonRowConverter.Rescue r, String path) throws IOException {
-            String name;
-            while ((name = p.nextFieldName()) != null) {
-                JsonToken t = p.nextToken();
-                Integer i = index.get(name);
-                if (i == null) {
-                    r.take(p, child(path, name), "unknown field");
-                    continue;
+            int expect = 0;
+            while (true) {
+                int i;
+                if (expect < width && p.nextFieldName(names[expect])) {
+                    i = expect;
+                } else {
+                    if (expect >= width) {
+                        p.nextToken();
+                    }
+                    if (p.currentToken() != JsonToken.FIELD_NAME) {
+                        break;
+                    }
+                    String name = p.currentName();
+                    Integer known = index.get(name);
+                    if (known == null) {
+                        p.nextToken();
+                        r.take(p, child(path, name), "unknown field");
+                        continue;
+                    }
+                    i = known;
                 }
+                expect = i + 1;
+                String name = names[i].getValue();
+                JsonToken t = p.nextToken();
                 if (t == JsonToken.VALUE_NULL) {
                     values[i] = null;
                     continue;
