@@ -14,16 +14,17 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * ElasticMQ and S3Mock in this JVM, started once for every test class (and the benchmark) that needs them.
+ * ElasticMQ and S3Mock in this JVM, started once for every test class (and the benchmark) that needs them;
+ * the end-to-end scenarios use the same pair.
  */
-final class TestServers {
+public final class TestServers {
 
     private static TestServers instance;
 
-    final SqsClient sqs;
-    final S3Client s3;
-    final URI sqsEndpoint;
-    final URI s3Endpoint;
+    public final SqsClient sqs;
+    public final S3Client s3;
+    public final URI sqsEndpoint;
+    public final URI s3Endpoint;
 
     private TestServers(SqsClient sqs, S3Client s3, URI sqsEndpoint, URI s3Endpoint) {
         this.sqs = sqs;
@@ -32,7 +33,7 @@ final class TestServers {
         this.s3Endpoint = s3Endpoint;
     }
 
-    static synchronized TestServers get() {
+    public static synchronized TestServers get() {
         if (instance == null) {
             SQSRestServer elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
             int sqsPort = elasticMq.waitUntilStarted().localAddress().getPort();

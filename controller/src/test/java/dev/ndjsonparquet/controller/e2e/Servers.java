@@ -1,17 +1,9 @@
 package dev.ndjsonparquet.controller.e2e;
 
-import com.adobe.testing.s3mock.testsupport.common.S3MockStarter;
+import dev.ndjsonparquet.controller.builder.TestServers;
 import dev.ndjsonparquet.controller.local.LocalKubernetes;
 import java.net.URI;
-import java.util.Map;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -38,27 +30,10 @@ final class Servers {
 
     static synchronized Servers get() {
         if (instance == null) {
-            SQSRestServer elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-            int sqsPort = elasticMq.waitUntilStarted().localAddress().getPort();
-            S3Mock s3Mock = new S3Mock();
-            s3Mock.begin();
-            URI s3 = URI.create("http://127.0.0.1:" + s3Mock.getHttpPort());
-            URI sqs = URI.create("http://127.0.0.1:" + sqsPort);
-            var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-            SqsClient sqsClient = SqsClient.builder().region(Region.US_EAST_1).credentialsProvider(credentials)
-                    .endpointOverride(sqs).httpClient(ApacheHttpClient.builder().maxConnections(64).build()).build();
-            S3Client s3Client = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(credentials)
-                    .endpointOverride(s3).forcePathStyle(true)
-                    // S3Mock does not answer "Expect: 100-continue"; the client would wait for it on every PUT.
-                    .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
-                    .httpClient(ApacheHttpClient.builder().maxConnections(64).build()).build();
+            TestServers aws = TestServers.get();
             LocalKubernetes k8s = LocalKubernetes.start();
-            instance = new Servers(sqsClient, s3Client, s3, k8s);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                k8s.close();
-                s3Mock.end();
-                elasticMq.stopAndWait();
-            }));
+            instance = new Servers(aws.sqs, aws.s3, aws.s3Endpoint, k8s);
+            Runtime.getRuntime().addShutdownHook(new Thread(k8s::close));
         }
         return instance;
     }
@@ -69,20 +44,5 @@ final class Servers {
 
     S3Client s3() {
         return s3Client;
-    }
-
-    /** S3Mock on a random port, HTTP only. */
-    private static final class S3Mock extends S3MockStarter {
-        S3Mock() {
-            super(Map.of("http.port", 0, "server.port", 0, "silent", true));
-        }
-
-        void begin() {
-            start();
-        }
-
-        void end() {
-            stop();
-        }
     }
 }
