@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 /** The plan's arithmetic against cases computed by hand (the hand computation is in each test's comment). */
 class PlanTest {
 
+    /** Defaults, except the rate: the hand computations below use 30 MB/s per core unless a case says otherwise. */
     static PlanInputs inputs(Map<String, String> flags) {
-        return PlanSettings.inputs(SettingsResolver.resolve(PlanSettings.ALL, flags, Map.of(), Map.of()));
+        Map<String, String> withRate = new java.util.HashMap<>(Map.of("mb-per-second-per-core", "30"));
+        withRate.putAll(flags);
+        return PlanSettings.inputs(SettingsResolver.resolve(PlanSettings.ALL, withRate, Map.of(), Map.of()));
     }
 
     @Test
