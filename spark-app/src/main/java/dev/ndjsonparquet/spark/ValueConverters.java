@@ -74,9 +74,9 @@ final class ValueConverters {
         } else if (type instanceof BooleanType) {
             return new BooleanConverter(type);
         } else if (type instanceof TimestampType) {
-            return new TimestampConverter(type);
+            return new IsoTextConverter(type, Timestamps::parseMicros);
         } else if (type instanceof DateType) {
-            return new DateConverter(type);
+            return new IsoTextConverter(type, Timestamps::parseDays);
         } else if (type instanceof StructType s) {
             return new StructConverter(s);
         } else if (type instanceof ArrayType a) {
@@ -383,9 +383,13 @@ final class ValueConverters {
         }
     }
 
-    static final class TimestampConverter extends Converter {
-        TimestampConverter(DataType type) {
+    /** Timestamps and dates: ISO-8601 strings parsed into Spark's internal value; anything else is a mismatch. */
+    static final class IsoTextConverter extends Converter {
+        private final java.util.function.Function<String, Object> parse;
+
+        IsoTextConverter(DataType type, java.util.function.Function<String, Object> parse) {
             super(type);
+            this.parse = parse;
         }
 
         @Override
@@ -393,23 +397,8 @@ final class ValueConverters {
             if (t != JsonToken.VALUE_STRING) {
                 return MISMATCH;
             }
-            Long micros = Timestamps.parseMicros(p.getText());
-            return micros == null ? MISMATCH : micros;
-        }
-    }
-
-    static final class DateConverter extends Converter {
-        DateConverter(DataType type) {
-            super(type);
-        }
-
-        @Override
-        Object convert(JsonParser p, JsonToken t, JsonRowConverter.Rescue r, String path) throws IOException {
-            if (t != JsonToken.VALUE_STRING) {
-                return MISMATCH;
-            }
-            Integer days = Timestamps.parseDays(p.getText());
-            return days == null ? MISMATCH : days;
+            Object v = parse.apply(p.getText());
+            return v == null ? MISMATCH : v;
         }
     }
 }

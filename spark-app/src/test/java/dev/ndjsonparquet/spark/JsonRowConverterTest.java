@@ -121,6 +121,17 @@ class JsonRowConverterTest {
     }
 
     @Test
+    void datesAreParsedAndOtherTextIsRescued() {
+        JsonRowConverter c = new JsonRowConverter(StructType.fromDDL("d DATE"), SchemaMismatch.RESCUE, 0);
+        byte[] ok = "{\"d\":\"2021-07-21\"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(18829, c.convert(ok, 0, ok.length).getInt(0));
+        byte[] bad = "{\"d\":\"nope\"}".getBytes(StandardCharsets.UTF_8);
+        GenericInternalRow r = c.convert(bad, 0, bad.length);
+        assertTrue(r.isNullAt(0));
+        assertEquals("{\"d\":\"nope\"}", r.getUTF8String(1).toString());
+    }
+
+    @Test
     void unsupportedTypesAreListed() {
         StructType s = StructType.fromDDL("a BINARY, b MAP<INT, STRING>, c STRUCT<d: INTERVAL DAY>");
         assertEquals(3, JsonRowConverter.unsupported(s).size(), JsonRowConverter.unsupported(s).toString());
