@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark;
 
+import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsOptions;

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark;
 
+import dev.ndjsonparquet.conversion.SchemaMismatch;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark;
 
+import dev.ndjsonparquet.conversion.PartitionMode;
 import dev.ndjsonparquet.manifest.Manifest;
 import java.time.ZoneOffset;
 

@@ -1,5 +1,7 @@
 package dev.ndjsonparquet.spark;
 
+import dev.ndjsonparquet.conversion.SchemaMismatch;
+import dev.ndjsonparquet.conversion.PartitionMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

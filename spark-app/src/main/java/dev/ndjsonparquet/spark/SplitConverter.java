@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark;
 
+import dev.ndjsonparquet.conversion.SchemaMismatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark;
 
+import dev.ndjsonparquet.conversion.ConversionSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

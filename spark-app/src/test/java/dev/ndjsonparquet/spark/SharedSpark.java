@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark;
 
+import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;

@@ -1,10 +1,10 @@
 package dev.ndjsonparquet.spark.cli;
 
 import dev.ndjsonparquet.spark.ConversionResult;
-import dev.ndjsonparquet.spark.ConversionSettings;
+import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.spark.LocalSpark;
 import dev.ndjsonparquet.spark.ManifestConversion;
-import dev.ndjsonparquet.spark.PartitionMode;
+import dev.ndjsonparquet.conversion.PartitionMode;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;

@@ -7,7 +7,7 @@ import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsOptions;
 import dev.ndjsonparquet.settings.SettingsResolver;
 import dev.ndjsonparquet.spark.ConversionResult;
-import dev.ndjsonparquet.spark.ConversionSettings;
+import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.spark.LocalSpark;
 import dev.ndjsonparquet.spark.ManifestConversion;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package dev.ndjsonparquet.spark.cli;
 
 import dev.ndjsonparquet.settings.SettingsOptions;
-import dev.ndjsonparquet.spark.ConversionSettings;
+import dev.ndjsonparquet.conversion.ConversionSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

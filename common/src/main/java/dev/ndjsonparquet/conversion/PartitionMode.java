@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark;
+package dev.ndjsonparquet.conversion;
 
 import java.util.Locale;
 

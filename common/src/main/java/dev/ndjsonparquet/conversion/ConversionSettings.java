@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark;
+package dev.ndjsonparquet.conversion;
 
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.Setting;
@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Spark application's settings, each declared once. Read once into {@link Values}.
+ * The conversion settings, each declared once. The Spark application reads them; the dispatcher and
+ * {@code render} validate them before anything runs. Read once into {@link Values}.
  */
 public final class ConversionSettings {
 

@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark;
+package dev.ndjsonparquet.conversion;
 
 /** What happens to a value that does not fit the schema (wrong type, unknown field, out of range). */
 public enum SchemaMismatch {
