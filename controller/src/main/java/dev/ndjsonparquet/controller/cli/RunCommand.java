@@ -49,6 +49,9 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandSpec spec;
 
+    @Option(names = "--verbose", description = "Print the pipeline's log lines (JSON) on stderr instead of into <logs>/pipeline.log")
+    boolean verbose;
+
     @Option(names = "--watch", description = "Keep watching the input directory for new files until interrupted (Ctrl-C)")
     boolean watch;
 
@@ -95,14 +98,12 @@ public final class RunCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         boolean terminal = System.console() != null;
-        if (terminal) {
-            LocalRun.quietLogs(env);
-        }
         Path state = output.resolve("_pipeline");
         LocalPipeline.Layout layout = new LocalPipeline.Layout(Map.of("input", input, "pipeline", state),
                 new StoreUri("input", ""), new StoreUri("pipeline", ""), output, state.resolve("logs"));
         Instant since = Instant.now();
-        try (LocalRun.ShutdownGuard guard = LocalRun.interruptOnShutdown();
+        try (LocalRun.Restore logs = LocalRun.logToFile(layout.logs().resolve("pipeline.log"), verbose);
+             LocalRun.ShutdownGuard guard = LocalRun.interruptOnShutdown();
              LocalPipeline pipeline = LocalPipeline.start(layout, settings)) {
             PipelineReport report = new PipelineReport(pipeline, since);
             ConsoleReport console = new ConsoleReport(out, terminal, report);

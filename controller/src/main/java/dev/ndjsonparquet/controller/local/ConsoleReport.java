@@ -56,6 +56,11 @@ public final class ConsoleReport {
         out.flush();
     }
 
+    /** Input MB per second of converting, per run (runs may overlap, so their rates are not summed). */
+    static String rate(long bytes, long millis) {
+        return millis <= 0 ? "n/a MB/s" : String.format(Locale.ROOT, "%.1f MB/s", bytes / 1e6 / (millis / 1000.0));
+    }
+
     /** The line without its clock and rate, which change on every tick. */
     private static String figures(String line) {
         int start = line.indexOf(']');
@@ -75,7 +80,6 @@ public final class ConsoleReport {
     public void summary(String title, PipelineReport.Summary s, LocalPipeline.Layout layout, Path quarantineDir) {
         var t = s.totals();
         double seconds = Math.max(0.001, t.elapsed().toMillis() / 1000.0);
-        long sparkMillis = s.results().stream().mapToLong(PipelineReport.Result::convertMillis).sum();
         out.println();
         long unfinished = t.manifests() - s.results().size();
         String how = s.succeeded() ? "done"
@@ -90,8 +94,14 @@ public final class ConsoleReport {
         out.printf(Locale.ROOT, "  records      %,d rows written, %,d bad records (%,d lines read)%n",
                 s.rows(), s.badRecords(), s.linesRead());
         out.printf(Locale.ROOT, "  bytes        %s in, %s Parquet out%n", PipelineReport.mb(s.bytesIn()), PipelineReport.mb(s.bytesOut()));
-        out.printf(Locale.ROOT, "  throughput   %.2f MB/s end to end; %.2f MB/s while converting (%.1f s in Spark)%n",
-                s.bytesIn() / 1e6 / seconds, sparkMillis == 0 ? 0.0 : s.bytesIn() / 1e6 / (sparkMillis / 1000.0), sparkMillis / 1000.0);
+        PipelineReport.TimeSpent time = s.timeSpent();
+        out.printf(Locale.ROOT, "  Spark runs   %.1f s in %d run(s): %.1f s JVM and Spark start-up, %.1f s planning, "
+                        + "%.1f s converting, %.1f s committing%n",
+                time.runMillis() / 1000.0, s.results().size(), time.startupMillis() / 1000.0, time.planMillis() / 1000.0,
+                time.convertMillis() / 1000.0, time.finishMillis() / 1000.0);
+        out.printf(Locale.ROOT, "  throughput   %s converting (the engine's rate; a cluster's large manifests run at this"
+                        + " rate), %.2f MB/s end to end including start-ups%n",
+                rate(s.bytesIn(), time.convertMillis()), s.bytesIn() / 1e6 / seconds);
         for (PipelineReport.Quarantined q : s.quarantined()) {
             out.printf("  quarantined  %s: %s (%s)%n", q.source(), q.reason(), q.detail());
         }

@@ -1,13 +1,22 @@
 package dev.ndjsonparquet.controller.local;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.Setting;
 import dev.ndjsonparquet.settings.SettingsResolver;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What {@code demo} and {@code run} share: settings, the pipeline's life and the report. */
@@ -23,21 +32,57 @@ public final class LocalRun {
     }
 
     /**
-     * On a terminal the progress line is the display: the pipeline's own log lines (JSON on stderr) are
-     * limited to warnings unless LOG_LEVEL asks otherwise. Works with logback (the controller's binding);
-     * with any other binding nothing changes.
+     * The progress lines and the summary are the display of {@code demo} and {@code run}: the pipeline's own
+     * log lines (JSON) go to {@code file} instead of stderr, on a terminal and in a pipe or CI log alike,
+     * unless {@code verbose}. Closing the returned handle puts stderr back (tests run several commands in
+     * one JVM). LOG_LEVEL still sets the level.
      */
-    public static void quietLogs(Map<String, String> env) {
-        if (env.containsKey("LOG_LEVEL")) {
-            return;
+    public static Restore logToFile(Path file, boolean verbose) {
+        if (verbose || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return () -> { };
         }
-        Logger logger = LoggerFactory.getLogger("dev.ndjsonparquet");
         try {
-            Class<?> level = Class.forName("ch.qos.logback.classic.Level");
-            logger.getClass().getMethod("setLevel", level).invoke(logger, level.getField("WARN").get(null));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // another binding: keep its configuration
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            return () -> { }; // no log directory: keep logging to stderr
         }
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        List<Appender<ILoggingEvent>> consoles = new ArrayList<>();
+        root.iteratorForAppenders().forEachRemaining(a -> {
+            if (a instanceof ConsoleAppender) {
+                consoles.add(a);
+            }
+        });
+        JsonEncoder encoder = new JsonEncoder();
+        encoder.setContext(context);
+        encoder.setWithFormattedMessage(true);
+        encoder.setWithMessage(false);
+        encoder.setWithArguments(false);
+        encoder.setWithContext(false);
+        encoder.setWithSequenceNumber(false);
+        encoder.setWithNanoseconds(false);
+        encoder.start();
+        FileAppender<ILoggingEvent> toFile = new FileAppender<>();
+        toFile.setContext(context);
+        toFile.setName("ndjson-parquet-local-file");
+        toFile.setFile(file.toString());
+        toFile.setAppend(true);
+        toFile.setEncoder(encoder);
+        toFile.start();
+        root.addAppender(toFile);
+        consoles.forEach(root::detachAppender);
+        return () -> {
+            consoles.forEach(root::addAppender);
+            root.detachAppender(toFile);
+            toFile.stop();
+        };
+    }
+
+    /** Undoes what {@link #logToFile} did. */
+    @FunctionalInterface
+    public interface Restore extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** Waits until the pipeline is idle, showing progress; false when interrupted first. */

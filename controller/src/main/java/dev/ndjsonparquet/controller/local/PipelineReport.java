@@ -27,9 +27,30 @@ public final class PipelineReport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One manifest's result record, the fields the summary uses. */
+    /**
+     * One manifest's result record, the fields the summary uses, and the whole run of its application:
+     * {@code runMillis} from the Spark JVM's launch to its exit, of which the driver spent {@code planMillis}
+     * planning (manifest, file checks, schema), {@code convertMillis} converting and {@code finishMillis}
+     * committing (bad records, checks, the result record); the rest is JVM and Spark start-up and shut-down.
+     */
     public record Result(String manifestId, long linesRead, long rowsWritten, long badRecords, long bytesIn, long bytesOut,
-                         long convertMillis, List<String> quarantinedFiles) {
+                         long planMillis, long convertMillis, long finishMillis, long runMillis, List<String> quarantinedFiles) {
+
+        /** Launch to exit, less what the driver accounted for. */
+        public long startupMillis() {
+            return Math.max(0, runMillis - planMillis - convertMillis - finishMillis);
+        }
+    }
+
+    /** Where the Spark runs' time went, summed over the converted manifests. */
+    public record TimeSpent(long runMillis, long startupMillis, long planMillis, long convertMillis, long finishMillis) {
+        static TimeSpent of(List<Result> results) {
+            return new TimeSpent(results.stream().mapToLong(Result::runMillis).sum(),
+                    results.stream().mapToLong(Result::startupMillis).sum(),
+                    results.stream().mapToLong(Result::planMillis).sum(),
+                    results.stream().mapToLong(Result::convertMillis).sum(),
+                    results.stream().mapToLong(Result::finishMillis).sum());
+        }
     }
 
     /** A file the builder quarantined. */
@@ -66,6 +87,10 @@ public final class PipelineReport {
 
         public long bytesOut() {
             return results.stream().mapToLong(Result::bytesOut).sum();
+        }
+
+        public TimeSpent timeSpent() {
+            return TimeSpent.of(results);
         }
 
         public boolean succeeded() {
@@ -114,9 +139,9 @@ public final class PipelineReport {
         Snapshot s = snapshot();
         List<Result> done = new ArrayList<>();
         for (LocalSparkRunner.Finished f : pipeline.runner().finished()) {
-            if (f.state() == ApplicationState.COMPLETED && result(f.manifestId()) != null
-                    && done.stream().noneMatch(r -> r.manifestId().equals(f.manifestId()))) {
-                done.add(result(f.manifestId()));
+            Result r = f.state() == ApplicationState.COMPLETED ? result(f.manifestId()) : null;
+            if (r != null && done.stream().noneMatch(d -> d.manifestId().equals(f.manifestId()))) {
+                done.add(withRun(r, f.took()));
             }
         }
         List<LocalSparkRunner.Finished> failed = pipeline.runner().finished().stream()
@@ -139,14 +164,22 @@ public final class PipelineReport {
             JsonNode n = JSON.readTree(Files.readAllBytes(file));
             List<String> q = new ArrayList<>();
             n.path("quarantinedFiles").forEach(f -> q.add(f.path("path").asText() + ": " + f.path("reason").asText()));
+            JsonNode d = n.path("durationsMs");
             Result r = new Result(manifestId, n.path("linesRead").asLong(), n.path("rowsWritten").asLong(),
                     n.path("badRecords").asLong(), n.path("bytesIn").asLong(), n.path("bytesOut").asLong(),
-                    n.path("durationsMs").path("convert").asLong() + n.path("durationsMs").path("finish").asLong(), q);
+                    d.path("plan").asLong(), d.path("convert").asLong(), d.path("finish").asLong(), 0, q);
             results.put(manifestId, r);
             return r;
         } catch (IOException e) {
             return null; // not written yet
         }
+    }
+
+    private static Result withRun(Result r, Duration took) {
+        long run = took == null ? 0 : took.toMillis();
+        return new Result(r.manifestId(), r.linesRead(), r.rowsWritten(), r.badRecords(), r.bytesIn(), r.bytesOut(),
+                r.planMillis(), r.convertMillis(), r.finishMillis(),
+                Math.max(run, r.planMillis() + r.convertMillis() + r.finishMillis()), r.quarantinedFiles());
     }
 
     private List<Quarantined> quarantined() {

@@ -65,6 +65,12 @@ class DemoIT {
         assertTrue(text.contains("Parquet      " + table), text);
         assertTrue(text.contains("bad records  " + table.resolve("_bad_records")), text);
         assertTrue(text.contains("results      " + table.resolve("_results")), text);
+        assertTrue(text.matches("(?s).*Spark runs   [0-9.]+ s in 1 run\\(s\\): [0-9.]+ s JVM and Spark start-up, [0-9.]+ s planning, "
+                + "[0-9.]+ s converting, [0-9.]+ s committing.*"), text);
+        assertTrue(text.matches("(?s).*throughput   [0-9.]+ MB/s converting .*"), text);
+        assertTrue(!text.contains("\"level\""), "the pipeline's JSON log lines stay out of the output:\n" + text);
+        assertTrue(Files.readString(dir.resolve("logs/pipeline.log")).contains("\"level\""),
+                "they are in the log file");
         assertTrue(Files.exists(dir.resolve("buckets/pipeline/quarantine/too-large/landing/ndjson/events-oversized.ndjson")),
                 "the oversized file is copied to the quarantine");
     }
