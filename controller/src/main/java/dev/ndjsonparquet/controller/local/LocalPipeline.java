@@ -96,7 +96,6 @@ public final class LocalPipeline implements AutoCloseable {
     private final String deadLetterUrl;
     private final BuilderSettings builderSettings;
     private final AtomicLong offered = new AtomicLong();
-    private final AtomicLong offeredBytes = new AtomicLong();
     private volatile boolean stopped;
     private volatile Instant firstOffer;
 
@@ -252,10 +251,6 @@ public final class LocalPipeline implements AutoCloseable {
         return offered.get();
     }
 
-    public long offeredBytes() {
-        return offeredBytes.get();
-    }
-
     public Instant firstOffer() {
         return firstOffer;
     }
@@ -269,7 +264,6 @@ public final class LocalPipeline implements AutoCloseable {
         }
         aws.sqs().sendMessage(r -> r.queueUrl(ingestUrl).messageBody(S3Events.objectCreated(info, REGION, Instant.now())));
         offered.incrementAndGet();
-        offeredBytes.addAndGet(info.size());
     }
 
     /**

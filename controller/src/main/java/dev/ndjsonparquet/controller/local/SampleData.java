@@ -49,10 +49,6 @@ public final class SampleData {
             return inBand().stream().mapToLong(File::badLines).sum();
         }
 
-        public long idSumInBand() {
-            return inBand().stream().mapToLong(File::idSum).sum();
-        }
-
         public long bytes() {
             return files.stream().mapToLong(File::bytes).sum();
         }
