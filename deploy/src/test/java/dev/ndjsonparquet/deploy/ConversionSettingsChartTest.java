@@ -45,7 +45,8 @@ class ConversionSettingsChartTest {
         JsonNode values = Yaml.read(Files.readString(Repo.chart().resolve("values.yaml")));
         Set<String> keys = new TreeSet<>();
         values.path("conversion").properties().forEach(e -> keys.add(e.getKey()));
-        assertEquals(declaredEnvs(), keys, "values.yaml conversion: keys are the declared environment variables");
+        assertEquals(declaredEnvs(), keys, "values.yaml conversion: keys are the declared environment variables (a new setting in"
+                + " ConversionSettings needs a documented key there and a property in values.schema.json, then scripts/render-manifests.sh)");
         JsonNode schema = Yaml.MAPPER.readTree(Files.readString(Repo.chart().resolve("values.schema.json")));
         Set<String> schemaKeys = new TreeSet<>();
         schema.path("properties").path("conversion").path("properties").properties().forEach(e -> schemaKeys.add(e.getKey()));
