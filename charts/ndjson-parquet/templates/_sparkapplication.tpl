@@ -2,9 +2,10 @@
 The SparkApplication the dispatcher starts for every manifest. It has no name: the dispatcher sets the name
 (from the manifest id), labels, arguments (--manifest <uri>) and executor instances (from the manifest's bytes).
 What the restricted Pod Security Standard and the scheduler need (security contexts, tolerations, priority,
-ephemeral storage, no API token for executors) is in the pod templates (driver.template / executor.template),
-which spark-submit applies itself: a spark-operator webhook outage cannot produce pods the namespace refuses.
-The same fields are also set at the CRD level for operators that read them there.
+ephemeral storage, the executors' grace period, no API token for executors) is in the pod templates
+(driver.template / executor.template), and /tmp is a Spark volume setting: spark-submit applies both itself,
+so a spark-operator webhook outage cannot produce pods the namespace refuses or that cannot write /tmp.
+The same fields are also set at the CRD level, where spark-operator's webhook applies them.
 */}}
 {{- define "ndjson-parquet.sparkApplicationTemplate" -}}
 {{- if lt (int .Values.spark.timeToLiveSeconds) (mul 2 (int .Values.dispatcher.visibilityTimeoutSeconds)) }}
@@ -26,6 +27,13 @@ The same fields are also set at the CRD level for operators that read them there
 {{- with .Values.spark.decommission.fallbackStoragePath }}
 {{- $_ := set $sparkConf "spark.storage.decommission.fallbackStorage.path" . }}
 {{- end }}
+{{- end }}
+{{- /* /tmp (S3A's upload buffers) as an emptyDir through Spark's own volume settings: spark-submit mounts it,
+no webhook involved (the root filesystem is read-only). Spark adds its local directories as emptyDirs itself. */ -}}
+{{- range $role := list "driver" "executor" }}
+{{- $_ := set $sparkConf (printf "spark.kubernetes.%s.volumes.emptyDir.tmp.mount.path" $role) "/tmp" }}
+{{- $_ := set $sparkConf (printf "spark.kubernetes.%s.volumes.emptyDir.tmp.mount.readOnly" $role) "false" }}
+{{- $_ := set $sparkConf (printf "spark.kubernetes.%s.volumes.emptyDir.tmp.options.sizeLimit" $role) (toString $.Values.spark.tmpSizeLimit) }}
 {{- end }}
 {{- if .Values.spark.metrics.enabled }}
 {{- $_ := set $sparkConf "spark.ui.prometheus.enabled" "true" }}
@@ -93,10 +101,6 @@ spec:
     {{- range $k, $v := $hadoopConf }}
     {{ $k }}: {{ $v | toString | quote }}
     {{- end }}
-  volumes:
-    - name: tmp
-      emptyDir:
-        sizeLimit: {{ .Values.spark.tmpSizeLimit }}
 {{- range $role := list "driver" "executor" }}
 {{- $r := index $roles $role }}
 {{- $tolerations := include "ndjson-parquet.capacityTolerations" (dict "context" $ "pool" $r.pool) }}
@@ -130,9 +134,6 @@ spec:
       {{- toYaml $.Values.spark.podSecurityContext | nindent 6 }}
     securityContext:
       {{- toYaml $.Values.spark.securityContext | nindent 6 }}
-    volumeMounts:
-      - name: tmp
-        mountPath: /tmp
     template:
       metadata:
         labels:
@@ -145,6 +146,9 @@ spec:
         # Executors never talk to the API server; only the driver (which creates them) gets a token.
         automountServiceAccountToken: {{ $r.token }}
         priorityClassName: {{ $priority }}
+        {{- if eq $role "executor" }}
+        terminationGracePeriodSeconds: {{ $.Values.spark.executor.terminationGracePeriodSeconds }}
+        {{- end }}
         nodeSelector:
           {{- $nodeSelector | nindent 10 }}
         {{- with $tolerations }}

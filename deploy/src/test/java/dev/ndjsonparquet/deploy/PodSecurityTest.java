@@ -106,11 +106,13 @@ class PodSecurityTest {
             assertEquals(r.path("priorityClassName"), podSpec.path("priorityClassName"), role);
             assertEquals(r.path("tolerations"), podSpec.path("tolerations"), role);
             assertEquals(185, r.path("securityContext").path("runAsUser").asInt(), "the Spark image's user");
-            boolean tmpMounted = false;
-            for (JsonNode m : r.path("volumeMounts")) {
-                tmpMounted |= m.path("mountPath").asString().equals("/tmp");
-            }
-            assertTrue(tmpMounted, role + " needs a writable /tmp with a read-only root filesystem");
+            // A writable /tmp with a read-only root filesystem, mounted by spark-submit itself (no webhook needed).
+            JsonNode conf = app.path("spec").path("sparkConf");
+            assertEquals("/tmp", conf.path("spark.kubernetes." + role + ".volumes.emptyDir.tmp.mount.path").asString(), role);
+            assertEquals("false", conf.path("spark.kubernetes." + role + ".volumes.emptyDir.tmp.mount.readOnly").asString(), role);
+            assertFalse(conf.path("spark.kubernetes." + role + ".volumes.emptyDir.tmp.options.sizeLimit").asString("").isEmpty(), role);
+            assertTrue(r.path("volumeMounts").isMissingNode() && app.path("spec").path("volumes").isMissingNode(),
+                    "no webhook-applied /tmp next to Spark's own: the pod would have two volumes named tmp");
         }
         assertEquals(List.of(), violations);
     }

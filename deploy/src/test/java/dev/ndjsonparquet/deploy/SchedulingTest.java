@@ -43,6 +43,8 @@ class SchedulingTest {
         assertEquals("true", conf.path("spark.storage.decommission.enabled").asString());
         assertEquals("true", conf.path("spark.storage.decommission.shuffleBlocks.enabled").asString());
         int grace = app.path("spec").path("executor").path("terminationGracePeriodSeconds").asInt();
+        assertEquals(grace, app.path("spec").path("executor").path("template").path("spec").path("terminationGracePeriodSeconds").asInt(),
+                "the pod template carries the grace period too (no webhook needed)");
         assertTrue(grace > 0 && grace <= 120, "grace " + grace);
         int forceKill = Integer.parseInt(conf.path("spark.executor.decommission.forceKillTimeout").asString().replace("s", ""));
         assertTrue(forceKill < grace, "Spark must give up on migration before the kubelet kills the pod");
@@ -261,7 +263,7 @@ class SchedulingTest {
         JsonNode executor = app.path("spec").path("executor").path("template").path("spec").path("containers").get(0);
         String request = executor.path("resources").path("requests").path("ephemeral-storage").asString();
         assertEquals("150Gi", request);
-        String tmp = app.path("spec").path("volumes").get(0).path("emptyDir").path("sizeLimit").asString();
+        String tmp = app.path("spec").path("sparkConf").path("spark.kubernetes.executor.volumes.emptyDir.tmp.options.sizeLimit").asString();
         assertTrue(gib(tmp) > 20 && gib(tmp) < gib(request), "/tmp " + tmp + " within the request " + request);
         JsonNode nodeClass = Chart.ofKind(objects, "EC2NodeClass").get(0).path("spec");
         JsonNode root = nodeClass.path("blockDeviceMappings").get(0);
