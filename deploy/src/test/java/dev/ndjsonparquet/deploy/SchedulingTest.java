@@ -270,6 +270,11 @@ class SchedulingTest {
         assertTrue(root.path("rootVolume").asBoolean());
         assertTrue(gib(root.path("ebs").path("volumeSize").asString()) >= 2 * gib(request), "room for at least two executors per node");
         assertEquals("RAID0", nodeClass.path("instanceStorePolicy").asString());
+        // With RAID0 the pools only choose instance types that have instance-store disks.
+        for (JsonNode pool : Chart.ofKind(objects, "NodePool")) {
+            assertTrue(pool.path("spec").path("template").path("spec").path("requirements").toString()
+                    .contains("karpenter.k8s.aws/instance-local-nvme"), pool.path("metadata").path("name").asString());
+        }
         assertFalse(Chart.ofKind(Chart.render(Chart.values("karpenter-labels.yaml")), "EC2NodeClass").size() > 0);
     }
 
