@@ -45,9 +45,15 @@ app.kubernetes.io/part-of: ndjson-parquet
 {{- end }}
 {{- end }}
 
-{{/* Namespace of the SparkApplications and their pods. */}}
+{{/* Namespace of the SparkApplications and their pods: apart from the controllers' by default. */}}
 {{- define "ndjson-parquet.jobNamespace" -}}
-{{- default .Release.Namespace .Values.spark.namespace }}
+{{- default (printf "%s-jobs" (default "default" .Release.Namespace)) .Values.spark.namespace }}
+{{- end }}
+
+{{/* The release label on SparkApplications and Spark pods. Not app.kubernetes.io/instance: ArgoCD's label
+tracking would take the dispatcher's applications (no owner reference) for its own and prune running jobs. */}}
+{{- define "ndjson-parquet.releaseLabel" -}}
+ndjson-parquet.dev/release: {{ .Release.Name }}
 {{- end }}
 
 {{- define "ndjson-parquet.dispatcherServiceAccountName" -}}
@@ -68,9 +74,17 @@ app.kubernetes.io/part-of: ndjson-parquet
 
 {{- define "ndjson-parquet.sparkServiceAccountName" -}}
 {{- if .Values.spark.serviceAccount.create }}
-{{- default (printf "%s-spark" (include "ndjson-parquet.fullname" .)) .Values.spark.serviceAccount.name }}
+{{- default (printf "%s-spark-driver" (include "ndjson-parquet.fullname" .)) .Values.spark.serviceAccount.name }}
 {{- else }}
 {{- default "default" .Values.spark.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "ndjson-parquet.sparkExecutorServiceAccountName" -}}
+{{- if .Values.spark.serviceAccount.create }}
+{{- default (printf "%s-spark-executor" (include "ndjson-parquet.fullname" .)) .Values.spark.serviceAccount.executorName }}
+{{- else }}
+{{- default "default" .Values.spark.serviceAccount.executorName }}
 {{- end }}
 {{- end }}
 
@@ -96,8 +110,30 @@ app.kubernetes.io/part-of: ndjson-parquet
 {{- else }}
 {{- $_ := set $labels "eks.amazonaws.com/capacityType" (ternary "SPOT" "ON_DEMAND" (eq .pool "spot")) }}
 {{- end }}
-{{- $extra := index .context.Values.scheduling .pool }}
+{{- if and .context.Values.karpenter.enabled (ne .pool "controller") }}
+{{- $_ := set $labels "ndjson-parquet.dev/pool" (ternary "spark-executors" "spark-drivers" (eq .pool "spot")) }}
+{{- end }}
+{{- $extra := index .context.Values.scheduling (ternary "onDemand" .pool (eq .pool "controller")) }}
 {{- toYaml (merge $labels (deepCopy $extra.nodeSelector)) }}
+{{- end }}
+
+{{/* Tolerations of one pool ("spot" or "onDemand"): the values' own, plus one per taint of the chart's
+Karpenter pool, so the dedicated pools' taints and the Spark pods' tolerations cannot disagree. */}}
+{{- define "ndjson-parquet.capacityTolerations" -}}
+{{- $out := list }}
+{{- range (index .context.Values.scheduling .pool).tolerations }}
+{{- $out = append $out . }}
+{{- end }}
+{{- if .context.Values.karpenter.enabled }}
+{{- range (index .context.Values.karpenter .pool).taints }}
+{{- $t := dict "key" .key "operator" (ternary "Exists" "Equal" (not .value)) "effect" .effect }}
+{{- if .value }}{{ $_ := set $t "value" .value }}{{ end }}
+{{- if not (has $t $out) }}{{ $out = append $out $t }}{{ end }}
+{{- end }}
+{{- end }}
+{{- if $out }}
+{{- toYaml $out }}
+{{- end }}
 {{- end }}
 
 {{- define "ndjson-parquet.leaseName" -}}
@@ -119,4 +155,10 @@ app.kubernetes.io/part-of: ndjson-parquet
 {{- end }}
 {{- end }}
 {{- printf "%dMi" $total }}
+{{- end }}
+
+{{/* Ingest messages (about one file each) per placeholder: the files one executor converts, at least 1. */}}
+{{- define "ndjson-parquet.filesPerPlaceholder" -}}
+{{- $perExecutorMb := mulf .Values.dispatcher.bytesPerExecutorGb 1024 }}
+{{- max 1 (floor (divf $perExecutorMb .Values.placeholders.expectedFileSizeMb)) | int }}
 {{- end }}

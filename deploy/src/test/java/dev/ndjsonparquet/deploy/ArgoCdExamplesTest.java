@@ -68,4 +68,25 @@ class ArgoCdExamplesTest {
         assertTrue(waves.get("spark-operator") < waves.get("ndjson-parquet"), waves.toString());
         assertTrue(waves.get("keda") < waves.get("ndjson-parquet"), waves.toString());
     }
+
+    @Test
+    void sparkOperatorWatchesTheJobNamespaceTheChartRenders() throws IOException {
+        JsonNode operator = null;
+        JsonNode pipeline = null;
+        for (JsonNode app : applications()) {
+            String name = app.path("metadata").path("name").asString();
+            if (name.equals("spark-operator")) {
+                operator = app;
+            } else if (name.equals("ndjson-parquet") && app.path("metadata").path("annotations").has("argocd.argoproj.io/sync-wave")) {
+                pipeline = app;
+            }
+        }
+        assertTrue(operator != null && pipeline != null, "apps/ holds both");
+        String rendered = Chart.templateWith(Yaml.write(pipeline.path("spec").path("source").path("helm").path("valuesObject")));
+        String jobNs = Chart.sparkApplicationTemplate(Yaml.readAll(rendered)).path("metadata").path("namespace").asString();
+        java.util.List<String> watched = new java.util.ArrayList<>();
+        operator.path("spec").path("source").path("helm").path("valuesObject").path("spark").path("jobNamespaces")
+                .forEach(n -> watched.add(n.asString()));
+        assertTrue(watched.contains(jobNs), "spark-operator watches " + watched + ", the applications go to " + jobNs);
+    }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -44,5 +45,23 @@ class KustomizeTest {
         assertEquals(base.size(), overlay.size());
         JsonNode settings = Chart.find(overlay, "ConfigMap", Chart.RELEASE + "-builder");
         assertTrue(settings.path("data").path("INGEST_QUEUE_URL").asString().startsWith("https://sqs."));
+        // The SparkApplication template the dispatcher mounts carries this environment's image and region: without
+        // them every run pulls the default image, fails and is dead-lettered.
+        JsonNode template = Chart.sparkApplicationTemplate(overlay);
+        assertEquals("123456789012.dkr.ecr.eu-west-1.amazonaws.com/ndjson-parquet/spark:0.1.0", template.path("spec").path("image").asString());
+        assertEquals("eu-west-1", template.path("spec").path("hadoopConf").path("fs.s3a.endpoint.region").asString());
+        assertEquals(List.of(), ApplicationTemplate.of("overlay", Chart.find(overlay, "ConfigMap", Chart.RELEASE + "-sparkapplication")
+                .path("data").path("sparkapplication.yaml").asString()).problems());
+        // Everything else is the chart's template.
+        JsonNode chartTemplate = Chart.sparkApplicationTemplate(base);
+        for (String field : List.of("driver", "executor", "sparkConf", "restartPolicy", "volumes")) {
+            assertEquals(chartTemplate.path("spec").path(field), template.path("spec").path(field), field);
+        }
+        JsonNode scaled = Chart.find(overlay, "ScaledObject", Chart.RELEASE + "-placeholder");
+        assertTrue(scaled.path("spec").path("triggers").get(0).path("metadata").path("queueURL").asString().endsWith("/ndjson-ingest"));
+        for (String sa : List.of("-spark-driver", "-spark-executor")) {
+            assertTrue(Chart.find(overlay, "ServiceAccount", Chart.RELEASE + sa).path("metadata").path("annotations")
+                    .path("eks.amazonaws.com/role-arn").asString().endsWith("role/ndjson-parquet-spark"), sa);
+        }
     }
 }

@@ -23,15 +23,24 @@ class NotesTest {
     @Test
     void withDefaultsItShowsHowToWatchAndWarnsAboutEmptySettings() {
         String out = notes();
-        assertTrue(out.contains("kubectl get sparkapplications -n ndjson-parquet -l app.kubernetes.io/part-of=ndjson-parquet"), out);
+        assertTrue(out.contains("kubectl get sparkapplications -n ndjson-parquet-jobs -l ndjson-parquet.dev/release=ndjson-parquet"), out);
         assertTrue(out.contains("WARNING") && out.contains("queues.manifestUrl") && out.contains("storage.allowedInputs"), out);
     }
 
     @Test
     void withCompleteValuesItPointsAtTheJobNamespaceAndDoesNotWarn() {
         String out = notes(Chart.values("all-on.yaml"));
-        assertTrue(out.contains("kubectl get sparkapplications -n spark-jobs -l app.kubernetes.io/part-of=ndjson-parquet"), out);
+        assertTrue(out.contains("kubectl get sparkapplications -n spark-jobs -l ndjson-parquet.dev/release=ndjson-parquet"), out);
         assertTrue(out.contains("Karpenter"), out);
         assertFalse(out.contains("WARNING"), out);
+    }
+
+    @Test
+    void theNotesShowTheKedaArithmeticForTheseValues() {
+        String out = notes(Chart.values("all-on.yaml"));
+        // 16 GiB per executor, 4000 MiB files: 4 files per executor; 400 files -> 100 placeholders.
+        assertTrue(out.contains("floor(16 x 1024 / 4000) = 4 waiting file(s)"), out);
+        assertTrue(out.contains("400 waiting files -> 100 placeholders"), out);
+        assertTrue(out.contains("ingest queue \"https://sqs.eu-west-1.amazonaws.com/123456789012/ndjson-ingest\""), out);
     }
 }

@@ -46,7 +46,7 @@ class RbacTest {
     }
 
     /** Everything the ServiceAccount {@code saName} in the release namespace may do, from the rendered bindings. */
-    private static Set<String> grantsOf(List<JsonNode> objects, String saNamespace, String saName) {
+    static Set<String> grantsOf(List<JsonNode> objects, String saNamespace, String saName) {
         Set<String> out = new TreeSet<>();
         for (JsonNode binding : objects) {
             String kind = binding.path("kind").asString();
@@ -106,7 +106,7 @@ class RbacTest {
 
     @Test
     void theSparkDriverMayOnlyManageItsOwnPodsServicesAndConfigMapsInTheJobNamespace() {
-        Set<String> grants = grantsOf(render(), JOBS, Chart.RELEASE + "-spark");
+        Set<String> grants = grantsOf(render(), JOBS, Chart.RELEASE + "-spark-driver");
         assertFalse(grants.isEmpty());
         for (String g : grants) {
             assertTrue(g.startsWith(JOBS + "||"), g);

@@ -19,12 +19,18 @@ class SchedulingTest {
         "eks,       eks.amazonaws.com/capacityType, ON_DEMAND, SPOT",
         "karpenter, karpenter.sh/capacity-type,     on-demand, spot"})
     void driversGoOnDemandAndExecutorsAndPlaceholdersGoSpot(String scheme, String label, String onDemand, String spot) {
-        List<JsonNode> objects = Chart.render(Chart.values("all-on.yaml"), Chart.values(scheme + "-labels.yaml"));
+        List<JsonNode> objects = Chart.render(Chart.values(scheme + "-labels.yaml"));
         JsonNode app = Chart.sparkApplicationTemplate(objects);
         assertEquals(Map.of(label, onDemand), fields(app.path("spec").path("driver").path("nodeSelector")));
         assertEquals(Map.of(label, spot), fields(app.path("spec").path("executor").path("nodeSelector")));
+        // The pod templates (applied by spark-submit, no webhook) say the same.
+        assertEquals(Map.of(label, onDemand), fields(app.path("spec").path("driver").path("template").path("spec").path("nodeSelector")));
+        assertEquals(Map.of(label, spot), fields(app.path("spec").path("executor").path("template").path("spec").path("nodeSelector")));
         JsonNode placeholder = Chart.find(objects, "Deployment", Chart.RELEASE + "-placeholder");
         assertEquals(Map.of(label, spot), fields(placeholder.path("spec").path("template").path("spec").path("nodeSelector")));
+        // The controllers stay on on-demand capacity.
+        JsonNode dispatcher = Chart.find(objects, "Deployment", Chart.RELEASE + "-dispatcher");
+        assertEquals(Map.of(label, onDemand), fields(dispatcher.path("spec").path("template").path("spec").path("nodeSelector")));
         // Executors and placeholders tolerate the same spot taints, so they land in the same pool.
         assertEquals(app.path("spec").path("executor").path("tolerations"), placeholder.path("spec").path("template").path("spec").path("tolerations"));
     }
@@ -37,11 +43,24 @@ class SchedulingTest {
         assertEquals("true", conf.path("spark.storage.decommission.enabled").asString());
         assertEquals("true", conf.path("spark.storage.decommission.shuffleBlocks.enabled").asString());
         int grace = app.path("spec").path("executor").path("terminationGracePeriodSeconds").asInt();
+        assertEquals(grace, app.path("spec").path("executor").path("template").path("spec").path("terminationGracePeriodSeconds").asInt(),
+                "the pod template carries the grace period too (no webhook needed)");
         assertTrue(grace > 0 && grace <= 120, "grace " + grace);
         int forceKill = Integer.parseInt(conf.path("spark.executor.decommission.forceKillTimeout").asString().replace("s", ""));
         assertTrue(forceKill < grace, "Spark must give up on migration before the kubelet kills the pod");
-        assertEquals("OnFailure", app.path("spec").path("restartPolicy").path("type").asString());
-        assertTrue(app.path("spec").path("restartPolicy").path("onFailureRetries").asInt() >= 1);
+    }
+
+    @Test
+    void oneOwnerOfRetriesTheDispatcher() {
+        // spark-operator's OnFailure x 2 retries times the dispatcher's 3 attempts ran an always-failing manifest 9 times.
+        JsonNode app = Chart.sparkApplicationTemplate(Chart.render());
+        assertEquals("Never", app.path("spec").path("restartPolicy").path("type").asString());
+        assertEquals(1, app.path("spec").path("restartPolicy").size(), "no retry counts next to Never");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Chart.templateWith("spark: {restartPolicy: {type: OnFailure, onFailureRetries: 2}}"));
+        assertTrue(e.getMessage().contains("restartPolicy"), e.getMessage());
+        JsonNode settings = Chart.find(Chart.render(), "ConfigMap", Chart.RELEASE + "-dispatcher").path("data");
+        assertEquals("3", settings.path("MAX_ATTEMPTS").asString(), "runs of an always-failing manifest: exactly maxAttempts");
     }
 
     @Test
@@ -56,7 +75,8 @@ class SchedulingTest {
         assertEquals("ndjson-parquet", app.path("metadata").path("labels").path("app.kubernetes.io/part-of").asString());
         assertFalse(app.path("spec").has("arguments"), "the dispatcher sets the arguments");
         assertFalse(app.path("spec").path("executor").has("instances"), "the dispatcher sizes the executors");
-        assertEquals(Chart.RELEASE + "-spark", app.path("spec").path("driver").path("serviceAccount").asString());
+        assertEquals(Chart.RELEASE + "-spark-driver", app.path("spec").path("driver").path("serviceAccount").asString());
+        assertEquals(Chart.RELEASE + "-spark-executor", app.path("spec").path("executor").path("serviceAccount").asString());
         assertEquals("magic", app.path("spec").path("hadoopConf").path("fs.s3a.committer.name").asString());
         assertTrue(app.path("spec").path("hadoopConf").path("fs.s3a.aws.credentials.provider").asString().contains("DefaultCredentialsProvider"));
         JsonNode settings = Chart.find(Chart.render(), "ConfigMap", Chart.RELEASE + "-dispatcher").path("data");
@@ -69,38 +89,63 @@ class SchedulingTest {
     }
 
     @Test
-    void prioritiesAreDriverOverExecutorOverPlaceholderAndPlaceholdersStayVisibleToTheAutoscaler() {
+    void prioritiesAreControllerOverDriverOverExecutorOverPlaceholderAndPlaceholdersStayVisibleToTheAutoscaler() {
         List<JsonNode> objects = Chart.render();
+        int controller = Chart.find(objects, "PriorityClass", Chart.RELEASE + "-controller").path("value").asInt();
         int driver = Chart.find(objects, "PriorityClass", Chart.RELEASE + "-driver").path("value").asInt();
         int executor = Chart.find(objects, "PriorityClass", Chart.RELEASE + "-executor").path("value").asInt();
         JsonNode placeholderClass = Chart.find(objects, "PriorityClass", Chart.RELEASE + "-placeholder");
         int placeholder = placeholderClass.path("value").asInt();
-        assertTrue(driver > executor && executor > placeholder, driver + " > " + executor + " > " + placeholder);
+        assertTrue(controller > driver && driver > executor && executor > placeholder,
+                controller + " > " + driver + " > " + executor + " > " + placeholder);
+        // Executors outrank only the placeholders: at most the default priority 0, so they preempt no other workload.
+        assertTrue(executor <= 0, "executor priority " + executor);
+        for (String role : List.of("dispatcher", "builder")) {
+            JsonNode d = Chart.find(objects, "Deployment", Chart.RELEASE + "-" + role);
+            assertEquals(Chart.RELEASE + "-controller", d.path("spec").path("template").path("spec").path("priorityClassName").asString(), role);
+        }
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Chart.templateWith("priorityClasses: {executor: {value: 100}}")).getMessage().contains("executor"));
         assertTrue(placeholder < 0 && placeholder >= -10, "cluster-autoscaler ignores pods below -10: " + placeholder);
         assertEquals("Never", placeholderClass.path("preemptionPolicy").asString());
         JsonNode app = Chart.sparkApplicationTemplate(objects);
         assertEquals(Chart.RELEASE + "-driver", app.path("spec").path("driver").path("priorityClassName").asString());
         assertEquals(Chart.RELEASE + "-executor", app.path("spec").path("executor").path("priorityClassName").asString());
+        assertEquals(Chart.RELEASE + "-driver", app.path("spec").path("driver").path("template").path("spec").path("priorityClassName").asString());
+        assertEquals(Chart.RELEASE + "-executor", app.path("spec").path("executor").path("template").path("spec").path("priorityClassName").asString());
     }
 
     @Test
-    void placeholdersAreSizedLikeOneExecutorAndScaledByKedaOnTheManifestQueue() {
+    void consolidationNeverEvictsRunningSparkPods() {
+        JsonNode app = Chart.sparkApplicationTemplate(Chart.render(Chart.values("all-on.yaml")));
+        for (String role : List.of("driver", "executor")) {
+            assertEquals("true", app.path("spec").path(role).path("annotations").path("karpenter.sh/do-not-disrupt").asString(), role);
+            assertEquals("true", app.path("spec").path(role).path("template").path("metadata").path("annotations")
+                    .path("karpenter.sh/do-not-disrupt").asString(), role);
+        }
+        JsonNode spot = Chart.find(Chart.render(Chart.values("all-on.yaml")), "NodePool", Chart.RELEASE + "-spot");
+        assertEquals("10%", spot.path("spec").path("disruption").path("budgets").get(0).path("nodes").asString());
+    }
+
+    @Test
+    void placeholdersAreSizedLikeOneExecutorAndScaledByKedaOnTheIngestQueue() {
         List<JsonNode> objects = Chart.render(Chart.values("all-on.yaml"));
         JsonNode placeholder = Chart.find(objects, "Deployment", Chart.RELEASE + "-placeholder");
         assertFalse(placeholder.path("spec").has("replicas"), "KEDA owns the replica count; a fixed one would fight it");
         JsonNode requests = placeholder.path("spec").path("template").path("spec").path("containers").get(0).path("resources").path("requests");
         assertEquals("4", requests.path("cpu").asString(), "spark.executor.cores");
         assertEquals("20480Mi", requests.path("memory").asString(), "16g executor memory + 4g overhead");
+        assertEquals("150Gi", requests.path("ephemeral-storage").asString(), "an executor's disk too");
         assertEquals(Chart.RELEASE + "-placeholder", placeholder.path("spec").path("template").path("spec").path("priorityClassName").asString());
 
         JsonNode scaled = Chart.find(objects, "ScaledObject", Chart.RELEASE + "-placeholder");
-        assertEquals(0, scaled.path("spec").path("minReplicaCount").asInt(), "an empty queue removes the nodes");
+        assertEquals(0, scaled.path("spec").path("minReplicaCount").asInt(), "no waiting file removes the nodes");
         assertEquals(Chart.RELEASE + "-placeholder", scaled.path("spec").path("scaleTargetRef").path("name").asString());
         JsonNode trigger = scaled.path("spec").path("triggers").get(0);
         assertEquals("aws-sqs-queue", trigger.path("type").asString());
-        assertEquals("https://sqs.eu-west-1.amazonaws.com/123456789012/ndjson-manifests", trigger.path("metadata").path("queueURL").asString());
+        assertEquals("https://sqs.eu-west-1.amazonaws.com/123456789012/ndjson-ingest", trigger.path("metadata").path("queueURL").asString());
         assertEquals("eu-west-1", trigger.path("metadata").path("awsRegion").asString());
-        assertEquals("1", trigger.path("metadata").path("queueLength").asString());
+        assertEquals("true", trigger.path("metadata").path("scaleOnInFlight").asString(), "files held by the builder lead the work");
         String auth = trigger.path("authenticationRef").path("name").asString();
         JsonNode triggerAuth = Chart.find(objects, "TriggerAuthentication", auth);
         assertEquals("aws", triggerAuth.path("spec").path("podIdentity").path("provider").asString());
@@ -137,5 +182,118 @@ class SchedulingTest {
         Map<String, String> out = new java.util.TreeMap<>();
         node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asString()));
         return out;
+    }
+
+    /**
+     * The KEDA arithmetic (NOTES and README): a placeholder holds one executor; the dispatcher gives a manifest
+     * ceil(bytes / bytesPerExecutorGb) executors, so one executor per floor(bytesPerExecutorGb x 1024 / file MiB)
+     * files, which is the trigger's queueLength (messages per replica), at least 1.
+     */
+    @ParameterizedTest(name = "{0} GiB per executor, {1} MiB files: {2} messages per placeholder")
+    @CsvSource({"16, 4000, 4", "16, 3000, 5", "32, 2000, 16", "8, 10000, 1", "16, 16384, 1", "1.5, 512, 3"})
+    void placeholdersPerIngestMessageFollowTheExecutorSizing(String gbPerExecutor, int fileMb, int expected) {
+        List<JsonNode> objects = Yaml.readAll(Chart.templateWith("dispatcher: {bytesPerExecutorGb: " + gbPerExecutor + "}\n"
+                + "placeholders: {expectedFileSizeMb: " + fileMb + "}\n"));
+        JsonNode trigger = Chart.find(objects, "ScaledObject", Chart.RELEASE + "-placeholder").path("spec").path("triggers").get(0);
+        assertEquals(String.valueOf(expected), trigger.path("metadata").path("queueLength").asString());
+        // 400 files waiting: that many executors' worth of placeholders, as the dispatcher will size them.
+        int files = 400;
+        int placeholders = (files + expected - 1) / expected;
+        double executorsForThoseFiles = Math.ceil(files * (double) fileMb / (Double.parseDouble(gbPerExecutor) * 1024));
+        assertTrue(placeholders >= executorsForThoseFiles * 0.5 && placeholders <= Math.max(files, executorsForThoseFiles * 2),
+                placeholders + " placeholders for " + executorsForThoseFiles + " executors");
+    }
+
+    @Test
+    void scaleDownBehaviourIsExposed() {
+        List<JsonNode> objects = Yaml.readAll(Chart.templateWith("placeholders: {scaleDownStabilizationSeconds: 900, scaleDownPercentPerMinute: 20}\n"));
+        JsonNode scaleDown = Chart.find(objects, "ScaledObject", Chart.RELEASE + "-placeholder").path("spec").path("advanced")
+                .path("horizontalPodAutoscalerConfig").path("behavior").path("scaleDown");
+        assertEquals(900, scaleDown.path("stabilizationWindowSeconds").asInt());
+        assertEquals(20, scaleDown.path("policies").get(0).path("value").asInt());
+        assertEquals("Percent", scaleDown.path("policies").get(0).path("type").asString());
+    }
+
+    @Test
+    void karpenterPoolsAreDedicatedTaintedAndSelected() {
+        List<JsonNode> objects = Yaml.readAll(Chart.templateWith("""
+                scheduling: {capacityTypeLabels: karpenter}
+                karpenter: {enabled: true, clusterName: data-eks, nodeRole: NodeRole}
+                """));
+        JsonNode app = Chart.sparkApplicationTemplate(objects);
+        JsonNode placeholder = Chart.find(objects, "Deployment", Chart.RELEASE + "-placeholder").path("spec").path("template").path("spec");
+        for (String[] c : List.of(new String[] {"spot", "executor", "spark-executors"}, new String[] {"on-demand", "driver", "spark-drivers"})) {
+            JsonNode pool = Chart.find(objects, "NodePool", Chart.RELEASE + "-" + c[0]);
+            JsonNode taints = pool.path("spec").path("template").path("spec").path("taints");
+            assertTrue(taints.size() > 0, c[0] + " pool has no taint: other workloads would land there");
+            String poolLabel = pool.path("spec").path("template").path("metadata").path("labels").path("ndjson-parquet.dev/pool").asString();
+            assertEquals(c[2], poolLabel);
+            JsonNode role = app.path("spec").path(c[1]);
+            for (JsonNode spec : List.of(role, role.path("template").path("spec"))) {
+                assertEquals(poolLabel, spec.path("nodeSelector").path("ndjson-parquet.dev/pool").asString(), c[1] + " selects its pool");
+                for (JsonNode t : taints) {
+                    assertTrue(tolerates(spec.path("tolerations"), t), c[1] + " does not tolerate " + t);
+                }
+            }
+            if (c[0].equals("spot")) {
+                assertEquals(poolLabel, placeholder.path("nodeSelector").path("ndjson-parquet.dev/pool").asString());
+                for (JsonNode t : taints) {
+                    assertTrue(tolerates(placeholder.path("tolerations"), t), "placeholder does not tolerate " + t);
+                }
+            }
+        }
+        // Drivers do not tolerate the executors' pool, nor executors the drivers'.
+        JsonNode spotTaints = Chart.find(objects, "NodePool", Chart.RELEASE + "-spot").path("spec").path("template").path("spec").path("taints");
+        assertFalse(tolerates(app.path("spec").path("driver").path("tolerations"), spotTaints.get(0)));
+    }
+
+    @Test
+    void karpenterWithEksCapacityLabelsIsRefused() {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> Chart.templateWith("""
+                scheduling: {capacityTypeLabels: eks}
+                karpenter: {enabled: true, clusterName: data-eks, nodeRole: NodeRole}
+                """));
+        assertTrue(e.getMessage().contains("capacityTypeLabels"), e.getMessage());
+    }
+
+    @Test
+    void executorsHaveDiskNodesHaveAVolumeAndTmpFitsInTheRequest() {
+        List<JsonNode> objects = Chart.render(Chart.values("all-on.yaml"));
+        JsonNode app = Chart.sparkApplicationTemplate(objects);
+        JsonNode executor = app.path("spec").path("executor").path("template").path("spec").path("containers").get(0);
+        String request = executor.path("resources").path("requests").path("ephemeral-storage").asString();
+        assertEquals("150Gi", request);
+        String tmp = app.path("spec").path("sparkConf").path("spark.kubernetes.executor.volumes.emptyDir.tmp.options.sizeLimit").asString();
+        assertTrue(gib(tmp) > 20 && gib(tmp) < gib(request), "/tmp " + tmp + " within the request " + request);
+        JsonNode nodeClass = Chart.ofKind(objects, "EC2NodeClass").get(0).path("spec");
+        JsonNode root = nodeClass.path("blockDeviceMappings").get(0);
+        assertTrue(root.path("rootVolume").asBoolean());
+        assertTrue(gib(root.path("ebs").path("volumeSize").asString()) >= 2 * gib(request), "room for at least two executors per node");
+        assertEquals("RAID0", nodeClass.path("instanceStorePolicy").asString());
+        // With RAID0 the pools only choose instance types that have instance-store disks.
+        for (JsonNode pool : Chart.ofKind(objects, "NodePool")) {
+            assertTrue(pool.path("spec").path("template").path("spec").path("requirements").toString()
+                    .contains("karpenter.k8s.aws/instance-local-nvme"), pool.path("metadata").path("name").asString());
+        }
+        assertFalse(Chart.ofKind(Chart.render(Chart.values("karpenter-labels.yaml")), "EC2NodeClass").size() > 0);
+    }
+
+    private static long gib(String quantity) {
+        if (quantity.endsWith("Ti")) {
+            return Long.parseLong(quantity.replace("Ti", "")) * 1024;
+        }
+        return Long.parseLong(quantity.replace("Gi", ""));
+    }
+
+    private static boolean tolerates(JsonNode tolerations, JsonNode taint) {
+        for (JsonNode t : tolerations) {
+            boolean key = t.path("key").asString().equals(taint.path("key").asString());
+            boolean effect = t.path("effect").isMissingNode() || t.path("effect").asString().equals(taint.path("effect").asString());
+            boolean value = t.path("operator").asString().equals("Exists") || t.path("value").asString().equals(taint.path("value").asString(""));
+            if (key && effect && value) {
+                return true;
+            }
+        }
+        return false;
     }
 }

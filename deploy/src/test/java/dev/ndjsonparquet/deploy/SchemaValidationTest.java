@@ -28,10 +28,13 @@ class SchemaValidationTest {
             "keda.sh/v1alpha1/TriggerAuthentication", "keda.sh_triggerauthentications.yaml",
             "karpenter.sh/v1/NodePool", "karpenter.sh_nodepools.yaml",
             "karpenter.k8s.aws/v1/EC2NodeClass", "karpenter.k8s.aws_ec2nodeclasses.yaml",
-            "sparkoperator.k8s.io/v1beta2/SparkApplication", "sparkoperator.k8s.io_sparkapplications.yaml");
+            "sparkoperator.k8s.io/v1beta2/SparkApplication", "sparkoperator.k8s.io_sparkapplications.yaml",
+            "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com_servicemonitors.yaml",
+            "monitoring.coreos.com/v1/PodMonitor", "monitoring.coreos.com_podmonitors.yaml",
+            "monitoring.coreos.com/v1/PrometheusRule", "monitoring.coreos.com_prometheusrules.yaml");
 
     /** Kinds with neither a CRD in ../shared/crds nor a built-in schema; each is named here on purpose. */
-    private static final Set<String> UNVALIDATED = Set.of("monitoring.coreos.com/v1/ServiceMonitor");
+    private static final Set<String> UNVALIDATED = Set.of();
 
     private static final KubernetesSchemaValidator BUILT_IN = KubernetesSchemaValidator.forSharedSchemas();
 
@@ -77,6 +80,26 @@ class SchemaValidationTest {
         ((ObjectNode) app.path("spec")).putArray("arguments").add("--manifest").add("s3://bucket/manifests/0123456789abcdef.json");
         ((ObjectNode) app.path("spec").path("executor")).put("instances", 10);
         CrdSchemaValidator.forSharedCrd(CRDS.get("sparkoperator.k8s.io/v1beta2/SparkApplication")).assertValid(app);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"defaults", "all-on.yaml"})
+    void theDriverAndExecutorPodTemplatesAreValidPodTemplates(String variant) {
+        // The CRD leaves driver.template / executor.template open: spark-submit reads them as a pod template, so
+        // they are checked as one here (a typo would otherwise reach spark-submit unnoticed).
+        JsonNode app = Chart.sparkApplicationTemplate(Chart.render(valuesFor(variant)));
+        for (String role : List.of("driver", "executor")) {
+            JsonNode template = app.path("spec").path(role).path("template");
+            assertTrue(template.path("spec").isObject(), role + " has no pod template");
+            ObjectNode pod = Yaml.MAPPER.createObjectNode();
+            pod.put("apiVersion", "v1").put("kind", "PodTemplate");
+            ((ObjectNode) pod.putObject("metadata")).put("name", role);
+            pod.set("template", template);
+            assertEquals(List.of(), BUILT_IN.validate(pod), role);
+            ObjectNode typo = pod.deepCopy();
+            ((ObjectNode) typo.path("template").path("spec")).put("tolerationz", 1);
+            assertTrue(!BUILT_IN.validate(typo).isEmpty(), "a typo in the " + role + " pod template would be caught");
+        }
     }
 
     @ParameterizedTest

@@ -31,7 +31,17 @@ class ValuesSchemaTest {
             KEDA identity with both owner and role   | placeholders: {podIdentity: {provider: aws, identityOwner: keda, roleArn: "arn:aws:iam::123456789012:role/x"}}
             Karpenter without its cluster name       | karpenter: {enabled: true, nodeRole: NodeRole}
             Karpenter consolidation policy misspelt  | karpenter: {spot: {consolidationPolicy: WhenIdle}}
-            messages per placeholder zero            | placeholders: {messagesPerPlaceholder: 0}
+            expected file size zero                  | placeholders: {expectedFileSizeMb: 0}
+            KEDA identity of the placeholders        | placeholders: {podIdentity: {provider: aws, identityOwner: workload}}
+            KEDA's deprecated aws-eks provider       | placeholders: {podIdentity: {provider: aws-eks}}
+            KEDA identity with neither owner nor role | placeholders: {podIdentity: {provider: aws, identityOwner: null}}
+            spark-operator retrying as well          | spark: {restartPolicy: {type: OnFailure}}
+            Karpenter with EKS capacity labels       | {scheduling: {capacityTypeLabels: eks}, karpenter: {enabled: true, clusterName: c, nodeRole: r}}
+            executors above the default priority     | priorityClasses: {executor: {value: 100}}
+            instance store policy misspelt           | karpenter: {instanceStorePolicy: raid0}
+            event logs on with no directory          | spark: {eventLog: {enabled: true}}
+            event logs not on S3A                    | spark: {eventLog: {enabled: true, dir: "s3://bucket/events/"}}
+            a conversion setting misspelt            | conversion: {COMPRESION: zstd}
             region that is not a region              | aws: {region: Ireland}
             reconciliation on with nothing to list   | builder: {reconcileIntervalSeconds: 600}
             allowed input without a trailing slash   | storage: {allowedInputs: ["s3://landing/events"]}

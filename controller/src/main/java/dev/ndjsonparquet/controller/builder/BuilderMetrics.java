@@ -23,20 +23,20 @@ public final class BuilderMetrics {
 
     public BuilderMetrics(MeterRegistry registry) {
         this.registry = registry;
-        eventsReceived = Counter.builder("ndjson_builder_events_received")
+        eventsReceived = Counter.builder("ndjson_parquet_builder_events_received")
                 .description("Object-created records received (notifications and listings)").register(registry);
-        filesAccepted = Counter.builder("ndjson_builder_files_accepted")
+        filesAccepted = Counter.builder("ndjson_parquet_builder_files_accepted")
                 .description("Files claimed into a batch").register(registry);
-        duplicates = Counter.builder("ndjson_builder_files_duplicate")
+        duplicates = Counter.builder("ndjson_parquet_builder_files_duplicate")
                 .description("Records for files already claimed or quarantined").register(registry);
-        manifestsWritten = Counter.builder("ndjson_builder_manifests_written")
+        manifestsWritten = Counter.builder("ndjson_parquet_builder_manifests_written")
                 .description("Manifests written and sent to the manifest queue").register(registry);
-        malformedMessages = Counter.builder("ndjson_builder_messages_malformed")
+        malformedMessages = Counter.builder("ndjson_parquet_builder_messages_malformed")
                 .description("Ingest messages in no known format, left to the queue's redrive policy").register(registry);
-        batchFill = Timer.builder("ndjson_builder_batch_fill")
+        batchFill = Timer.builder("ndjson_parquet_builder_batch_fill")
                 .description("Time from a batch's first file to its manifest being sent").register(registry);
         for (QuarantineReason r : QuarantineReason.values()) {
-            quarantined.put(r, Counter.builder("ndjson_builder_files_quarantined").tag("reason", r.code())
+            quarantined.put(r, Counter.builder("ndjson_parquet_builder_files_quarantined").tag("reason", r.code())
                     .description("Files put in quarantine, by reason").register(registry));
         }
     }
@@ -51,7 +51,7 @@ public final class BuilderMetrics {
 
     /** Registers the oldest-waiting-file gauge over the engine's state. */
     void oldestWaiting(Supplier<Duration> age) {
-        Gauge.builder("ndjson_builder_oldest_waiting_file_age_seconds", () -> age.get().toMillis() / 1000.0)
+        Gauge.builder("ndjson_parquet_builder_oldest_waiting_file_age_seconds", () -> age.get().toMillis() / 1000.0)
                 .description("Age of the oldest file in the open batch (0 when none waits)").register(registry);
     }
 

@@ -14,6 +14,7 @@ import dev.ndjsonparquet.controller.builder.Step;
 import dev.ndjsonparquet.controller.builder.StoreUri;
 import dev.ndjsonparquet.controller.k8s.LeaseLeadership;
 import dev.ndjsonparquet.controller.observability.HealthServer;
+import dev.ndjsonparquet.controller.observability.Readiness;
 import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsOptions;
 import dev.ndjsonparquet.settings.SettingsResolver;
@@ -125,7 +126,11 @@ public final class BuilderCommand implements Callable<Integer> {
         try (LeaseLeadership leadership = LeaseLeadership.start(client,
                      LeaseLeadership.Config.of(namespace, settings.leaseName(), identity));
              HealthServer health = HealthServer.start(settings.metricsPort(), registry,
-                     () -> Duration.between(heartbeat.get(), Instant.now(clock)).compareTo(STALLED) < 0, () -> true)) {
+                     () -> Duration.between(heartbeat.get(), Instant.now(clock)).compareTo(STALLED) < 0,
+                     new Readiness("builder", () -> leadership.isLeader() || leadership.currentLeader() != null,
+                             () -> new SqsQueue(clients.sqs(), settings.ingestQueueUrl()).approximateDepth() != null
+                                     && new SqsQueue(clients.sqs(), settings.manifestQueueUrl()).approximateDepth() != null,
+                             clock, Duration.ofSeconds(30)))) {
             Thread main = Thread.currentThread();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop.set(true);

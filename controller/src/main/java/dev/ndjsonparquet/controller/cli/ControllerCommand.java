@@ -13,6 +13,7 @@ import dev.ndjsonparquet.controller.k8s.LeaseLeadership;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
 import dev.ndjsonparquet.controller.observability.DispatcherMetrics;
 import dev.ndjsonparquet.controller.observability.HealthServer;
+import dev.ndjsonparquet.controller.observability.Readiness;
 import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsOptions;
 import dev.ndjsonparquet.settings.SettingsResolver;
@@ -137,8 +138,10 @@ public final class ControllerCommand implements Callable<Integer> {
                 new StatePolicy(settings.retryPolicy(), settings.stuckTimeout()),
                 leadership::isLeader, Clock.systemUTC(), Dispatcher.Timing.PRODUCTION);
         Clock clock = Clock.systemUTC();
+        Readiness readiness = new Readiness("dispatcher", () -> leadership.isLeader() || leadership.currentLeader() != null,
+                () -> queue.approximateDepth() != null && deadLetters.approximateDepth() != null, clock, Duration.ofSeconds(30));
         try (HealthServer health = HealthServer.start(settings.metricsPort(), registry,
-                () -> Duration.between(dispatcher.heartbeat(), Instant.now(clock)).compareTo(STALLED) < 0, () -> true)) {
+                () -> Duration.between(dispatcher.heartbeat(), Instant.now(clock)).compareTo(STALLED) < 0, readiness)) {
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {
                 dispatcher.stop();

@@ -102,6 +102,9 @@ public final class ApplicationTemplate {
         if (spec.getExecutor() == null) {
             problems.add(where + "spec.executor is missing");
         }
+        for (String p : DriverConversionSettings.problems(app)) {
+            problems.add(where + p);
+        }
         return problems;
     }
 

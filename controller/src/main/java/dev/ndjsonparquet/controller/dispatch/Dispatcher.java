@@ -129,7 +129,7 @@ public final class Dispatcher implements Runnable {
         }
         io.metrics().leader(true);
         Map<String, SparkApplication> owned = new HashMap<>();
-        for (SparkApplication a : io.applications().list(Labels.OWNED)) {
+        for (SparkApplication a : io.applications().list(builder.ownedSelector())) {
             owned.put(a.getMetadata().getName(), a);
         }
         for (Tracked t : new ArrayList<>(tracked.values())) {

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.controller.dispatch;
 
+import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import java.util.Map;
 
 /** The labels and annotations the dispatcher puts on every SparkApplication it creates. */
@@ -10,6 +11,11 @@ public final class Labels {
     public static final String PART_OF = "app.kubernetes.io/part-of";
     public static final String PART_OF_VALUE = "ndjson-parquet";
     public static final String MANIFEST_ID = "ndjson-parquet.dev/manifest-id";
+    /**
+     * The release (chart installation) an application belongs to, from the template's labels. Not
+     * {@code app.kubernetes.io/instance}: ArgoCD tracks that label and would prune applications it did not create.
+     */
+    public static final String RELEASE = "ndjson-parquet.dev/release";
 
     public static final String MANIFEST_URI = "ndjson-parquet.dev/manifest-uri";
     public static final String FILE_COUNT = "ndjson-parquet.dev/file-count";
@@ -21,6 +27,21 @@ public final class Labels {
     public static final Map<String, String> OWNED = Map.of(MANAGED_BY, MANAGED_BY_VALUE);
 
     private Labels() {
+    }
+
+    /**
+     * The selector of the applications one dispatcher owns: {@link #OWNED}, plus the template's {@link #RELEASE}
+     * label when it has one, so two releases sharing a job namespace never count, adopt or trim each other's.
+     */
+    public static Map<String, String> ownedSelector(SparkApplication template) {
+        Map<String, String> labels = template.getMetadata() == null ? null : template.getMetadata().getLabels();
+        String release = labels == null ? null : labels.get(RELEASE);
+        if (release == null || release.isBlank()) {
+            return OWNED;
+        }
+        Map<String, String> selector = new java.util.LinkedHashMap<>(OWNED);
+        selector.put(RELEASE, release);
+        return Map.copyOf(selector);
     }
 
     /** The application's name for a manifest: deterministic, so a retry or a re-delivery finds it. */

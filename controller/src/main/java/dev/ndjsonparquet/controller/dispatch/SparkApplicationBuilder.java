@@ -42,6 +42,11 @@ public final class SparkApplicationBuilder {
         this.namespace = namespace;
     }
 
+    /** The label selector of the applications this dispatcher owns (see {@link Labels#ownedSelector}). */
+    public Map<String, String> ownedSelector() {
+        return Labels.ownedSelector(template.parse());
+    }
+
     public SparkApplication build(Request r) {
         Manifest m = r.manifest();
         SparkApplication app = template.parse();

@@ -72,4 +72,34 @@ class RenderCommandTest {
         assertEquals(1, render(Map.of(), "--manifest", bad.toString()));
         assertTrue(err.toString().contains("unknown version 7"), err::toString);
     }
+
+    private Path templateWithDriverEnv(String entries) throws Exception {
+        String builtIn;
+        try (var in = RenderCommandTest.class.getResourceAsStream("/spark-application-template.yaml")) {
+            builtIn = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Path template = tmp.resolve("template.yaml");
+        Files.writeString(template, builtIn.replace("  sparkConf:\n", "  sparkConf:\n" + entries));
+        return template;
+    }
+
+    @Test
+    void badConversionSettingsInTheTemplateAreAllListed() throws Exception {
+        Path template = templateWithDriverEnv("    spark.kubernetes.driverEnv.PARQUET_COMPRESSION: \"brotli\"\n"
+                + "    spark.kubernetes.driverEnv.SCHEMA_MISMATCH: \"drop\"\n");
+        int code = render(Map.of("SPARK_APPLICATION_TEMPLATE", template.toString()), "--manifest", manifestFile().toString());
+        assertEquals(2, code, out::toString);
+        assertTrue(err.toString().contains("compression") && err.toString().contains("schema-mismatch"), err::toString);
+        assertTrue(out.toString().isEmpty(), "nothing rendered from a template the driver would refuse");
+    }
+
+    @Test
+    void aConversionSettingWithSpacesReachesTheDriverWhole() throws Exception {
+        String ddl = "id BIGINT, ts TIMESTAMP, tags ARRAY<STRING>";
+        Path template = templateWithDriverEnv("    spark.kubernetes.driverEnv.SCHEMA: \"" + ddl + "\"\n");
+        int code = render(Map.of("SPARK_APPLICATION_TEMPLATE", template.toString()), "--manifest", manifestFile().toString());
+        assertEquals(0, code, err::toString);
+        assertTrue(out.toString().contains(ddl), out::toString);
+        assertTrue(out.toString().replace("\"", "").contains("- --manifest\n  - file:"), "the arguments stay --manifest <uri>: " + out);
+    }
 }
