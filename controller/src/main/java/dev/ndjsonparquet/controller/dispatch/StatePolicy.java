@@ -17,9 +17,17 @@ public final class StatePolicy {
      * @param attempt                     which run this is (1-based, from the attempt annotation)
      * @param timeInState                 how long the application has been seen in this state
      * @param operatorRetriesSubmission   spark-operator will still retry a failed submission by itself
+     * @param runTime                     how long since this attempt was created (kept on the resource, so
+     *                                    adoption by another dispatcher does not restart it)
+     * @param runLimit                    the attempt's run-time limit (from its manifest's bytes)
      */
     public record Observation(ApplicationState state, String errorMessage, int attempt, Duration timeInState,
-                              boolean operatorRetriesSubmission) {
+                              boolean operatorRetriesSubmission, Duration runTime, Duration runLimit) {
+        /** An observation without a run-time limit. */
+        public Observation(ApplicationState state, String errorMessage, int attempt, Duration timeInState,
+                           boolean operatorRetriesSubmission) {
+            this(state, errorMessage, attempt, timeInState, operatorRetriesSubmission, timeInState, null);
+        }
     }
 
     private final RetryPolicy retries;
@@ -57,8 +65,15 @@ public final class StatePolicy {
         return stuckOrWait(o);
     }
 
-    /** Running, or passing through a state spark-operator resolves by itself. */
+    /**
+     * Running, or passing through a state spark-operator resolves by itself, up to the attempt's run-time
+     * limit: a hung driver or a status that never moves on must not hold the message for ever.
+     */
     private Action onRunning(Observation o) {
+        if (o.runLimit() != null && o.runTime() != null && o.runTime().compareTo(o.runLimit()) >= 0) {
+            return failed(o, "still " + o.state() + " after " + o.runTime().toSeconds() + " s (run-time limit "
+                    + o.runLimit().toSeconds() + " s)" + detail(o.errorMessage()));
+        }
         return new Action.Wait();
     }
 

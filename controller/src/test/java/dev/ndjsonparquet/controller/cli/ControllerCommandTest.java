@@ -38,7 +38,8 @@ class ControllerCommandTest {
         int code = controller(Map.of("MAX_CONCURRENT_RUNS", "0"), "--visibility-timeout-seconds", "many");
         assertEquals(2, code);
         String text = err.toString();
-        for (String key : new String[] {"manifest-queue-url", "dead-letter-queue-url", "allowed-inputs", "max-concurrent-runs",
+        for (String key : new String[] {"manifest-queue-url", "dead-letter-queue-url", "allowed-inputs", "allowed-manifests",
+                "allowed-outputs", "max-concurrent-runs",
                 "visibility-timeout-seconds"}) {
             assertTrue(text.contains(key), () -> key + " not listed in:\n" + text);
         }
@@ -49,7 +50,7 @@ class ControllerCommandTest {
         int code = controller(Map.of(
                 "MANIFEST_QUEUE_URL", "http://127.0.0.1:1/000000000000/manifests",
                 "DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:1/000000000000/dlq",
-                "ALLOWED_INPUTS", "s3://landing/in/",
+                "ALLOWED_INPUTS", "s3://landing/in/", "ALLOWED_MANIFESTS", "s3://work/manifests/", "ALLOWED_OUTPUTS", "s3://lake/",
                 "AWS_ENDPOINT_URL", "http://127.0.0.1:1"));
         assertEquals(1, code, err::toString);
         String text = err.toString();
@@ -66,7 +67,8 @@ class ControllerCommandTest {
         }
         int code = controller(Map.of(
                 "MANIFEST_QUEUE_URL", "http://127.0.0.1:1/q", "DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:1/d",
-                "ALLOWED_INPUTS", "s3://landing/in/", "SPARK_APPLICATION_TEMPLATE", t.toString()));
+                "ALLOWED_INPUTS", "s3://landing/in/", "ALLOWED_MANIFESTS", "s3://work/manifests/", "ALLOWED_OUTPUTS", "s3://lake/",
+                "SPARK_APPLICATION_TEMPLATE", t.toString()));
         assertEquals(2, code);
         assertTrue(err.toString().contains("timeToLiveSeconds (60)"), err::toString);
     }

@@ -92,28 +92,39 @@ final class Harness implements AutoCloseable {
         Dispatcher d = new Dispatcher(
                 new Dispatcher.Adapters(queue, deadLetters, new ManifestLoader(aws.s3(), true), apps,
                         new EventRecorder(dispatcherClient, namespace, "ndjson-parquet-dispatcher", "test"), metrics),
-                new Dispatcher.Limits(limits.maxConcurrent, limits.visibility, 100, AllowedInputs.parse("s3://landing/in/")),
+                new Dispatcher.Limits(limits.maxConcurrent, limits.visibility, 100, trust(), limits.runLimit),
                 new SparkApplicationBuilder(ApplicationTemplate.load(null), new ExecutorSizing(16, 1, 10), List.of(), namespace),
                 new StatePolicy(new RetryPolicy(limits.maxAttempts, limits.backoff), limits.stuck),
                 leader, Clock.systemUTC(), FAST);
         return new Controller(d, metrics);
     }
 
-    record Limits(int maxConcurrent, int visibility, int maxAttempts, Duration backoff, Duration stuck) {
+    /** Where the test's manifests, inputs, outputs and schemas may be. */
+    TrustedLocations trust() {
+        return new TrustedLocations(new LocationPrefixes("manifest locations", List.of(manifests.toUri().toString())),
+                AllowedInputs.parse("s3://landing/in/"), new LocationPrefixes("outputs", List.of("s3a://lake/out/")),
+                new LocationPrefixes("schema locations", List.of("s3a://lake/schemas/")));
+    }
+
+    record Limits(int maxConcurrent, int visibility, int maxAttempts, Duration backoff, Duration stuck, RunTimeLimit runLimit) {
         static Limits defaults() {
-            return new Limits(10, 4, 3, Duration.ofSeconds(1), Duration.ofMinutes(10));
+            return new Limits(10, 4, 3, Duration.ofSeconds(1), Duration.ofMinutes(10), new RunTimeLimit(50, Duration.ofHours(1)));
         }
 
         Limits maxConcurrent(int n) {
-            return new Limits(n, visibility, maxAttempts, backoff, stuck);
+            return new Limits(n, visibility, maxAttempts, backoff, stuck, runLimit);
         }
 
         Limits maxAttempts(int n) {
-            return new Limits(maxConcurrent, visibility, n, backoff, stuck);
+            return new Limits(maxConcurrent, visibility, n, backoff, stuck, runLimit);
         }
 
         Limits stuck(Duration d) {
-            return new Limits(maxConcurrent, visibility, maxAttempts, backoff, d);
+            return new Limits(maxConcurrent, visibility, maxAttempts, backoff, d, runLimit);
+        }
+
+        Limits runLimit(Duration minimum) {
+            return new Limits(maxConcurrent, visibility, maxAttempts, backoff, stuck, new RunTimeLimit(1e12, minimum));
         }
     }
 
