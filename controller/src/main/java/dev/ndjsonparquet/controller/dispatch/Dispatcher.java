@@ -270,6 +270,10 @@ public final class Dispatcher implements Runnable {
                     new SparkApplicationBuilder.Request(manifest, message.manifestUri(), m.messageId(), 1), now);
             t.deliveries.add(delivery);
             SparkApplication latest = latest(byManifest.getOrDefault(manifest.manifestId(), List.of()));
+            if (latest != null) {
+                // Read again: this step may have settled the manifest since the list (dead-lettered it, say).
+                latest = io.applications().get(latest.getMetadata().getName()).orElse(null);
+            }
             if (latest == null) {
                 create(t, 1, 1, now);
             } else if (deadLettered(latest)) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -87,15 +88,34 @@ final class Harness implements AutoCloseable {
 
     /** A dispatcher that talks to Kubernetes through {@code dispatcherClient}. */
     Controller controller(Limits limits, BooleanSupplier leader, KubernetesClient dispatcherClient) {
+        return controller(limits, leader, new Wiring(dispatcherClient, Clock.systemUTC(), a -> a, q -> q, q -> q));
+    }
+
+    /**
+     * What a test may change in how a dispatcher is assembled: its Kubernetes client and clock, and
+     * wrappers around its applications adapter and its two queues (faults).
+     */
+    record Wiring(KubernetesClient client, Clock clock, UnaryOperator<SparkApplications> applications,
+                  UnaryOperator<SqsQueue> queue, UnaryOperator<SqsQueue> deadLetters) {
+        Wiring withClock(Clock c) {
+            return new Wiring(client, c, applications, queue, deadLetters);
+        }
+    }
+
+    Wiring wiring() {
+        return new Wiring(client, Clock.systemUTC(), a -> a, q -> q, q -> q);
+    }
+
+    Controller controller(Limits limits, BooleanSupplier leader, Wiring w) {
         DispatcherMetrics metrics = new DispatcherMetrics(new SimpleMeterRegistry());
-        SparkApplications apps = new SparkApplications(dispatcherClient, namespace);
+        SparkApplications apps = w.applications().apply(new SparkApplications(w.client(), namespace));
         Dispatcher d = new Dispatcher(
-                new Dispatcher.Adapters(queue, deadLetters, new ManifestLoader(aws.s3(), true), apps,
-                        new EventRecorder(dispatcherClient, namespace, "ndjson-parquet-dispatcher", "test"), metrics),
+                new Dispatcher.Adapters(w.queue().apply(queue), w.deadLetters().apply(deadLetters), new ManifestLoader(aws.s3(), true), apps,
+                        new EventRecorder(w.client(), namespace, "ndjson-parquet-dispatcher", "test"), metrics),
                 new Dispatcher.Limits(limits.maxConcurrent, limits.visibility, 100, trust(), limits.runLimit),
                 new SparkApplicationBuilder(ApplicationTemplate.load(null), new ExecutorSizing(16, 1, 10), List.of(), namespace),
                 new StatePolicy(new RetryPolicy(limits.maxAttempts, limits.backoff), limits.stuck),
-                leader, Clock.systemUTC(), FAST);
+                leader, w.clock(), FAST);
         return new Controller(d, metrics);
     }
 
@@ -121,6 +141,10 @@ final class Harness implements AutoCloseable {
 
         Limits stuck(Duration d) {
             return new Limits(maxConcurrent, visibility, maxAttempts, backoff, d, runLimit);
+        }
+
+        Limits backoff(Duration d) {
+            return new Limits(maxConcurrent, visibility, maxAttempts, d, stuck, runLimit);
         }
 
         Limits runLimit(Duration minimum) {
