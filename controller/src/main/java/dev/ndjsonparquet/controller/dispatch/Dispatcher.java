@@ -471,6 +471,9 @@ public final class Dispatcher implements Runnable {
             attrs.put("manifestId", t.manifestId);
             attrs.put("application", name);
             attrs.put("sourceMessageId", t.firstMessageId());
+            // The same for every copy: a send that failed after taking effect is sent again (SQS standard
+            // queues have no idempotent send), and whoever reads the dead letters drops copies by this key.
+            attrs.put("deadLetterKey", t.manifestId + "/attempt-" + SparkApplicationBuilder.attemptOf(app));
             ensureLeader();
             io.deadLetters().send(t.deliveries.get(0).body, attrs);
             io.applications().annotate(name, Map.of(Labels.DEAD_LETTER_SENT, clock.instant().toString()), false);

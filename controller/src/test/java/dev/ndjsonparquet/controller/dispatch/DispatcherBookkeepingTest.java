@@ -108,21 +108,26 @@ class DispatcherBookkeepingTest {
 
     // ---- durable bookkeeping --------------------------------------------------------------------
 
-    @Test
-    void aDispatcherKilledInTheMiddleOfARetryLeavesTheAttemptCountOnTheApplications() {
-        String body = h.good("killed-retry");
+    /**
+     * Killed right after the retry created attempt 2 (attempt 1 still there), or right after it deleted
+     * attempt 1: either way the next dispatcher goes on with attempt 3, not attempt 1.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"CREATE_APPLICATION", "DELETE_APPLICATION"})
+    void aDispatcherKilledInTheMiddleOfARetryLeavesTheAttemptCountOnTheApplications(Faults.Call killedAfter) {
+        String body = h.good("killed-retry-" + killedAfter);
         String id = idOf(body);
         h.send(body);
         Harness.Limits limits = Harness.Limits.defaults().maxAttempts(3).backoff(Duration.ZERO);
-        Faults faults = new Faults().arm(Faults.Call.DELETE_APPLICATION, 0, 1);
-        Harness.Controller[] first = new Harness.Controller[1];
-        faults.onFault(() -> first[0].dispatcher.stop()); // killed after creating attempt 2, before or after deleting attempt 1
-        first[0] = h.controller(limits, () -> true, new Harness.Wiring(client, java.time.Clock.systemUTC(),
-                a -> faults.applications(client, h.namespace), q -> q, q -> q));
-        try (Harness.Controller killed = first[0]) {
+        // The first create (attempt 1) goes through; the kill follows attempt 2's create, or attempt 1's delete.
+        Faults faults = new Faults().arm(killedAfter, killedAfter == Faults.Call.CREATE_APPLICATION ? 1 : 0, 1);
+        faults.onFault(Faults::kill);
+        try (Harness.Controller killed = h.controller(limits, () -> true, new Harness.Wiring(client, java.time.Clock.systemUTC(),
+                a -> faults.applications(client, h.namespace), q -> q, q -> q))) {
             await("the first attempt", () -> h.application(Labels.applicationName(id)) != null);
             h.drive(Labels.applicationName(id), "SUBMITTED", "RUNNING", "FAILED");
-            await("the kill in the middle of the retry", () -> faults.injected(Faults.Call.DELETE_APPLICATION) == 1);
+            await("the kill in the middle of the retry", () -> faults.injected(killedAfter) == 1);
+            await("the killed loop to end", () -> !killed.alive());
         }
         assertNotNull(h.application(Labels.applicationName(id, 2)), "attempt 2 was created before the kill");
         h.drive(Labels.applicationName(id, 2), "SUBMITTED", "RUNNING", "FAILED");
@@ -144,7 +149,7 @@ class DispatcherBookkeepingTest {
         h.send(body);
         h.send(body);
         Harness.Limits limits = Harness.Limits.defaults().maxAttempts(2).backoff(Duration.ZERO);
-        try (ScriptedOperator operator = new ScriptedOperator(h, m -> true);
+        try (ScriptedOperator operator = new ScriptedOperator(h, m -> true, Duration.ZERO);
              Harness.Controller c = h.controller(limits, () -> true)) {
             Message dead = h.drainDeadLetters(1).get(0);
             assertEquals(id, dead.messageAttributes().get("manifestId").stringValue());

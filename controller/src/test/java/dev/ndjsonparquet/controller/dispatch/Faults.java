@@ -33,10 +33,23 @@ final class Faults {
         }
     }
 
+    /** A kill: escapes the dispatcher's error handling and ends its thread in the middle of the step, as a lost pod. */
+    static final class Killed extends Error {
+        Killed() {
+            super("dispatcher killed by the test in the middle of a step");
+        }
+    }
+
+    /** The action that kills the dispatcher whose call it is. */
+    static void kill() {
+        throw new Killed();
+    }
+
     private final Map<Call, AtomicInteger> armed = new EnumMap<>(Call.class);
     private final Map<Call, AtomicInteger> skip = new EnumMap<>(Call.class);
     private final Map<Call, AtomicInteger> injected = new EnumMap<>(Call.class);
     private volatile Runnable onFault = () -> { };
+    private volatile boolean throwing = true;
 
     Faults() {
         for (Call c : Call.values()) {
@@ -59,6 +72,12 @@ final class Faults {
         return this;
     }
 
+    /** Armed calls run the action and return normally (a Lease lost during a call that succeeded). */
+    Faults withoutThrowing() {
+        this.throwing = false;
+        return this;
+    }
+
     int injected(Call call) {
         return injected.get(call).get();
     }
@@ -71,7 +90,9 @@ final class Faults {
         if (armed.get(call).getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             injected.get(call).incrementAndGet();
             onFault.run();
-            throw new Injected(call);
+            if (throwing) {
+                throw new Injected(call);
+            }
         }
         return result;
     }

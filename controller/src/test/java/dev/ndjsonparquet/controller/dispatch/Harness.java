@@ -78,6 +78,7 @@ final class Harness implements AutoCloseable {
                 "{\"maxReceiveCount\":\"10\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}"))).queueUrl();
         queue = new SqsQueue(sqs, url);
         deadLetters = new SqsQueue(sqs, dlqUrl);
+        deadLettersSeen.clear();
         manifests = tmp;
     }
 
@@ -166,6 +167,11 @@ final class Harness implements AutoCloseable {
             thread.start();
         }
 
+        /** The loop is still running (not stopped by a test's kill). */
+        boolean alive() {
+            return thread.isAlive();
+        }
+
         /** Waits until the loop has gone round {@code n} more times. */
         void awaitLoops(int n) {
             long target = metrics.loops() + n;
@@ -211,6 +217,21 @@ final class Harness implements AutoCloseable {
 
     long depth(SqsQueue q) {
         return q.approximateDepth().orElse(-1);
+    }
+
+    private final List<Message> deadLettersSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The dead letters received so far by {@link #drainDeadLettersNow()} in this test. */
+    List<Message> deadLettersSeen() {
+        return List.copyOf(deadLettersSeen);
+    }
+
+    /** One receive from the dead-letter queue (no wait); what it returns is also kept in {@link #deadLettersSeen()}. */
+    List<Message> drainDeadLettersNow() {
+        List<Message> got = aws.sqs().receiveMessage(r -> r.queueUrl(deadLetters.url()).maxNumberOfMessages(10)
+                .waitTimeSeconds(0).visibilityTimeout(3600).messageAttributeNames("All")).messages();
+        deadLettersSeen.addAll(got);
+        return deadLettersSeen();
     }
 
     List<Message> drainDeadLetters(int expected) {

@@ -14,14 +14,19 @@ final class ScriptedOperator implements AutoCloseable {
 
     private final Harness h;
     private final Predicate<String> fails;
+    private final java.time.Duration runFor;
     private final Thread thread;
     private final Set<String> runs = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
 
-    /** @param fails which manifest ids fail every run */
-    ScriptedOperator(Harness h, Predicate<String> fails) {
+    /**
+     * @param fails  which manifest ids fail every run
+     * @param runFor how long each run stays RUNNING
+     */
+    ScriptedOperator(Harness h, Predicate<String> fails, java.time.Duration runFor) {
         this.h = h;
         this.fails = fails;
+        this.runFor = runFor;
         this.thread = new Thread(this::loop, "scripted-spark-operator");
         thread.setDaemon(true);
         thread.start();
@@ -43,10 +48,16 @@ final class ScriptedOperator implements AutoCloseable {
                     String name = app.getMetadata().getName();
                     String id = app.getMetadata().getLabels().get(Labels.MANIFEST_ID);
                     runs.add(name + "@" + app.getMetadata().getUid());
-                    h.drive(name, "SUBMITTED", "RUNNING", fails.test(id) ? "FAILED" : "COMPLETED");
+                    h.drive(name, "SUBMITTED", "RUNNING");
+                    if (!runFor.isZero()) {
+                        Thread.sleep(runFor.toMillis()); // the scripted run's length, not an assertion
+                    }
+                    h.drive(name, fails.test(id) ? "FAILED" : "COMPLETED");
                 }
             } catch (RuntimeException e) {
                 // an application deleted under our feet: look again
+            } catch (InterruptedException e) {
+                return;
             }
             try {
                 Thread.sleep(100);
