@@ -29,17 +29,15 @@ public final class RedrivePolicyCheck {
     /** What a queue without a redrive policy does to start-up. */
     public enum Mode { REFUSE, WARN }
 
-    public static final Setting<Mode> SETTING = Setting.oneOf("redrive-policy-check", Mode.class)
-            .env("REDRIVE_POLICY_CHECK").defaultValue(Mode.REFUSE)
-            .describedAs("What start-up does when a queue the controller reads has no redrive policy (RedrivePolicy with deadLetterTargetArn and maxReceiveCount): `refuse` to start, or `warn` and start.")
-            .build();
-
     private RedrivePolicyCheck() {
     }
 
-    /** The mode from the environment alone (for commands that do not declare the setting among their own). */
-    public static Mode mode(Map<String, String> env) {
-        return SettingsResolver.resolve(List.of(SETTING), Map.of(), env, Map.of()).get(SETTING);
+    /**
+     * The mode from the environment alone, for commands that do not declare {@code setting} among their
+     * own (the builder reads the dispatcher's declaration, {@code DispatcherSettings.REDRIVE_POLICY_CHECK}).
+     */
+    public static Mode mode(Setting<Mode> setting, Map<String, String> env) {
+        return SettingsResolver.resolve(List.of(setting), Map.of(), env, Map.of()).get(setting);
     }
 
     /**

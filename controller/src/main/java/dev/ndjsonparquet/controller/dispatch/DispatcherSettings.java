@@ -142,6 +142,10 @@ public record DispatcherSettings(
             .env("RUN_LIMIT_MINIMUM_SECONDS").defaultValue(3600).atLeast(1)
             .describedAs("Shortest run-time limit of an attempt, whatever its manifest's size (start-up, scheduling and executor allocation included).")
             .build();
+    public static final Setting<RedrivePolicyCheck.Mode> REDRIVE_POLICY_CHECK = Setting.oneOf("redrive-policy-check", RedrivePolicyCheck.Mode.class)
+            .env("REDRIVE_POLICY_CHECK").defaultValue(RedrivePolicyCheck.Mode.REFUSE)
+            .describedAs("What start-up does when a queue the controller reads has no redrive policy (RedrivePolicy with deadLetterTargetArn and maxReceiveCount): `refuse` to start, or `warn` and start. The builder reads it too.")
+            .build();
     public static final Setting<String> AWS_REGION = Setting.string("aws-region")
             .env("AWS_REGION")
             .describedAs("AWS region; empty means the SDK's region chain (profile, instance metadata).")
@@ -173,7 +177,7 @@ public record DispatcherSettings(
             JOB_NAMESPACE, SPARK_APPLICATION_TEMPLATE, BYTES_PER_EXECUTOR_GB, MIN_EXECUTORS, MAX_EXECUTORS,
             SPARK_APP_ARGS, MAX_ATTEMPTS, RETRY_BACKOFF_SECONDS, STUCK_TIMEOUT_SECONDS, VISIBILITY_TIMEOUT_SECONDS,
             HISTORY_LIMIT, ALLOWED_INPUTS, ALLOWED_MANIFESTS, ALLOWED_OUTPUTS, ALLOWED_SCHEMAS, RUN_LIMIT_MB_PER_SECOND,
-            RUN_LIMIT_MINIMUM_SECONDS, RedrivePolicyCheck.SETTING, AWS_REGION, AWS_ENDPOINT_URL, LEASE_NAME, METRICS_PORT);
+            RUN_LIMIT_MINIMUM_SECONDS, REDRIVE_POLICY_CHECK, AWS_REGION, AWS_ENDPOINT_URL, LEASE_NAME, METRICS_PORT);
 
     /** Reads the {@link #RENDER} settings (and checks them together). */
     public static Application application(ResolvedSettings s) {
@@ -211,7 +215,7 @@ public record DispatcherSettings(
                 Duration.ofSeconds(s.get(STUCK_TIMEOUT_SECONDS)), s.get(VISIBILITY_TIMEOUT_SECONDS), s.get(HISTORY_LIMIT),
                 s.get(ALLOWED_INPUTS), trust,
                 new RunTimeLimit(s.get(RUN_LIMIT_MB_PER_SECOND), Duration.ofSeconds(s.get(RUN_LIMIT_MINIMUM_SECONDS))),
-                s.get(RedrivePolicyCheck.SETTING), s.get(AWS_REGION), s.get(AWS_ENDPOINT_URL), s.get(LEASE_NAME), s.get(METRICS_PORT));
+                s.get(REDRIVE_POLICY_CHECK), s.get(AWS_REGION), s.get(AWS_ENDPOINT_URL), s.get(LEASE_NAME), s.get(METRICS_PORT));
     }
 
     public RetryPolicy retryPolicy() {

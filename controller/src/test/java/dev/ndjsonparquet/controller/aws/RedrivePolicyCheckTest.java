@@ -77,7 +77,8 @@ class RedrivePolicyCheckTest {
 
     @Test
     void theModeIsReadFromTheEnvironment() {
-        assertEquals(RedrivePolicyCheck.Mode.WARN, RedrivePolicyCheck.mode(Map.of("REDRIVE_POLICY_CHECK", "warn")));
-        assertEquals(RedrivePolicyCheck.Mode.REFUSE, RedrivePolicyCheck.mode(Map.of()));
+        var setting = dev.ndjsonparquet.controller.dispatch.DispatcherSettings.REDRIVE_POLICY_CHECK;
+        assertEquals(RedrivePolicyCheck.Mode.WARN, RedrivePolicyCheck.mode(setting, Map.of("REDRIVE_POLICY_CHECK", "warn")));
+        assertEquals(RedrivePolicyCheck.Mode.REFUSE, RedrivePolicyCheck.mode(setting, Map.of()));
     }
 }
