@@ -12,8 +12,10 @@ import java.util.Optional;
 
 /**
  * The SparkApplications this controller owns in its job namespace: get, list by label, create (adopting
- * one that already exists under the same deterministic name) and delete. Nothing else: the controller
- * never edits an application's spec or status. Calls are listed in {@code rbac-calls.yaml}.
+ * one that already exists under the same deterministic name), delete, and one patch: annotations plus
+ * {@code spec.suspend} on an application being dead-lettered. The controller never edits anything else
+ * of a spec or a status. Calls are listed in {@code rbac-calls.yaml}. Not final so that tests can inject
+ * faults around each call.
  */
 public class SparkApplications {
 
