@@ -329,6 +329,7 @@ public final class Dispatcher implements Runnable {
         attrs.put("reason", truncate(reason));
         attrs.put("sourceMessageId", m.messageId());
         attrs.put("receiveCount", Integer.toString(m.receiveCount()));
+        attrs.put("deadLetterKey", "poison/" + m.messageId());
         ensureLeader();
         io.deadLetters().send(m.body(), attrs);
         io.queue().delete(m.receiptHandle());
