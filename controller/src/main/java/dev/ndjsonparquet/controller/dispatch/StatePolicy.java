@@ -70,11 +70,16 @@ public final class StatePolicy {
      * limit: a hung driver or a status that never moves on must not hold the message for ever.
      */
     private Action onRunning(Observation o) {
-        if (o.runLimit() != null && o.runTime() != null && o.runTime().compareTo(o.runLimit()) >= 0) {
-            return failed(o, "still " + o.state() + " after " + o.runTime().toSeconds() + " s (run-time limit "
-                    + o.runLimit().toSeconds() + " s)" + detail(o.errorMessage()));
-        }
-        return new Action.Wait();
+        return pastRunLimit(o) ? overRunLimit(o) : new Action.Wait();
+    }
+
+    private static boolean pastRunLimit(Observation o) {
+        return o.runLimit() != null && o.runTime() != null && o.runTime().compareTo(o.runLimit()) >= 0;
+    }
+
+    private Action overRunLimit(Observation o) {
+        return failed(o, "still " + o.state() + " after " + o.runTime().toSeconds() + " s (run-time limit "
+                + o.runLimit().toSeconds() + " s)" + detail(o.errorMessage()));
     }
 
     private Action onCompleted(Observation o) {
@@ -93,7 +98,15 @@ public final class StatePolicy {
         return failed(o, "submission failed" + detail(o.errorMessage()));
     }
 
+    /**
+     * Up to the stuck timeout in this state (counted by this dispatcher), and never past the run-time
+     * limit (counted from the application's creation), so a dispatcher restarted again and again cannot
+     * keep an application waiting for ever.
+     */
     private Action stuckOrWait(Observation o) {
+        if (pastRunLimit(o)) {
+            return overRunLimit(o);
+        }
         if (o.timeInState().compareTo(stuckTimeout) >= 0) {
             return failed(o, "stuck in " + o.state() + " for " + o.timeInState().toSeconds()
                     + " s (limit " + stuckTimeout.toSeconds() + " s)" + detail(o.errorMessage()));

@@ -52,6 +52,17 @@ class LocationsTest {
     }
 
     @Test
+    void waitingForSparkOperatorIsBoundedByTheRunTimeLimitToo() {
+        StatePolicy p = new StatePolicy(new RetryPolicy(2, Duration.ofSeconds(10)), Duration.ofMinutes(15));
+        // This dispatcher has seen it for a minute only (adopted), but it was created two hours ago.
+        Action a = p.decide(new StatePolicy.Observation(ApplicationState.SUBMITTED, null, 1, Duration.ofMinutes(1), false,
+                Duration.ofHours(2), Duration.ofHours(1)));
+        assertInstanceOf(Action.Retry.class, a);
+        assertInstanceOf(Action.Wait.class, p.decide(new StatePolicy.Observation(ApplicationState.SUBMITTED, null, 1,
+                Duration.ofMinutes(1), false, Duration.ofMinutes(2), Duration.ofHours(1))));
+    }
+
+    @Test
     void runningPastTheLimitIsAFailureAndWithinItAWait() {
         StatePolicy p = new StatePolicy(new RetryPolicy(2, Duration.ofSeconds(10)), Duration.ofMinutes(15));
         for (ApplicationState s : List.of(ApplicationState.RUNNING, ApplicationState.UNKNOWN, ApplicationState.SUCCEEDING,
