@@ -9,13 +9,26 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.ReceiptHandleIsInvalidException;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /** One SQS queue, with only the calls the controller needs. Errors are the SDK's, thrown to the caller. */
 public final class SqsQueue {
 
-    /** A received message. */
-    public record Received(String messageId, String receiptHandle, String body, int receiveCount) {
+    /**
+     * A received message.
+     *
+     * @param attributes its string message attributes (a redriven dead letter carries the dispatcher's
+     *                   {@code cause}, {@code reason}, ... attributes)
+     */
+    public record Received(String messageId, String receiptHandle, String body, int receiveCount, Map<String, String> attributes) {
+        public Received {
+            attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        }
+
+        public Received(String messageId, String receiptHandle, String body, int receiveCount) {
+            this(messageId, receiptHandle, body, receiveCount, Map.of());
+        }
     }
 
     private final SqsClient sqs;
@@ -39,11 +52,23 @@ public final class SqsQueue {
                         .maxNumberOfMessages(Math.max(1, Math.min(10, max)))
                         .waitTimeSeconds(Math.max(0, Math.min(20, waitSeconds)))
                         .visibilityTimeout(visibilitySeconds)
-                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
+                        .messageAttributeNames("All"))
                 .messages().stream()
                 .map(m -> new Received(m.messageId(), m.receiptHandle(), m.body(),
-                        Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))))
+                        Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1")),
+                        stringAttributes(m.messageAttributes())))
                 .toList();
+    }
+
+    private static Map<String, String> stringAttributes(Map<String, MessageAttributeValue> attrs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        attrs.forEach((k, v) -> {
+            if (v.stringValue() != null) {
+                out.put(k, v.stringValue());
+            }
+        });
+        return out;
     }
 
     /** Hides the message for another {@code seconds} from now. */
@@ -51,8 +76,16 @@ public final class SqsQueue {
         sqs.changeMessageVisibility(r -> r.queueUrl(url).receiptHandle(receiptHandle).visibilityTimeout(seconds));
     }
 
+    /**
+     * Deletes the message. A receipt SQS calls invalid is taken as done: SQS succeeds on a message
+     * already deleted, and some servers answer so when a delete that timed out had taken effect.
+     */
     public void delete(String receiptHandle) {
-        sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(receiptHandle));
+        try {
+            sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(receiptHandle));
+        } catch (ReceiptHandleIsInvalidException e) {
+            // deleted already
+        }
     }
 
     /** Sends a message with string attributes; returns its message id. */

@@ -1,6 +1,7 @@
 package dev.ndjsonparquet.controller.cli;
 
 import dev.ndjsonparquet.controller.aws.AwsClients;
+import dev.ndjsonparquet.controller.aws.RedrivePolicyCheck;
 import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.builder.BatchEngine;
 import dev.ndjsonparquet.controller.builder.BuilderMetrics;
@@ -104,6 +105,7 @@ public final class BuilderCommand implements Callable<Integer> {
         try (KubernetesClient client = kubernetes.get();
              AwsClients clients = aws.apply(settings.awsRegion(), settings.awsEndpointUrl())) {
             List<String> problems = startupProblems(settings, clients);
+            problems.addAll(RedrivePolicyCheck.check(clients.sqs(), RedrivePolicyCheck.mode(dev.ndjsonparquet.controller.dispatch.DispatcherSettings.REDRIVE_POLICY_CHECK, env), Map.of("ingest-queue-url", settings.ingestQueueUrl(), "manifest-queue-url", settings.manifestQueueUrl())));
             if (!problems.isEmpty()) {
                 spec.commandLine().getErr().println("builder: " + problems.size() + " start-up check(s) failed:\n  - "
                         + String.join("\n  - ", problems));

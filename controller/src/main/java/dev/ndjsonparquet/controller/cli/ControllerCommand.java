@@ -2,6 +2,7 @@ package dev.ndjsonparquet.controller.cli;
 
 import dev.ndjsonparquet.controller.aws.AwsClients;
 import dev.ndjsonparquet.controller.aws.ManifestLoader;
+import dev.ndjsonparquet.controller.aws.RedrivePolicyCheck;
 import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
 import dev.ndjsonparquet.controller.dispatch.Dispatcher;
@@ -46,8 +47,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * {@code ndjson-parquet controller}: runs the dispatcher until stopped. Checks first, listing every
- * problem at once: the settings, the SparkApplication template, that spark-operator's CRD is installed
- * and that both queues exist. Then serves /metrics, /healthz and /readyz, joins the leader election and
+ * problem at once: the settings, the SparkApplication template, that spark-operator's CRD is installed,
+ * that both queues exist and that the manifest queue has a redrive policy. Then serves /metrics, /healthz and /readyz, joins the leader election and
  * dispatches while it leads.
  */
 @Command(name = "controller",
@@ -115,6 +116,8 @@ public final class ControllerCommand implements Callable<Integer> {
             SqsQueue deadLetters = new SqsQueue(clients.sqs(), settings.deadLetterQueueUrl());
             SparkApplications applications = new SparkApplications(client, namespace);
             List<String> problems = startupProblems(applications, queue, deadLetters);
+            problems.addAll(RedrivePolicyCheck.check(clients.sqs(), settings.redrivePolicyCheck(),
+                    Map.of("manifest-queue-url", settings.manifestQueueUrl())));
             if (!problems.isEmpty()) {
                 err.println("controller: " + problems.size() + " start-up check(s) failed:\n  - " + String.join("\n  - ", problems));
                 return CommandLine.ExitCode.SOFTWARE;
@@ -131,7 +134,7 @@ public final class ControllerCommand implements Callable<Integer> {
         LeaseLeadership leadership = LeaseLeadership.start(client,
                 LeaseLeadership.Config.of(namespace, settings.leaseName(), identity));
         Dispatcher dispatcher = new Dispatcher(
-                new Dispatcher.Adapters(queue, deadLetters, new ManifestLoader(clients.s3(), settings.allowedInputs().allowsLocalFiles()), applications,
+                new Dispatcher.Adapters(queue, deadLetters, new ManifestLoader(clients.s3(), settings.trust().allowsLocalManifests()), applications,
                         new EventRecorder(client, namespace, "ndjson-parquet-dispatcher", identity), metrics),
                 Dispatcher.Limits.of(settings),
                 new SparkApplicationBuilder(template, settings.application().sizing(), settings.application().extraArguments(), namespace),

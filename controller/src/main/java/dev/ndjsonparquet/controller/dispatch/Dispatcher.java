@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ public final class Dispatcher implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final int MAX_REASON = 8 * 1024;
+    /** Kubernetes allows 256 KiB of annotations in all; a reason is cut well below that. */
+    private static final int MAX_ANNOTATION = 4 * 1024;
 
     /**
      * @param longPollSeconds  receive wait when nothing is in flight (SQS long polling, at most 20)
@@ -50,10 +53,25 @@ public final class Dispatcher implements Runnable {
         public static final Timing PRODUCTION = new Timing(20, 5, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(5));
     }
 
-    /** The settings the loop itself uses. */
-    public record Limits(int maxConcurrentRuns, int visibilityTimeoutSeconds, int historyLimit, AllowedInputs allowedInputs) {
+    /**
+     * The settings the loop itself uses.
+     *
+     * @param trust    where manifests, their files, outputs and schemas may be
+     * @param runLimit how long an attempt may run
+     */
+    public record Limits(int maxConcurrentRuns, int visibilityTimeoutSeconds, int historyLimit, TrustedLocations trust,
+                         RunTimeLimit runLimit) {
+        /** Only the inputs checked and no run-time limit: for assemblies that configure neither (local runs, tests). */
+        public Limits(int maxConcurrentRuns, int visibilityTimeoutSeconds, int historyLimit, AllowedInputs allowedInputs) {
+            this(maxConcurrentRuns, visibilityTimeoutSeconds, historyLimit, TrustedLocations.inputsOnly(allowedInputs), RunTimeLimit.NONE);
+        }
+
         public static Limits of(DispatcherSettings s) {
-            return new Limits(s.maxConcurrentRuns(), s.visibilityTimeoutSeconds(), s.historyLimit(), s.allowedInputs());
+            return new Limits(s.maxConcurrentRuns(), s.visibilityTimeoutSeconds(), s.historyLimit(), s.trust(), s.runLimit());
+        }
+
+        public AllowedInputs allowedInputs() {
+            return trust.inputs();
         }
     }
 
@@ -91,6 +109,9 @@ public final class Dispatcher implements Runnable {
     public void run() {
         LOG.info("dispatcher started: at most {} concurrent applications in namespace {}",
                 limits.maxConcurrentRuns(), io.applications().namespace());
+        if (!limits.trust().checksEverything()) {
+            LOG.warn("manifest, output and schema locations are not checked by this assembly (only the inputs are)");
+        }
         while (!stopped) {
             try {
                 step();
@@ -128,21 +149,19 @@ public final class Dispatcher implements Runnable {
             return;
         }
         io.metrics().leader(true);
-        Map<String, SparkApplication> owned = new HashMap<>();
-        for (SparkApplication a : io.applications().list(builder.ownedSelector())) {
-            owned.put(a.getMetadata().getName(), a);
-        }
+        List<SparkApplication> owned = io.applications().list(builder.ownedSelector());
+        Map<String, List<SparkApplication>> byManifest = byManifest(owned);
         for (Tracked t : new ArrayList<>(tracked.values())) {
             withContext(t.manifestId, t.applicationName, () -> {
                 try {
-                    reconcile(t, owned.get(t.applicationName));
+                    reconcile(t, byManifest.getOrDefault(t.manifestId, List.of()));
                 } catch (RuntimeException e) {
                     // One manifest's trouble (an API error, a throttled call) does not hold up the others.
                     LOG.warn("could not look after this manifest now; trying again next step: {}", e.toString());
                 }
             });
         }
-        int active = activeCount(owned);
+        int active = activeCount(byManifest);
         io.metrics().active(active);
         refreshDepth();
         trimHistory(owned);
@@ -154,7 +173,7 @@ public final class Dispatcher implements Runnable {
         int wait = tracked.isEmpty() ? timing.longPollSeconds() : timing.shortPollSeconds();
         for (SqsQueue.Received m : io.queue().receive(Math.min(10, room), wait, limits.visibilityTimeoutSeconds())) {
             try (MDC.MDCCloseable c = MDC.putCloseable("messageId", m.messageId())) {
-                handle(m);
+                handle(m, byManifest);
             } catch (RuntimeException e) {
                 // Kubernetes or SQS failed for this message: it comes back soon; the rest of the batch goes on.
                 LOG.warn("could not dispatch message {} now; it comes back in {} s: {}", m.messageId(), retrySoon(), e.toString());
@@ -163,11 +182,47 @@ public final class Dispatcher implements Runnable {
         }
     }
 
-    private int activeCount(Map<String, SparkApplication> owned) {
+    /** The owned applications by the manifest they convert (every attempt of it). */
+    private static Map<String, List<SparkApplication>> byManifest(List<SparkApplication> owned) {
+        Map<String, List<SparkApplication>> out = new HashMap<>();
+        for (SparkApplication a : owned) {
+            Map<String, String> labels = a.getMetadata().getLabels();
+            String id = labels == null ? null : labels.get(Labels.MANIFEST_ID);
+            if (id != null) {
+                out.computeIfAbsent(id, k -> new ArrayList<>()).add(a);
+            }
+        }
+        return out;
+    }
+
+    /** The application of a manifest's latest attempt, or null. */
+    static SparkApplication latest(List<SparkApplication> apps) {
+        SparkApplication best = null;
+        for (SparkApplication a : apps) {
+            if (best == null || SparkApplicationBuilder.attemptOf(a) > SparkApplicationBuilder.attemptOf(best)) {
+                best = a;
+            }
+        }
+        return best;
+    }
+
+    static String annotation(SparkApplication app, String key) {
+        Map<String, String> a = app.getMetadata().getAnnotations();
+        return a == null ? null : a.get(key);
+    }
+
+    /** The dispatcher decided to dead-letter this attempt's manifest (durable: an annotation on it). */
+    static boolean deadLettered(SparkApplication app) {
+        return annotation(app, Labels.DEAD_LETTER_REASON) != null;
+    }
+
+    private int activeCount(Map<String, List<SparkApplication>> byManifest) {
         Set<String> active = new HashSet<>(tracked.keySet());
-        owned.forEach((name, app) -> {
-            if (!app.state().isTerminal()) {
-                active.add(name);
+        byManifest.forEach((id, apps) -> {
+            for (SparkApplication app : apps) {
+                if (!app.state().isTerminal() && !deadLettered(app)) {
+                    active.add(id);
+                }
             }
         });
         return active.size();
@@ -175,16 +230,21 @@ public final class Dispatcher implements Runnable {
 
     // ---- a newly received message -------------------------------------------------------------
 
-    private void handle(SqsQueue.Received m) {
+    private void handle(SqsQueue.Received m, Map<String, List<SparkApplication>> byManifest) {
         io.metrics().received();
         Instant now = clock.instant();
         ManifestMessage message;
         Manifest manifest;
         try {
             message = ManifestCodec.decodeMessage(m.body());
+            // Refused before anything is read: the message is untrusted input.
+            Optional<String> where = limits.trust().manifestRefusal(message.manifestUri());
+            if (where.isPresent()) {
+                throw new InvalidManifestException(List.of(where.get()));
+            }
             manifest = io.manifests().load(message.manifestUri());
             List<String> problems = new ArrayList<>(consistency(message, manifest));
-            problems.addAll(limits.allowedInputs().problems(manifest));
+            problems.addAll(limits.trust().problems(manifest));
             if (!problems.isEmpty()) {
                 throw new InvalidManifestException(problems);
             }
@@ -197,32 +257,55 @@ public final class Dispatcher implements Runnable {
             releaseSoon(m);
             return;
         }
-        String name = Labels.applicationName(manifest.manifestId());
         Tracked.Delivery delivery = new Tracked.Delivery(m.messageId(), m.receiptHandle(), m.body(),
                 now.plusSeconds(limits.visibilityTimeoutSeconds()));
-        withContext(manifest.manifestId(), name, () -> {
-            Tracked existing = tracked.get(name);
+        withContext(manifest.manifestId(), Labels.applicationName(manifest.manifestId()), () -> {
+            Tracked existing = tracked.get(manifest.manifestId());
             if (existing != null) {
                 LOG.info("message {} is for a manifest already in flight; it is settled together with it", m.messageId());
                 existing.deliveredAgain(delivery);
                 return;
             }
-            var request = new SparkApplicationBuilder.Request(manifest, message.manifestUri(), m.messageId(), 1);
-            SparkApplications.Created created = io.applications().createOrAdopt(builder.build(request), Labels.MANIFEST_ID);
-            int attempt = SparkApplicationBuilder.attemptOf(created.application());
-            if (created.adopted()) {
-                io.metrics().adopted();
-                LOG.info("adopted existing application (attempt {}, state {})", attempt, created.application().state());
-            } else {
-                io.metrics().created();
-                LOG.info("created application: {} file(s), {} bytes, {} executor(s)", manifest.fileCount(), manifest.totalBytes(),
-                        created.application().getSpec().getExecutor().getInstances());
-            }
-            Tracked t = new Tracked(manifest.manifestId(), name, request, attempt, now);
-            t.state = created.application().state();
+            Tracked t = new Tracked(manifest.manifestId(),
+                    new SparkApplicationBuilder.Request(manifest, message.manifestUri(), m.messageId(), 1), now);
             t.deliveries.add(delivery);
-            tracked.put(name, t);
+            SparkApplication latest = latest(byManifest.getOrDefault(manifest.manifestId(), List.of()));
+            if (latest != null) {
+                // Read again: this step may have settled the manifest since the list (dead-lettered it, say).
+                latest = io.applications().get(latest.getMetadata().getName()).orElse(null);
+            }
+            if (latest == null) {
+                create(t, 1, 1, now);
+            } else if (deadLettered(latest)) {
+                if (redriven(m) && !m.messageId().equals(annotation(latest, Labels.MESSAGE_ID))) {
+                    int next = SparkApplicationBuilder.attemptOf(latest) + 1;
+                    LOG.info("redriven dead letter: a new round of attempts starts at attempt {}", next);
+                    create(t, next, next, now);
+                } else {
+                    // Dead-lettered already (a duplicate delivery, or a dead-lettering that a crash cut short):
+                    // the next step finishes it, sending no second dead letter once one was sent.
+                    adopt(t, latest, now);
+                }
+            } else {
+                adopt(t, latest, now);
+                io.metrics().adopted();
+                LOG.info("adopted existing application {} (attempt {}, state {})", t.applicationName, t.attempt, t.state);
+            }
+            tracked.put(t.manifestId, t);
         });
+    }
+
+    /** A dead letter an operator moved back: it carries the attributes the dispatcher gave it. */
+    private static boolean redriven(SqsQueue.Received m) {
+        return m.attributes().containsKey("cause");
+    }
+
+    private void adopt(Tracked t, SparkApplication app, Instant now) {
+        t.applicationName = app.getMetadata().getName();
+        t.attempt = SparkApplicationBuilder.attemptOf(app);
+        t.firstAttempt = SparkApplicationBuilder.firstAttemptOf(app);
+        t.state = app.state();
+        t.stateSince = now;
     }
 
     /** The message must describe the manifest it points to. */
@@ -246,6 +329,8 @@ public final class Dispatcher implements Runnable {
         attrs.put("reason", truncate(reason));
         attrs.put("sourceMessageId", m.messageId());
         attrs.put("receiveCount", Integer.toString(m.receiveCount()));
+        attrs.put("deadLetterKey", "poison/" + m.messageId());
+        ensureLeader();
         io.deadLetters().send(m.body(), attrs);
         io.queue().delete(m.receiptHandle());
         io.metrics().deadLettered("poison");
@@ -253,18 +338,38 @@ public final class Dispatcher implements Runnable {
 
     // ---- a manifest in flight -----------------------------------------------------------------
 
-    private void reconcile(Tracked t, SparkApplication app) {
+    private void reconcile(Tracked t, List<SparkApplication> apps) {
         Instant now = clock.instant();
+        SparkApplication app = latest(apps);
+        // Earlier attempts go once a later one exists (a retry creates the next before it deletes the last).
+        for (SparkApplication older : apps) {
+            if (older != app) {
+                ensureLeader();
+                LOG.info("deleting application {} of a superseded attempt", older.getMetadata().getName());
+                io.applications().delete(older.getMetadata().getName());
+            }
+        }
         if (t.retryAt != null) {
-            rerunWhenDue(t, app, now);
-            return;
+            if (app != null && SparkApplicationBuilder.attemptOf(app) >= t.nextAttempt) {
+                t.retryAt = null; // the retry's application exists (its create may have failed after taking effect)
+            } else {
+                rerunWhenDue(t, app, now);
+                return;
+            }
         }
         if (app == null) {
             LOG.warn("application disappeared while its message is pending; creating it again (attempt {})", t.attempt);
-            create(t, t.attempt, now);
+            create(t, t.attempt, t.firstAttempt, now);
             keepHidden(t, now);
             return;
         }
+        if (deadLettered(app)) {
+            finishDeadLetter(t, app);
+            return;
+        }
+        t.applicationName = app.getMetadata().getName();
+        t.attempt = SparkApplicationBuilder.attemptOf(app);
+        t.firstAttempt = Math.min(t.attempt, SparkApplicationBuilder.firstAttemptOf(app));
         ApplicationState state = app.state();
         if (state != t.state) {
             io.metrics().timeInState(t.state, Duration.between(t.stateSince, now));
@@ -272,25 +377,25 @@ public final class Dispatcher implements Runnable {
             t.state = state;
             t.stateSince = now;
         }
-        t.attempt = SparkApplicationBuilder.attemptOf(app);
-        Action action = policy.decide(new StatePolicy.Observation(state, app.errorMessage(), t.attempt,
-                Duration.between(t.stateSince, now), operatorRetriesSubmission(app)));
+        Instant started = SparkApplicationBuilder.startedAt(app);
+        Duration runTime = started == null ? Duration.between(t.stateSince, now) : Duration.between(started, now);
+        Action action = policy.decide(new StatePolicy.Observation(state, app.errorMessage(), t.attempt - t.firstAttempt + 1,
+                Duration.between(t.stateSince, now), operatorRetriesSubmission(app), runTime,
+                limits.runLimit().forBytes(t.request.manifest().totalBytes())));
         if (action instanceof Action.Complete) {
             complete(t);
         } else if (action instanceof Action.Retry r) {
             scheduleRetry(t, app, r, now);
         } else if (action instanceof Action.DeadLetter d) {
-            giveUp(t, app, d.reason());
+            decideDeadLetter(t, app, d.reason());
         } else {
             keepHidden(t, now);
         }
     }
 
     private void complete(Tracked t) {
-        for (Tracked.Delivery d : t.deliveries) {
-            io.queue().delete(d.receiptHandle);
-        }
-        tracked.remove(t.applicationName);
+        deleteDeliveries(t);
+        tracked.remove(t.manifestId);
         io.metrics().succeeded();
         LOG.info("manifest converted; message deleted after {} attempt(s)", t.attempt);
     }
@@ -298,65 +403,99 @@ public final class Dispatcher implements Runnable {
     private void scheduleRetry(Tracked t, SparkApplication app, Action.Retry r, Instant now) {
         io.metrics().failed();
         t.retryAt = now.plus(r.backoff());
-        t.nextAttempt = r.nextAttempt();
-        String text = r.reason() + "; attempt " + r.nextAttempt() + " in " + r.backoff().toSeconds() + " s";
+        t.nextAttempt = t.attempt + 1;
+        String text = r.reason() + "; attempt " + t.nextAttempt + " in " + r.backoff().toSeconds() + " s";
         LOG.warn("run failed: {}", text);
         io.events().warning(t.applicationName, app.getMetadata().getUid(), "RunFailed", text);
         keepHidden(t, now);
     }
 
+    /**
+     * After the backoff: create the next attempt's application, then delete the failed one. In this
+     * order the attempt count is on a resource at every moment; a previous attempt still running
+     * (timed out) is fenced by {@code --attempt} in the Spark application until it is deleted.
+     */
     private void rerunWhenDue(Tracked t, SparkApplication app, Instant now) {
         if (now.isBefore(t.retryAt)) {
             keepHidden(t, now);
             return;
         }
-        if (app != null && SparkApplicationBuilder.attemptOf(app) < t.nextAttempt) {
-            // The failed run goes first; the name is free on a later step.
-            io.applications().delete(t.applicationName);
-            keepHidden(t, now);
-            return;
-        }
-        t.retryAt = null;
         io.metrics().retried();
-        create(t, t.nextAttempt, now);
+        create(t, t.nextAttempt, t.firstAttempt, now);
+        t.retryAt = null;
+        if (app != null && !app.getMetadata().getName().equals(t.applicationName)) {
+            ensureLeader();
+            io.applications().delete(app.getMetadata().getName());
+        }
         keepHidden(t, now);
     }
 
-    private void create(Tracked t, int attempt, Instant now) {
-        var request = new SparkApplicationBuilder.Request(t.request.manifest(), t.request.manifestUri(),
-                t.deliveries.get(0).messageId, attempt);
+    private void create(Tracked t, int attempt, int firstAttempt, Instant now) {
+        ensureLeader();
+        var request = t.request.attempt(attempt, firstAttempt, now, t.firstMessageId());
         SparkApplications.Created c = io.applications().createOrAdopt(builder.build(request), Labels.MANIFEST_ID);
         if (c.adopted()) {
             io.metrics().adopted();
         } else {
             io.metrics().created();
         }
-        t.attempt = SparkApplicationBuilder.attemptOf(c.application());
-        t.state = c.application().state();
-        t.stateSince = now;
-        LOG.info("{} application for attempt {}", c.adopted() ? "adopted" : "created", t.attempt);
+        adopt(t, c.application(), now);
+        LOG.info("{} application {} for attempt {}: {} file(s), {} bytes", c.adopted() ? "adopted" : "created",
+                t.applicationName, t.attempt, t.request.manifest().fileCount(), t.request.manifest().totalBytes());
     }
 
-    private void giveUp(Tracked t, SparkApplication app, String reason) {
+    /**
+     * Records the decision on the application first (durable, idempotent), then sends the dead letter.
+     * An application that may still run (not terminal, or SUBMISSION_FAILED with a driver that did
+     * start) is suspended in the same patch: spark-operator then deletes its pods, so it cannot go on
+     * converting without a message behind it.
+     */
+    private void decideDeadLetter(Tracked t, SparkApplication app, String reason) {
         io.metrics().failed();
-        Map<String, String> attrs = new LinkedHashMap<>();
-        attrs.put("cause", "failed");
-        attrs.put("reason", truncate(reason));
-        attrs.put("attempts", Integer.toString(t.attempt));
-        attrs.put("manifestId", t.manifestId);
-        attrs.put("application", t.applicationName);
-        attrs.put("sourceMessageId", t.deliveries.get(0).messageId);
-        io.deadLetters().send(t.deliveries.get(0).body, attrs);
-        for (Tracked.Delivery d : t.deliveries) {
-            io.queue().delete(d.receiptHandle);
+        boolean stop = !app.state().isTerminal() || app.state() == ApplicationState.SUBMISSION_FAILED;
+        ensureLeader();
+        SparkApplication marked = io.applications().annotate(t.applicationName,
+                Map.of(Labels.DEAD_LETTER_REASON, truncate(reason, MAX_ANNOTATION)), stop);
+        finishDeadLetter(t, marked == null ? app : marked);
+    }
+
+    /** Sends the dead letter unless it was sent already, then settles every delivery. */
+    private void finishDeadLetter(Tracked t, SparkApplication app) {
+        String reason = annotation(app, Labels.DEAD_LETTER_REASON);
+        String name = app.getMetadata().getName();
+        if (annotation(app, Labels.DEAD_LETTER_SENT) == null) {
+            int first = SparkApplicationBuilder.firstAttemptOf(app);
+            Map<String, String> attrs = new LinkedHashMap<>();
+            attrs.put("cause", "failed");
+            attrs.put("reason", truncate(reason, MAX_REASON));
+            attrs.put("attempts", Integer.toString(SparkApplicationBuilder.attemptOf(app) - Math.min(first, SparkApplicationBuilder.attemptOf(app)) + 1));
+            attrs.put("manifestId", t.manifestId);
+            attrs.put("application", name);
+            attrs.put("sourceMessageId", t.firstMessageId());
+            // The same for every copy: a send that failed after taking effect is sent again (SQS standard
+            // queues have no idempotent send), and whoever reads the dead letters drops copies by this key.
+            attrs.put("deadLetterKey", t.manifestId + "/attempt-" + SparkApplicationBuilder.attemptOf(app));
+            ensureLeader();
+            io.deadLetters().send(t.deliveries.get(0).body, attrs);
+            io.applications().annotate(name, Map.of(Labels.DEAD_LETTER_SENT, clock.instant().toString()), false);
+            io.metrics().deadLettered("failed");
+            LOG.warn("manifest dead-lettered: {}", reason);
+            io.events().warning(name, app.getMetadata().getUid(), "DeadLettered", reason);
+        } else {
+            LOG.info("manifest dead-lettered already; settling {} more message(s) without another dead letter", t.deliveries.size());
         }
-        tracked.remove(t.applicationName);
-        io.metrics().deadLettered("failed");
-        LOG.warn("manifest dead-lettered: {}", reason);
-        io.events().warning(t.applicationName, app.getMetadata().getUid(), "DeadLettered", reason);
-        if (!app.state().isTerminal()) {
-            // A stuck application must not start later without a message behind it.
-            io.applications().delete(t.applicationName);
+        deleteDeliveries(t);
+        tracked.remove(t.manifestId);
+    }
+
+    /** Deletes each delivery's message, forgetting each once deleted (a failed delete is tried again next step). */
+    private void deleteDeliveries(Tracked t) {
+        ensureLeader();
+        var it = t.deliveries.iterator();
+        while (it.hasNext()) {
+            Tracked.Delivery d = it.next();
+            io.queue().delete(d.receiptHandle);
+            it.remove();
         }
     }
 
@@ -367,6 +506,13 @@ public final class Dispatcher implements Runnable {
                 io.queue().extendVisibility(d.receiptHandle, visibility);
                 d.visibleUntil = now.plusSeconds(visibility);
             }
+        }
+    }
+
+    /** Checked before every write: a replica that lost the Lease mid-step stops writing. */
+    private void ensureLeader() {
+        if (!leader.getAsBoolean()) {
+            throw new IllegalStateException("not the leader any more; leaving the rest of this step to the new leader");
         }
     }
 
@@ -395,14 +541,21 @@ public final class Dispatcher implements Runnable {
         }
     }
 
-    private void trimHistory(Map<String, SparkApplication> owned) {
+    private void trimHistory(List<SparkApplication> owned) {
         Instant now = clock.instant();
         if (Duration.between(lastHistory, now).compareTo(timing.historyEvery()) < 0) {
             return;
         }
         lastHistory = now;
         Duration minAge = Duration.ofSeconds(2L * limits.visibilityTimeoutSeconds());
-        for (String name : History.toDelete(List.copyOf(owned.values()), tracked.keySet(), limits.historyLimit(), now, minAge)) {
+        Set<String> pending = new HashSet<>();
+        for (SparkApplication a : owned) {
+            Map<String, String> labels = a.getMetadata().getLabels();
+            if (labels != null && tracked.containsKey(labels.get(Labels.MANIFEST_ID))) {
+                pending.add(a.getMetadata().getName());
+            }
+        }
+        for (String name : History.toDelete(owned, pending, limits.historyLimit(), now, minAge)) {
             LOG.info("deleting finished application {} beyond the history limit of {}", name, limits.historyLimit());
             io.applications().delete(name);
         }
@@ -421,7 +574,14 @@ public final class Dispatcher implements Runnable {
     }
 
     private static String truncate(String s) {
-        return s.length() <= MAX_REASON ? s : s.substring(0, MAX_REASON) + "...";
+        return truncate(s, MAX_REASON);
+    }
+
+    private static String truncate(String s, int max) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= max ? s : s.substring(0, max) + "...";
     }
 
     private static void withContext(String manifestId, String application, Runnable work) {

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.controller.dispatch;
 
+import dev.ndjsonparquet.controller.aws.RedrivePolicyCheck;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.Setting;
 import dev.ndjsonparquet.settings.SettingsException;
@@ -28,6 +29,9 @@ public record DispatcherSettings(
         int visibilityTimeoutSeconds,
         int historyLimit,
         AllowedInputs allowedInputs,
+        TrustedLocations trust,
+        RunTimeLimit runLimit,
+        RedrivePolicyCheck.Mode redrivePolicyCheck,
         String awsRegion,
         URI awsEndpoint,
         String leaseName,
@@ -111,6 +115,37 @@ public record DispatcherSettings(
             .check(AllowedInputs::problem)
             .describedAs("Comma-separated prefixes manifests may read from, each ending in '/' (e.g. `s3://landing/ndjson/`); a manifest with a file elsewhere is dead-lettered. Manifests themselves may be local files only when a `file:/` prefix is listed (local runs).")
             .build();
+    public static final Setting<LocationPrefixes> ALLOWED_MANIFESTS = Setting.of("allowed-manifests", "list",
+                    v -> LocationPrefixes.parse("manifest locations", v))
+            .env("ALLOWED_MANIFESTS").required()
+            .check(p -> p.problem(false))
+            .describedAs("Comma-separated prefixes, each ending in '/', where manifests may be (the builder's manifest-location, e.g. `s3://work/manifests/`); a message pointing elsewhere is dead-lettered before anything is read. Local manifests (`file:/`) are read only when a `file:/` prefix is listed.")
+            .build();
+    public static final Setting<LocationPrefixes> ALLOWED_OUTPUTS = Setting.of("allowed-outputs", "list",
+                    v -> LocationPrefixes.parse("outputs", v))
+            .env("ALLOWED_OUTPUTS").required()
+            .check(p -> p.problem(false))
+            .describedAs("Comma-separated prefixes, each ending in '/', a manifest's output may lie under (the builder's output-location, e.g. `s3://lake/events/`); the Spark application deletes and writes there, so a manifest with another output is dead-lettered.")
+            .build();
+    public static final Setting<LocationPrefixes> ALLOWED_SCHEMAS = Setting.of("allowed-schemas", "list",
+                    v -> LocationPrefixes.parse("schema locations", v))
+            .env("ALLOWED_SCHEMAS")
+            .check(p -> p.problem(true))
+            .describedAs("Comma-separated prefixes, each ending in '/', a manifest's schema file may lie under (the driver reads it; `file:/` only if listed); empty means the allowed-manifests prefixes.")
+            .build();
+    public static final Setting<Double> RUN_LIMIT_MB_PER_SECOND = Setting.decimal("run-limit-mb-per-second")
+            .env("RUN_LIMIT_MB_PER_SECOND").defaultValue(50.0)
+            .check(v -> v > 0 ? Optional.empty() : Optional.of("must be positive"))
+            .describedAs("Slowest acceptable conversion rate of one application in MB/s: an attempt still running (RUNNING, UNKNOWN, SUCCEEDING, FAILING, ...) after its manifest's bytes at this rate, counted from its creation, is retried like a failure.")
+            .build();
+    public static final Setting<Integer> RUN_LIMIT_MINIMUM_SECONDS = Setting.integer("run-limit-minimum-seconds")
+            .env("RUN_LIMIT_MINIMUM_SECONDS").defaultValue(3600).atLeast(1)
+            .describedAs("Shortest run-time limit of an attempt, whatever its manifest's size (start-up, scheduling and executor allocation included).")
+            .build();
+    public static final Setting<RedrivePolicyCheck.Mode> REDRIVE_POLICY_CHECK = Setting.oneOf("redrive-policy-check", RedrivePolicyCheck.Mode.class)
+            .env("REDRIVE_POLICY_CHECK").defaultValue(RedrivePolicyCheck.Mode.REFUSE)
+            .describedAs("What start-up does when a queue the controller reads has no redrive policy (RedrivePolicy with deadLetterTargetArn and maxReceiveCount): `refuse` to start, or `warn` and start. The builder reads it too.")
+            .build();
     public static final Setting<String> AWS_REGION = Setting.string("aws-region")
             .env("AWS_REGION")
             .describedAs("AWS region; empty means the SDK's region chain (profile, instance metadata).")
@@ -141,7 +176,8 @@ public record DispatcherSettings(
     public static final List<Setting<?>> ALL = List.of(MANIFEST_QUEUE_URL, DEAD_LETTER_QUEUE_URL, MAX_CONCURRENT_RUNS,
             JOB_NAMESPACE, SPARK_APPLICATION_TEMPLATE, BYTES_PER_EXECUTOR_GB, MIN_EXECUTORS, MAX_EXECUTORS,
             SPARK_APP_ARGS, MAX_ATTEMPTS, RETRY_BACKOFF_SECONDS, STUCK_TIMEOUT_SECONDS, VISIBILITY_TIMEOUT_SECONDS,
-            HISTORY_LIMIT, ALLOWED_INPUTS, AWS_REGION, AWS_ENDPOINT_URL, LEASE_NAME, METRICS_PORT);
+            HISTORY_LIMIT, ALLOWED_INPUTS, ALLOWED_MANIFESTS, ALLOWED_OUTPUTS, ALLOWED_SCHEMAS, RUN_LIMIT_MB_PER_SECOND,
+            RUN_LIMIT_MINIMUM_SECONDS, REDRIVE_POLICY_CHECK, AWS_REGION, AWS_ENDPOINT_URL, LEASE_NAME, METRICS_PORT);
 
     /** Reads the {@link #RENDER} settings (and checks them together). */
     public static Application application(ResolvedSettings s) {
@@ -170,10 +206,16 @@ public record DispatcherSettings(
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
         }
+        LocationPrefixes manifests = s.get(ALLOWED_MANIFESTS);
+        LocationPrefixes schemas = s.get(ALLOWED_SCHEMAS) == null || s.get(ALLOWED_SCHEMAS).prefixes().isEmpty()
+                ? new LocationPrefixes("schema locations", manifests.prefixes()) : s.get(ALLOWED_SCHEMAS);
+        TrustedLocations trust = new TrustedLocations(manifests, s.get(ALLOWED_INPUTS), s.get(ALLOWED_OUTPUTS), schemas);
         return new DispatcherSettings(s.get(MANIFEST_QUEUE_URL), s.get(DEAD_LETTER_QUEUE_URL), s.get(MAX_CONCURRENT_RUNS),
                 app, s.get(MAX_ATTEMPTS), Duration.ofSeconds(s.get(RETRY_BACKOFF_SECONDS)),
                 Duration.ofSeconds(s.get(STUCK_TIMEOUT_SECONDS)), s.get(VISIBILITY_TIMEOUT_SECONDS), s.get(HISTORY_LIMIT),
-                s.get(ALLOWED_INPUTS), s.get(AWS_REGION), s.get(AWS_ENDPOINT_URL), s.get(LEASE_NAME), s.get(METRICS_PORT));
+                s.get(ALLOWED_INPUTS), trust,
+                new RunTimeLimit(s.get(RUN_LIMIT_MB_PER_SECOND), Duration.ofSeconds(s.get(RUN_LIMIT_MINIMUM_SECONDS))),
+                s.get(REDRIVE_POLICY_CHECK), s.get(AWS_REGION), s.get(AWS_ENDPOINT_URL), s.get(LEASE_NAME), s.get(METRICS_PORT));
     }
 
     public RetryPolicy retryPolicy() {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which finished applications to delete: beyond the newest {@code limit}, finished at least
+ * Which finished applications (terminal, or suspended when dead-lettered) to delete: beyond the newest {@code limit}, finished at least
  * {@code minAge} ago, and never one whose message the dispatcher still holds. Pure.
  */
 public final class History {
@@ -20,7 +20,7 @@ public final class History {
     public static List<String> toDelete(List<SparkApplication> owned, Set<String> pending, int limit,
                                         Instant now, Duration minAge) {
         List<SparkApplication> finished = owned.stream()
-                .filter(a -> a.state().isTerminal())
+                .filter(a -> a.state().isTerminal() || Dispatcher.deadLettered(a))
                 .filter(a -> !pending.contains(a.getMetadata().getName()))
                 .sorted(Comparator.comparing(History::finishedAt).reversed())
                 .toList();

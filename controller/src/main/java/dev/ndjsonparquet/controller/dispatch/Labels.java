@@ -22,6 +22,14 @@ public final class Labels {
     public static final String TOTAL_BYTES = "ndjson-parquet.dev/total-bytes";
     public static final String MESSAGE_ID = "ndjson-parquet.dev/message-id";
     public static final String ATTEMPT = "ndjson-parquet.dev/attempt";
+    /** When the dispatcher created this attempt (ISO-8601); the run-time limit counts from it, adoption does not reset it. */
+    public static final String STARTED_AT = "ndjson-parquet.dev/started-at";
+    /** The first attempt of the current round: 1, or the attempt a redriven dead letter started. */
+    public static final String FIRST_ATTEMPT = "ndjson-parquet.dev/first-attempt";
+    /** Set (with the reason) when the dispatcher decided to dead-letter the manifest: the decision, durable. */
+    public static final String DEAD_LETTER_REASON = "ndjson-parquet.dev/dead-letter-reason";
+    /** Set once the dead letter was sent. */
+    public static final String DEAD_LETTER_SENT = "ndjson-parquet.dev/dead-letter-sent";
 
     /** The selector of every application this controller owns. */
     public static final Map<String, String> OWNED = Map.of(MANAGED_BY, MANAGED_BY_VALUE);
@@ -47,5 +55,13 @@ public final class Labels {
     /** The application's name for a manifest: deterministic, so a retry or a re-delivery finds it. */
     public static String applicationName(String manifestId) {
         return "np-" + manifestId;
+    }
+
+    /**
+     * The application of one attempt: {@code np-<id>} for the first, {@code np-<id>-<n>} after. A retry
+     * creates the next name before it deletes the previous one, so the attempt count is never only in memory.
+     */
+    public static String applicationName(String manifestId, int attempt) {
+        return attempt <= 1 ? applicationName(manifestId) : applicationName(manifestId) + "-" + attempt;
     }
 }

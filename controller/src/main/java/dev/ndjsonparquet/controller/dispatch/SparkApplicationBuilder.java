@@ -25,9 +25,20 @@ public final class SparkApplicationBuilder {
      * @param manifest    the loaded, validated manifest
      * @param manifestUri where it is; the Spark application reads it from there
      * @param messageId   the SQS message that asked for it (for people tracing a run back)
-     * @param attempt     which run of this manifest (1-based)
+     * @param attempt     which run of this manifest (1-based); passed to the driver as {@code --attempt}
+     * @param firstAttempt the first attempt of this round (1, or where a redriven dead letter started)
+     * @param startedAt   when this attempt is created, or null to leave it out (render)
      */
-    public record Request(Manifest manifest, String manifestUri, String messageId, int attempt) {
+    public record Request(Manifest manifest, String manifestUri, String messageId, int attempt, int firstAttempt,
+                          java.time.Instant startedAt) {
+        public Request(Manifest manifest, String manifestUri, String messageId, int attempt) {
+            this(manifest, manifestUri, messageId, attempt, 1, null);
+        }
+
+        /** The same manifest, attempt {@code n} of the round starting at {@code first}, created at {@code at}. */
+        public Request attempt(int n, int first, java.time.Instant at, String message) {
+            return new Request(manifest, manifestUri, message, n, first, at);
+        }
     }
 
     private final ApplicationTemplate template;
@@ -50,7 +61,7 @@ public final class SparkApplicationBuilder {
     public SparkApplication build(Request r) {
         Manifest m = r.manifest();
         SparkApplication app = template.parse();
-        String name = Labels.applicationName(m.manifestId());
+        String name = Labels.applicationName(m.manifestId(), r.attempt());
 
         ObjectMeta meta = app.getMetadata() == null ? new ObjectMeta() : app.getMetadata();
         ObjectMeta fresh = new ObjectMeta();
@@ -65,6 +76,10 @@ public final class SparkApplicationBuilder {
             annotations.put(Labels.MESSAGE_ID, r.messageId());
         }
         annotations.put(Labels.ATTEMPT, Integer.toString(r.attempt()));
+        annotations.put(Labels.FIRST_ATTEMPT, Integer.toString(r.firstAttempt()));
+        if (r.startedAt() != null) {
+            annotations.put(Labels.STARTED_AT, r.startedAt().toString());
+        }
         fresh.setAnnotations(merge(meta.getAnnotations(), annotations));
         app.setMetadata(fresh);
 
@@ -72,7 +87,8 @@ public final class SparkApplicationBuilder {
         spec.setType("Java");
         spec.setMode("cluster");
         spec.setMainClass(MAIN_CLASS);
-        List<String> args = new ArrayList<>(List.of("--manifest", r.manifestUri()));
+        // --attempt fences a stale driver (contract 1): the Spark application commits only as the current attempt.
+        List<String> args = new ArrayList<>(List.of("--manifest", r.manifestUri(), "--attempt", Integer.toString(r.attempt())));
         args.addAll(extraArguments);
         spec.setArguments(args);
 
@@ -95,6 +111,37 @@ public final class SparkApplicationBuilder {
             return v == null ? 1 : Math.max(1, Integer.parseInt(v));
         } catch (NumberFormatException e) {
             return 1;
+        }
+    }
+
+    /** The first attempt of the application's round; 1 when absent or unreadable. */
+    public static int firstAttemptOf(SparkApplication app) {
+        return intAnnotation(app, Labels.FIRST_ATTEMPT, 1);
+    }
+
+    /** When the attempt was created: the started-at annotation, else the creation timestamp, else null. */
+    public static java.time.Instant startedAt(SparkApplication app) {
+        Map<String, String> a = app.getMetadata() == null ? null : app.getMetadata().getAnnotations();
+        for (String v : new String[] {a == null ? null : a.get(Labels.STARTED_AT),
+                app.getMetadata() == null ? null : app.getMetadata().getCreationTimestamp()}) {
+            if (v != null) {
+                try {
+                    return java.time.Instant.parse(v);
+                } catch (java.time.format.DateTimeParseException e) {
+                    // try the next
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int intAnnotation(SparkApplication app, String key, int absent) {
+        Map<String, String> a = app.getMetadata() == null ? null : app.getMetadata().getAnnotations();
+        String v = a == null ? null : a.get(key);
+        try {
+            return v == null ? absent : Math.max(1, Integer.parseInt(v));
+        } catch (NumberFormatException e) {
+            return absent;
         }
     }
 

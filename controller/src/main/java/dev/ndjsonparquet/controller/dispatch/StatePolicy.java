@@ -17,9 +17,17 @@ public final class StatePolicy {
      * @param attempt                     which run this is (1-based, from the attempt annotation)
      * @param timeInState                 how long the application has been seen in this state
      * @param operatorRetriesSubmission   spark-operator will still retry a failed submission by itself
+     * @param runTime                     how long since this attempt was created (kept on the resource, so
+     *                                    adoption by another dispatcher does not restart it)
+     * @param runLimit                    the attempt's run-time limit (from its manifest's bytes)
      */
     public record Observation(ApplicationState state, String errorMessage, int attempt, Duration timeInState,
-                              boolean operatorRetriesSubmission) {
+                              boolean operatorRetriesSubmission, Duration runTime, Duration runLimit) {
+        /** An observation without a run-time limit. */
+        public Observation(ApplicationState state, String errorMessage, int attempt, Duration timeInState,
+                           boolean operatorRetriesSubmission) {
+            this(state, errorMessage, attempt, timeInState, operatorRetriesSubmission, timeInState, null);
+        }
     }
 
     private final RetryPolicy retries;
@@ -57,9 +65,21 @@ public final class StatePolicy {
         return stuckOrWait(o);
     }
 
-    /** Running, or passing through a state spark-operator resolves by itself. */
+    /**
+     * Running, or passing through a state spark-operator resolves by itself, up to the attempt's run-time
+     * limit: a hung driver or a status that never moves on must not hold the message for ever.
+     */
     private Action onRunning(Observation o) {
-        return new Action.Wait();
+        return pastRunLimit(o) ? overRunLimit(o) : new Action.Wait();
+    }
+
+    private static boolean pastRunLimit(Observation o) {
+        return o.runLimit() != null && o.runTime() != null && o.runTime().compareTo(o.runLimit()) >= 0;
+    }
+
+    private Action overRunLimit(Observation o) {
+        return failed(o, "still " + o.state() + " after " + o.runTime().toSeconds() + " s (run-time limit "
+                + o.runLimit().toSeconds() + " s)" + detail(o.errorMessage()));
     }
 
     private Action onCompleted(Observation o) {
@@ -78,7 +98,15 @@ public final class StatePolicy {
         return failed(o, "submission failed" + detail(o.errorMessage()));
     }
 
+    /**
+     * Up to the stuck timeout in this state (counted by this dispatcher), and never past the run-time
+     * limit (counted from the application's creation), so a dispatcher restarted again and again cannot
+     * keep an application waiting for ever.
+     */
     private Action stuckOrWait(Observation o) {
+        if (pastRunLimit(o)) {
+            return overRunLimit(o);
+        }
         if (o.timeInState().compareTo(stuckTimeout) >= 0) {
             return failed(o, "stuck in " + o.state() + " for " + o.timeInState().toSeconds()
                     + " s (limit " + stuckTimeout.toSeconds() + " s)" + detail(o.errorMessage()));

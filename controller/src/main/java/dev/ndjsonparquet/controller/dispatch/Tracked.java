@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A manifest the dispatcher is looking after: its application, the message(s) that asked for it (a
- * duplicate delivery joins the first), and where it is in its life-cycle. Owned by the dispatcher loop.
+ * A manifest the dispatcher is looking after: its current application, the message(s) that asked for it
+ * (a duplicate delivery joins the first), and where it is in its life-cycle. Owned by the dispatcher loop.
+ * Only a cache: the attempt, the round, the start time and the dead-letter decision are read back from
+ * the applications every step, so a new dispatcher that adopts them carries on where this one stopped.
  */
 final class Tracked {
 
@@ -27,21 +29,21 @@ final class Tracked {
     }
 
     final String manifestId;
-    final String applicationName;
     final SparkApplicationBuilder.Request request;
     final List<Delivery> deliveries = new ArrayList<>();
+    /** The application of the current attempt. */
+    String applicationName;
     int attempt;
+    int firstAttempt = 1;
     ApplicationState state = ApplicationState.NEW;
     Instant stateSince;
     /** Set while waiting to run the application again. */
     Instant retryAt;
     int nextAttempt;
 
-    Tracked(String manifestId, String applicationName, SparkApplicationBuilder.Request request, int attempt, Instant now) {
+    Tracked(String manifestId, SparkApplicationBuilder.Request request, Instant now) {
         this.manifestId = manifestId;
-        this.applicationName = applicationName;
         this.request = request;
-        this.attempt = attempt;
         this.stateSince = now;
     }
 
@@ -55,5 +57,10 @@ final class Tracked {
             }
         }
         deliveries.add(d);
+    }
+
+    /** The message id recorded on applications: the first delivery's. */
+    String firstMessageId() {
+        return deliveries.isEmpty() ? null : deliveries.get(0).messageId;
     }
 }

@@ -12,10 +12,12 @@ import java.util.Optional;
 
 /**
  * The SparkApplications this controller owns in its job namespace: get, list by label, create (adopting
- * one that already exists under the same deterministic name) and delete. Nothing else: the controller
- * never edits an application's spec or status. Calls are listed in {@code rbac-calls.yaml}.
+ * one that already exists under the same deterministic name), delete, and one patch: annotations plus
+ * {@code spec.suspend} on an application being dead-lettered. The controller never edits anything else
+ * of a spec or a status. Calls are listed in {@code rbac-calls.yaml}. Not final so that tests can inject
+ * faults around each call.
  */
-public final class SparkApplications {
+public class SparkApplications {
 
     /** The outcome of {@link #createOrAdopt}: the application as it now is, and whether it was new. */
     public record Created(SparkApplication application, boolean adopted) {
@@ -75,6 +77,22 @@ public final class SparkApplications {
                     + " exists but does not belong to manifest " + want + "; not adopting it");
         }
         return new Created(existing, true);
+    }
+
+    /**
+     * Sets annotations on the application and, when {@code suspend}, {@code spec.suspend: true} (a JSON
+     * merge patch, so repeating it changes nothing). spark-operator deletes the pods of an application
+     * suspended after creation, so a driver that did start stops. The only edit the controller makes.
+     */
+    public SparkApplication annotate(String name, Map<String, String> annotations, boolean suspend) {
+        Map<String, Object> patch = new java.util.LinkedHashMap<>();
+        patch.put("metadata", Map.of("annotations", annotations));
+        if (suspend) {
+            patch.put("spec", Map.of("suspend", true));
+        }
+        String json = client.getKubernetesSerialization().asJson(patch);
+        return api.inNamespace(namespace).withName(name)
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), json);
     }
 
     /** Deletes the application; true if it was there. */

@@ -55,7 +55,7 @@ class RenderCommandTest {
         assertTrue(plain.contains("name: np-m-"), yaml);
         assertTrue(plain.contains("namespace: jobs"), yaml);
         assertTrue(plain.contains("instances: 2"), yaml);
-        assertTrue(plain.contains("- s3://manifests/m.json\n  - --compression\n  - zstd"), yaml);
+        assertTrue(plain.contains("- s3://manifests/m.json\n  - --attempt\n  - 1\n  - --compression\n  - zstd"), yaml);
     }
 
     @Test

@@ -158,18 +158,17 @@ class DispatcherTest {
         h.send(body);
         try (Harness.Controller c = h.controller(Harness.Limits.defaults().maxAttempts(2), () -> true)) {
             awaitApplication(name);
-            String firstUid = h.application(name).getMetadata().getUid();
             h.drive(name, "SUBMITTED", "RUNNING", "FAILING", "PENDING_RERUN", "SUBMITTED", "RUNNING", "FAILING", "FAILED");
             Instant failedAt = Instant.now();
-            Await.until(WAIT, () -> {
-                SparkApplication a = h.application(name);
-                return a != null && !a.getMetadata().getUid().equals(firstUid);
-            }, "the application to be created again");
+            String second = name + "-2";
+            Await.until(WAIT, () -> h.application(second) != null, "the second attempt's application");
             assertTrue(Duration.between(failedAt, Instant.now()).compareTo(Duration.ofMillis(900)) >= 0, "waited for the backoff");
-            assertEquals(2, SparkApplicationBuilder.attemptOf(h.application(name)));
+            assertEquals(2, SparkApplicationBuilder.attemptOf(h.application(second)));
+            assertTrue(h.application(second).getSpec().getArguments().containsAll(List.of("--attempt", "2")));
+            Await.until(WAIT, () -> h.application(name) == null, "the failed attempt to be deleted once the next exists");
             assertEquals(1, c.count("applications_retried"));
             assertEquals(1, h.depth(h.queue), "the message is kept during the retry");
-            h.status(name, "SUBMISSION_FAILED", "failed to run spark-submit: image not found", 4);
+            h.status(second, "SUBMISSION_FAILED", "failed to run spark-submit: image not found", 4);
 
             Message dead = h.drainDeadLetters(1).get(0);
             assertEquals(body, dead.body(), "the original message, so it can be redriven");
@@ -180,7 +179,11 @@ class DispatcherTest {
             awaitQueueEmpty();
             assertEquals(1, c.metrics.deadLetteredCount("failed"));
             assertTrue(client.v1().events().inNamespace(h.namespace).list().getItems().stream()
-                    .anyMatch(e -> "DeadLettered".equals(e.getReason()) && name.equals(e.getInvolvedObject().getName())));
+                    .anyMatch(e -> "DeadLettered".equals(e.getReason()) && second.equals(e.getInvolvedObject().getName())));
+            SparkApplication last = h.application(second);
+            assertEquals(Boolean.TRUE, last.getSpec().additionalProperty("suspend"),
+                    "a SUBMISSION_FAILED application whose driver may have started is suspended, so spark-operator deletes its pods");
+            assertTrue(Dispatcher.deadLettered(last), "the decision is kept on the application");
         }
     }
 
@@ -195,7 +198,9 @@ class DispatcherTest {
             String reason = h.drainDeadLetters(1).get(0).messageAttributes().get("reason").stringValue();
             assertTrue(reason.contains("stuck in SUBMITTED"), reason);
             awaitQueueEmpty();
-            Await.until(WAIT, () -> h.application(name) == null, "the stuck application to be deleted");
+            SparkApplication app = h.application(name);
+            assertEquals(Boolean.TRUE, app.getSpec().additionalProperty("suspend"), "the stuck application must not start later");
+            Await.until(WAIT, () -> c.metrics.activeNow() == 0, "a suspended, dead-lettered application not to hold a run slot");
         }
     }
 

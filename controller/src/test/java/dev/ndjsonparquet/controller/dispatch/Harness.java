@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -77,6 +78,7 @@ final class Harness implements AutoCloseable {
                 "{\"maxReceiveCount\":\"10\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}"))).queueUrl();
         queue = new SqsQueue(sqs, url);
         deadLetters = new SqsQueue(sqs, dlqUrl);
+        deadLettersSeen.clear();
         manifests = tmp;
     }
 
@@ -87,33 +89,67 @@ final class Harness implements AutoCloseable {
 
     /** A dispatcher that talks to Kubernetes through {@code dispatcherClient}. */
     Controller controller(Limits limits, BooleanSupplier leader, KubernetesClient dispatcherClient) {
+        return controller(limits, leader, new Wiring(dispatcherClient, Clock.systemUTC(), a -> a, q -> q, q -> q));
+    }
+
+    /**
+     * What a test may change in how a dispatcher is assembled: its Kubernetes client and clock, and
+     * wrappers around its applications adapter and its two queues (faults).
+     */
+    record Wiring(KubernetesClient client, Clock clock, UnaryOperator<SparkApplications> applications,
+                  UnaryOperator<SqsQueue> queue, UnaryOperator<SqsQueue> deadLetters) {
+        Wiring withClock(Clock c) {
+            return new Wiring(client, c, applications, queue, deadLetters);
+        }
+    }
+
+    Wiring wiring() {
+        return new Wiring(client, Clock.systemUTC(), a -> a, q -> q, q -> q);
+    }
+
+    Controller controller(Limits limits, BooleanSupplier leader, Wiring w) {
         DispatcherMetrics metrics = new DispatcherMetrics(new SimpleMeterRegistry());
-        SparkApplications apps = new SparkApplications(dispatcherClient, namespace);
+        SparkApplications apps = w.applications().apply(new SparkApplications(w.client(), namespace));
         Dispatcher d = new Dispatcher(
-                new Dispatcher.Adapters(queue, deadLetters, new ManifestLoader(aws.s3(), true), apps,
-                        new EventRecorder(dispatcherClient, namespace, "ndjson-parquet-dispatcher", "test"), metrics),
-                new Dispatcher.Limits(limits.maxConcurrent, limits.visibility, 100, AllowedInputs.parse("s3://landing/in/")),
+                new Dispatcher.Adapters(w.queue().apply(queue), w.deadLetters().apply(deadLetters), new ManifestLoader(aws.s3(), true), apps,
+                        new EventRecorder(w.client(), namespace, "ndjson-parquet-dispatcher", "test"), metrics),
+                new Dispatcher.Limits(limits.maxConcurrent, limits.visibility, 100, trust(), limits.runLimit),
                 new SparkApplicationBuilder(ApplicationTemplate.load(null), new ExecutorSizing(16, 1, 10), List.of(), namespace),
                 new StatePolicy(new RetryPolicy(limits.maxAttempts, limits.backoff), limits.stuck),
-                leader, Clock.systemUTC(), FAST);
+                leader, w.clock(), FAST);
         return new Controller(d, metrics);
     }
 
-    record Limits(int maxConcurrent, int visibility, int maxAttempts, Duration backoff, Duration stuck) {
+    /** Where the test's manifests, inputs, outputs and schemas may be. */
+    TrustedLocations trust() {
+        return new TrustedLocations(new LocationPrefixes("manifest locations", List.of(manifests.toUri().toString())),
+                AllowedInputs.parse("s3://landing/in/"), new LocationPrefixes("outputs", List.of("s3a://lake/out/")),
+                new LocationPrefixes("schema locations", List.of("s3a://lake/schemas/")));
+    }
+
+    record Limits(int maxConcurrent, int visibility, int maxAttempts, Duration backoff, Duration stuck, RunTimeLimit runLimit) {
         static Limits defaults() {
-            return new Limits(10, 4, 3, Duration.ofSeconds(1), Duration.ofMinutes(10));
+            return new Limits(10, 4, 3, Duration.ofSeconds(1), Duration.ofMinutes(10), new RunTimeLimit(50, Duration.ofHours(1)));
         }
 
         Limits maxConcurrent(int n) {
-            return new Limits(n, visibility, maxAttempts, backoff, stuck);
+            return new Limits(n, visibility, maxAttempts, backoff, stuck, runLimit);
         }
 
         Limits maxAttempts(int n) {
-            return new Limits(maxConcurrent, visibility, n, backoff, stuck);
+            return new Limits(maxConcurrent, visibility, n, backoff, stuck, runLimit);
         }
 
         Limits stuck(Duration d) {
-            return new Limits(maxConcurrent, visibility, maxAttempts, backoff, d);
+            return new Limits(maxConcurrent, visibility, maxAttempts, backoff, d, runLimit);
+        }
+
+        Limits backoff(Duration d) {
+            return new Limits(maxConcurrent, visibility, maxAttempts, d, stuck, runLimit);
+        }
+
+        Limits runLimit(Duration minimum) {
+            return new Limits(maxConcurrent, visibility, maxAttempts, backoff, stuck, new RunTimeLimit(1e12, minimum));
         }
     }
 
@@ -129,6 +165,11 @@ final class Harness implements AutoCloseable {
             this.thread = new Thread(dispatcher, "dispatcher-under-test");
             thread.setDaemon(true);
             thread.start();
+        }
+
+        /** The loop is still running (not stopped by a test's kill). */
+        boolean alive() {
+            return thread.isAlive();
         }
 
         /** Waits until the loop has gone round {@code n} more times. */
@@ -176,6 +217,21 @@ final class Harness implements AutoCloseable {
 
     long depth(SqsQueue q) {
         return q.approximateDepth().orElse(-1);
+    }
+
+    private final List<Message> deadLettersSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The dead letters received so far by {@link #drainDeadLettersNow()} in this test. */
+    List<Message> deadLettersSeen() {
+        return List.copyOf(deadLettersSeen);
+    }
+
+    /** One receive from the dead-letter queue (no wait); what it returns is also kept in {@link #deadLettersSeen()}. */
+    List<Message> drainDeadLettersNow() {
+        List<Message> got = aws.sqs().receiveMessage(r -> r.queueUrl(deadLetters.url()).maxNumberOfMessages(10)
+                .waitTimeSeconds(0).visibilityTimeout(3600).messageAttributeNames("All")).messages();
+        deadLettersSeen.addAll(got);
+        return deadLettersSeen();
     }
 
     List<Message> drainDeadLetters(int expected) {

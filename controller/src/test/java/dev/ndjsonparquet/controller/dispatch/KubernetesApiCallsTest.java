@@ -59,8 +59,8 @@ class KubernetesApiCallsTest {
                 h.drive(name(ok), "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
                 h.drive(name(failing), "SUBMITTED", "RUNNING", "FAILING", "FAILED");
                 Await.until(Duration.ofSeconds(30), () -> c.count("applications_retried") >= 1, "a retry");
-                Await.until(Duration.ofSeconds(30), () -> h.application(name(failing)) != null, "the failed application again");
-                h.drive(name(failing), "SUBMITTED", "RUNNING", "FAILING", "FAILED");
+                Await.until(Duration.ofSeconds(30), () -> h.application(name(failing) + "-2") != null, "the second attempt");
+                h.drive(name(failing) + "-2", "SUBMITTED", "RUNNING", "FAILING", "FAILED");
                 assertEquals(2, h.drainDeadLetters(2).size());
                 Await.until(Duration.ofSeconds(30), () -> h.depth(h.queue) == 0, "an empty queue");
             }
@@ -77,7 +77,7 @@ class KubernetesApiCallsTest {
             assertTrue(declared.contains(call), () -> call + " is not declared in rbac-calls.yaml " + declared + "; seen " + seen);
         }
         for (String expected : List.of("sparkoperator.k8s.io/sparkapplications:create", "sparkoperator.k8s.io/sparkapplications:delete",
-                "sparkoperator.k8s.io/sparkapplications:list", "coordination.k8s.io/leases:patch", "/events:create",
+                "sparkoperator.k8s.io/sparkapplications:list", "sparkoperator.k8s.io/sparkapplications:patch", "coordination.k8s.io/leases:patch", "/events:create",
                 "apiextensions.k8s.io/customresourcedefinitions:get")) {
             assertTrue(seen.contains(expected), () -> expected + " was not exercised; seen " + seen);
         }

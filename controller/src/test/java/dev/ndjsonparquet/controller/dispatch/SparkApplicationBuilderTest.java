@@ -27,7 +27,8 @@ class SparkApplicationBuilderTest {
     void theBuiltInTemplateGivesAValidApplicationWithEverythingTheControllerDecides() {
         SparkApplication app = build(ApplicationTemplate.load(null), 2);
         CRD.assertValid(YAML.asYaml(app));
-        assertEquals("np-" + manifest.manifestId(), app.getMetadata().getName());
+        assertEquals("np-" + manifest.manifestId() + "-2", app.getMetadata().getName(), "each attempt has its own name");
+        assertEquals("np-" + manifest.manifestId(), build(ApplicationTemplate.load(null), 1).getMetadata().getName());
         assertEquals("jobs", app.getMetadata().getNamespace());
         assertEquals(Map.of(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE, Labels.PART_OF, Labels.PART_OF_VALUE,
                 Labels.MANIFEST_ID, manifest.manifestId()), app.getMetadata().getLabels());
@@ -39,7 +40,8 @@ class SparkApplicationBuilderTest {
         assertEquals("2", a.get(Labels.ATTEMPT));
         assertEquals(2, SparkApplicationBuilder.attemptOf(app));
         assertEquals(SparkApplicationBuilder.MAIN_CLASS, app.getSpec().getMainClass());
-        assertEquals(List.of("--manifest", "s3://manifests/m.json", "--output-format", "zstd"), app.getSpec().getArguments());
+        assertEquals(List.of("--manifest", "s3://manifests/m.json", "--attempt", "2", "--output-format", "zstd"),
+                app.getSpec().getArguments(), "the attempt fences a stale driver (contract 1)");
         assertEquals("Java", app.getSpec().getType());
         assertEquals("cluster", app.getSpec().getMode());
         assertEquals(4, app.getSpec().getExecutor().getInstances()); // 30 GiB / 8 GiB, rounded up

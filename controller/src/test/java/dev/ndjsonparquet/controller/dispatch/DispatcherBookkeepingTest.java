@@ -1,0 +1,194 @@
+package dev.ndjsonparquet.controller.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ndjsonparquet.controller.k8s.Await;
+import dev.ndjsonparquet.controller.k8s.SparkApplication;
+import dev.ndjsonparquet.manifest.ManifestCodec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Liveness and durable bookkeeping (issue 11): nothing waits for ever on an application, and the attempt
+ * count, the run's start and the dead-letter decision live on the applications, not in a dispatcher's memory.
+ */
+@EnableKubernetesMockClient(crud = true)
+class DispatcherBookkeepingTest {
+
+    static KubernetesClient client;
+    static Harness h;
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void servers() {
+        h = new Harness(client);
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        h.fresh(tmp);
+    }
+
+    private static String idOf(String body) {
+        return ManifestCodec.decodeMessage(body).manifestId();
+    }
+
+    private void await(String what, java.util.function.BooleanSupplier condition) {
+        Await.until(WAIT, condition, what);
+    }
+
+    // ---- liveness -------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"RUNNING", "UNKNOWN"})
+    void anApplicationThatNeverLeavesRunningOrUnknownIsRetriedPastItsRunTimeLimit(String state) {
+        MutableClock clock = new MutableClock(Instant.now());
+        String body = h.good("limit-" + state);
+        String id = idOf(body);
+        h.send(body);
+        Harness.Limits limits = Harness.Limits.defaults().runLimit(Duration.ofMinutes(30)).backoff(Duration.ZERO);
+        try (Harness.Controller c = h.controller(limits, () -> true, h.wiring().withClock(clock))) {
+            await("the first attempt", () -> h.application(Labels.applicationName(id)) != null);
+            h.drive(Labels.applicationName(id), "SUBMITTED", state);
+            c.awaitLoops(3);
+            assertNull(h.application(Labels.applicationName(id, 2)), "no retry within the limit");
+            clock.advance(Duration.ofMinutes(31));
+            await("the second attempt after the run-time limit", () -> h.application(Labels.applicationName(id, 2)) != null);
+            await("the timed-out attempt to be deleted", () -> h.application(Labels.applicationName(id)) == null);
+            assertEquals(1, c.count("applications_retried"));
+            assertEquals(1, h.depth(h.queue), "the message stays for the retry");
+        }
+    }
+
+    @Test
+    void theRunTimeLimitCountsFromTheApplicationsStartNotFromItsAdoptionByANewDispatcher() {
+        MutableClock clock = new MutableClock(Instant.now());
+        String body = h.good("adopted-limit");
+        String id = idOf(body);
+        h.send(body);
+        Harness.Limits limits = Harness.Limits.defaults().runLimit(Duration.ofMinutes(30)).backoff(Duration.ZERO);
+        try (Harness.Controller first = h.controller(limits, () -> true, h.wiring().withClock(clock))) {
+            await("the first attempt", () -> h.application(Labels.applicationName(id)) != null);
+        } // killed
+        h.drive(Labels.applicationName(id), "SUBMITTED", "RUNNING", "UNKNOWN");
+        clock.advance(Duration.ofMinutes(31));
+        // The clock stands still from here: a dispatcher that started counting at adoption would wait for ever.
+        try (Harness.Controller second = h.controller(limits, () -> true, h.wiring().withClock(clock))) {
+            await("the adopted, timed-out application to be retried", () -> h.application(Labels.applicationName(id, 2)) != null);
+            assertEquals(1, second.count("applications_adopted"), "the first attempt was adopted");
+            assertEquals(1, second.count("applications_retried"));
+            assertEquals(2, SparkApplicationBuilder.attemptOf(h.application(Labels.applicationName(id, 2))));
+        }
+    }
+
+    // ---- durable bookkeeping --------------------------------------------------------------------
+
+    /**
+     * Killed right after the retry created attempt 2 (attempt 1 still there), or right after it deleted
+     * attempt 1: either way the next dispatcher goes on with attempt 3, not attempt 1.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"CREATE_APPLICATION", "DELETE_APPLICATION"})
+    void aDispatcherKilledInTheMiddleOfARetryLeavesTheAttemptCountOnTheApplications(Faults.Call killedAfter) {
+        String body = h.good("killed-retry-" + killedAfter);
+        String id = idOf(body);
+        h.send(body);
+        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(3).backoff(Duration.ZERO);
+        // The first create (attempt 1) goes through; the kill follows attempt 2's create, or attempt 1's delete.
+        Faults faults = new Faults().arm(killedAfter, killedAfter == Faults.Call.CREATE_APPLICATION ? 1 : 0, 1);
+        faults.onFault(Faults::kill);
+        try (Harness.Controller killed = h.controller(limits, () -> true, new Harness.Wiring(client, java.time.Clock.systemUTC(),
+                a -> faults.applications(client, h.namespace), q -> q, q -> q))) {
+            await("the first attempt", () -> h.application(Labels.applicationName(id)) != null);
+            h.drive(Labels.applicationName(id), "SUBMITTED", "RUNNING", "FAILED");
+            await("the kill in the middle of the retry", () -> faults.injected(killedAfter) == 1);
+            await("the killed loop to end", () -> !killed.alive());
+        }
+        assertNotNull(h.application(Labels.applicationName(id, 2)), "attempt 2 was created before the kill");
+        h.drive(Labels.applicationName(id, 2), "SUBMITTED", "RUNNING", "FAILED");
+        try (Harness.Controller second = h.controller(limits, () -> true)) {
+            await("attempt 3, not attempt 1 again", () -> h.application(Labels.applicationName(id, 3)) != null);
+            await("earlier attempts deleted", () -> h.applications().size() == 1);
+            assertEquals(3, SparkApplicationBuilder.attemptOf(h.applications().get(0)));
+            h.drive(Labels.applicationName(id, 3), "SUBMITTED", "RUNNING", "FAILED");
+            Message dead = h.drainDeadLetters(1).get(0);
+            assertEquals("3", dead.messageAttributes().get("attempts").stringValue(), "three runs in all, not five");
+            await("the message settled", () -> h.depth(h.queue) == 0);
+        }
+    }
+
+    @Test
+    void aManifestDeliveredThreeTimesAndFailingEveryRunIsDeadLetteredOnce() {
+        String body = h.good("thrice");
+        String id = idOf(body);
+        h.send(body);
+        h.send(body);
+        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(2).backoff(Duration.ZERO);
+        try (ScriptedOperator operator = new ScriptedOperator(h, m -> true, Duration.ZERO);
+             Harness.Controller c = h.controller(limits, () -> true)) {
+            Message dead = h.drainDeadLetters(1).get(0);
+            assertEquals(id, dead.messageAttributes().get("manifestId").stringValue());
+            await("both copies settled", () -> h.depth(h.queue) == 0);
+            h.send(body); // a third delivery, after the manifest was dead-lettered
+            await("the third copy received", () -> c.count("messages_received") == 3);
+            await("the third copy settled", () -> h.depth(h.queue) == 0);
+            c.awaitLoops(3);
+            assertEquals(0, h.drainDeadLetters(0).size(), "no second dead letter");
+            assertEquals(1, c.metrics.deadLetteredCount("failed"));
+            assertEquals(2, operator.runs().size(), "two runs in all, not two per delivery");
+        }
+    }
+
+    @Test
+    void aRedrivenDeadLetterStartsANewRoundInsteadOfBeingDeadLetteredAgainAtOnce() {
+        String body = h.good("redrive");
+        String id = idOf(body);
+        h.send(body);
+        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(1).backoff(Duration.ZERO);
+        try (Harness.Controller c = h.controller(limits, () -> true)) {
+            await("the first attempt", () -> h.application(Labels.applicationName(id)) != null);
+            h.drive(Labels.applicationName(id), "SUBMITTED", "RUNNING", "FAILED");
+            Message dead = h.drainDeadLetters(1).get(0);
+            await("the message settled", () -> h.depth(h.queue) == 0);
+
+            // What an operator's redrive does: the dead letter, body and attributes, back on the manifest queue.
+            Map<String, String> attrs = new LinkedHashMap<>();
+            dead.messageAttributes().forEach((k, v) -> attrs.put(k, v.stringValue()));
+            h.queue.send(dead.body(), attrs);
+            await("a new round's application", () -> h.application(Labels.applicationName(id, 2)) != null);
+            c.awaitLoops(3);
+            assertEquals(0, h.drainDeadLetters(0).size(), "not dead-lettered again at once");
+            SparkApplication second = h.application(Labels.applicationName(id, 2));
+            assertEquals("2", second.getMetadata().getAnnotations().get(Labels.FIRST_ATTEMPT));
+            h.drive(Labels.applicationName(id, 2), "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
+            await("the redriven message settled", () -> h.depth(h.queue) == 0);
+            assertEquals(1, c.count("applications_succeeded"));
+            assertEquals(List.of(Labels.applicationName(id, 2)), h.applications().stream().map(a -> a.getMetadata().getName()).toList());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ndjsonparquet.controller.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ndjsonparquet.controller.k8s.ApplicationState;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Location checks compare what a file system would open; run-time limits; the run-limit decision. Pure. */
+class LocationsTest {
+
+    @Test
+    void pathsAreComparedDecodedAndRewritingSegmentsAreRefused() {
+        AllowedInputs a = AllowedInputs.parse("file:/data/in/, s3://landing/in/");
+        assertFalse(a.allows("file:/data/in/%2e%2e/secret/x.ndjson"), "decoded, this is /data/secret/x.ndjson");
+        assertFalse(a.allows("file:/data/in/%2E%2E/secret/x.ndjson"));
+        assertFalse(a.allows("file:/data/in/../secret/x.ndjson"));
+        assertFalse(a.allows("s3a://landing/in//x.ndjson"));
+        assertFalse(a.allows("s3a://landing/in/./x.ndjson"));
+        assertFalse(a.allows("s3a://landing/in/%2F../x.ndjson"), "an encoded slash that decodes into a '..' segment");
+        assertFalse(a.allows("s3a://landing/in/100%.ndjson"), "a bad escape is refused, not guessed");
+        assertFalse(a.allows("file://otherhost/data/in/x.ndjson"));
+        assertTrue(a.allows("file:///data/in/x%20y.ndjson"));
+        assertTrue(a.allows("s3://landing/in/a/b..c/x.ndjson"), "'..' inside a name is not a segment");
+        assertTrue(a.allows("s3a://landing/in/caf%C3%A9.ndjson"));
+        assertTrue(LocationPrefixes.canonical("s3://landing/in/%2e%2e/x").refusal().contains("'..' segment"));
+        assertTrue(LocationPrefixes.canonical("s3://landing/in//x").refusal().contains("empty segment"));
+        assertTrue(LocationPrefixes.canonical("s3://landing/in/%zz").refusal().contains("bad percent escape"));
+    }
+
+    @Test
+    void outputsAreFoldersAndSchemasFiles() {
+        LocationPrefixes outputs = new LocationPrefixes("outputs", List.of("s3://lake/events/"));
+        assertTrue(outputs.refusal("output", "s3a://lake/events", true).isEmpty(), "the prefix itself, without its slash");
+        assertTrue(outputs.refusal("output", "s3a://lake/events/day=1/", true).isEmpty());
+        assertTrue(outputs.refusal("output", "s3a://lake/events-secret/", true).orElseThrow().contains("outside the allowed outputs"));
+        assertTrue(outputs.refusal("output", "s3a://lake/events/../x/", true).orElseThrow().contains("'..' segment"));
+        assertTrue(new LocationPrefixes("x", List.of("s3://b")).problem(false).isPresent());
+        assertTrue(new LocationPrefixes("x", List.of()).problem(true).isEmpty());
+        assertTrue(new LocationPrefixes("x", List.of()).problem(false).isPresent());
+    }
+
+    @Test
+    void theRunTimeLimitGrowsWithTheManifestAndHasAFloor() {
+        RunTimeLimit l = new RunTimeLimit(50, Duration.ofHours(1));
+        assertEquals(Duration.ofHours(1), l.forBytes(1_000_000));
+        assertEquals(Duration.ofSeconds(10_000), l.forBytes(500_000_000_000L), "500 GB at 50 MB/s");
+    }
+
+    @Test
+    void waitingForSparkOperatorIsBoundedByTheRunTimeLimitToo() {
+        StatePolicy p = new StatePolicy(new RetryPolicy(2, Duration.ofSeconds(10)), Duration.ofMinutes(15));
+        // This dispatcher has seen it for a minute only (adopted), but it was created two hours ago.
+        Action a = p.decide(new StatePolicy.Observation(ApplicationState.SUBMITTED, null, 1, Duration.ofMinutes(1), false,
+                Duration.ofHours(2), Duration.ofHours(1)));
+        assertInstanceOf(Action.Retry.class, a);
+        assertInstanceOf(Action.Wait.class, p.decide(new StatePolicy.Observation(ApplicationState.SUBMITTED, null, 1,
+                Duration.ofMinutes(1), false, Duration.ofMinutes(2), Duration.ofHours(1))));
+    }
+
+    @Test
+    void runningPastTheLimitIsAFailureAndWithinItAWait() {
+        StatePolicy p = new StatePolicy(new RetryPolicy(2, Duration.ofSeconds(10)), Duration.ofMinutes(15));
+        for (ApplicationState s : List.of(ApplicationState.RUNNING, ApplicationState.UNKNOWN, ApplicationState.SUCCEEDING,
+                ApplicationState.FAILING)) {
+            assertInstanceOf(Action.Wait.class, p.decide(new StatePolicy.Observation(s, null, 1, Duration.ofHours(5), false,
+                    Duration.ofMinutes(59), Duration.ofHours(1))));
+            Action retry = p.decide(new StatePolicy.Observation(s, null, 1, Duration.ofSeconds(1), false,
+                    Duration.ofMinutes(61), Duration.ofHours(1)));
+            assertInstanceOf(Action.Retry.class, retry);
+            assertTrue(((Action.Retry) retry).reason().contains("run-time limit 3600 s"));
+            assertInstanceOf(Action.DeadLetter.class, p.decide(new StatePolicy.Observation(s, null, 2, Duration.ofSeconds(1), false,
+                    Duration.ofMinutes(61), Duration.ofHours(1))));
+        }
+    }
+}
