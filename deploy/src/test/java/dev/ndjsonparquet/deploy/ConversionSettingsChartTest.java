@@ -80,8 +80,10 @@ class ConversionSettingsChartTest {
         // Settings not given stay at the application's defaults.
         assertEquals(ConversionSettings.Values.defaults().compression(), v.compression());
         assertEquals(ConversionSettings.Values.defaults().splitBytes(), v.splitBytes());
-        // The arguments stay --manifest <uri>: nothing is split on whitespace.
-        assertEquals(2, app.getSpec().getArguments().size());
+        // The arguments stay --manifest <uri> --attempt <n>: nothing is split on whitespace.
+        List<String> args = app.getSpec().getArguments();
+        assertEquals(4, args.size(), args.toString());
+        assertEquals(List.of("--manifest", "--attempt", "1"), List.of(args.get(0), args.get(2), args.get(3)));
         // With the chart's defaults the driver gets the application's defaults.
         assertEquals(ConversionSettings.Values.defaults(), ConversionSettings.Values.from(DriverConversionSettings.resolve(built(""))));
     }
