@@ -55,8 +55,9 @@ public final class PinnedSource {
             }
             // The status check is cheap and catches nearly every change; the pinned open closes the gap
             // between it and the reads (If-Match on every GET: the last bytes come from the same version).
+            // Manifests may hold the ETag unquoted; S3 returns it quoted, as an HTTP entity tag, and so it is sent.
             S3AFileStatus status = new S3AFileStatus(pin.length(), pin.modificationTime(), fs.makeQualified(path),
-                    fs.getDefaultBlockSize(path), "", pin.etag(), pin.versionId());
+                    fs.getDefaultBlockSize(path), "", "\"" + unquoted(pin.etag()) + "\"", pin.versionId());
             return FutureIO.awaitFuture(fs.openFile(path).withFileStatus(status).build());
         }
         if (now.getLen() != pin.length() || now.getModificationTime() != pin.modificationTime()) {
