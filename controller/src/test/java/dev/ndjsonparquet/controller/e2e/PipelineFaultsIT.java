@@ -381,7 +381,8 @@ class PipelineFaultsIT {
         pipeline = new Pipeline(new Pipeline.Limits(MAX_CONCURRENT_RUNS, 10, 2, Duration.ofSeconds(6), 6), Set.of());
         InputFiles files = new InputFiles(pipeline.servers.s3(), pipeline.landing);
         List<InputFiles.Upload> uploads = new ArrayList<>();
-        for (String key : List.of("events/odd/with space.ndjson", "events/odd/a+b=c.ndjson", "events/odd/ünïcødé-日本語.ndjson")) {
+        for (String key : List.of("events/odd/with space.ndjson", "events/odd/a+b=c.ndjson", "events/odd/ünïcødé-日本語.ndjson",
+                "events/odd/100% sure.ndjson")) {
             uploads.add(files.good(key, 40 + random.nextInt(40)));
         }
         InputFiles.Upload zombieFile = files.good("events/odd/zombie driver.ndjson", 80 + random.nextInt(40));
@@ -480,8 +481,9 @@ class PipelineFaultsIT {
             assertTrue(s.noneMatch(p -> p.toString().contains("_attempts") || p.toString().contains("__magic")),
                     "no attempt markers or committer leftovers");
         }
-        System.out.printf("overwritten object, zombie driver, odd keys: %d manifest(s), %d row(s), %d Spark run(s), %d s%n",
-                manifests.size(), rows.size(), runs.size(), Duration.between(started, Instant.now()).toSeconds());
+        System.out.printf("overwritten object, zombie driver (exit %d), odd keys: %d manifest(s), %d row(s), %d Spark run(s), %d s%n",
+                zombies.get(0).exitCode(), manifests.size(), rows.size(), runs.size(),
+                Duration.between(started, Instant.now()).toSeconds());
     }
 
     private Manifest manifestOf(SparkApplication app) {
