@@ -52,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * Converts one manifest: checks its files, converts the readable ones in one Spark job, writes the bad
  * records, removes the rows of files found corrupt, checks the accounting and writes the result record
  * last. Idempotent: a manifest whose result record exists is skipped; otherwise its earlier partial
- * output is deleted first, so a retry never duplicates rows.
+ * output is deleted first, so a retry never duplicates rows. Fenced: a driver superseded by a newer
+ * attempt commits, deletes and records nothing more ({@link AttemptFence}); the result record is
+ * written once. Inputs are read pinned to the manifest's versions ({@link SourcePin}).
  */
 public final class ManifestConversion {
 
