@@ -385,6 +385,7 @@ class PipelineFaultsIT {
                 "events/odd/100% sure.ndjson")) {
             uploads.add(files.good(key, 40 + random.nextInt(40)));
         }
+        uploads.add(files.withBadLines("events/odd/bad lines + more.ndjson", 60 + random.nextInt(30)));
         InputFiles.Upload zombieFile = files.good("events/odd/zombie driver.ndjson", 80 + random.nextInt(40));
         InputFiles.Upload overwritten = files.good("events/odd/over written.ndjson", 60 + random.nextInt(40));
         uploads.add(zombieFile);
@@ -451,17 +452,28 @@ class PipelineFaultsIT {
         List<Long> rows = Duckdb.longs("SELECT id FROM read_parquet('" + lake + "/events/ingest_date=*/manifest_id=*/*.parquet') ORDER BY id");
         assertEquals(new ArrayList<>(InputFiles.ids(expected)), rows, "record ids in the Parquet output (sorted, duplicates kept)");
 
+        // Every bad line is a bad record with its file (its URI as the manifest writes it) and line number.
+        Set<String> expectedBad = new TreeSet<>();
+        expected.forEach(u -> u.badLines().forEach(line -> expectedBad.add(files.uri(u) + "#" + line)));
+        assertFalse(expectedBad.isEmpty());
+        Set<String> badRecords = new TreeSet<>(Duckdb.strings("SELECT replace(source_file, 's3://', 's3a://') || '#' || "
+                + "line_number FROM read_parquet('" + lake + "/events/_bad_records/manifest_id=*/*.parquet')"));
+        assertEquals(expectedBad, badRecords, "bad records (file#line), each once");
+
         // The result records: the old version quarantined as changed, the accounting adds up, the rows match.
         long rowsWritten = 0;
+        long bad = 0;
         Map<String, String> quarantined = new TreeMap<>();
         for (String id : manifests.keySet()) {
             JsonNode r = JSON.readTree(lake.resolve("events/_results/" + id + ".json").toFile());
             assertEquals(r.get("linesRead").asLong(), r.get("rowsWritten").asLong() + r.get("badRecords").asLong(),
                     "lines read = rows written + bad records in " + id);
             rowsWritten += r.get("rowsWritten").asLong();
+            bad += r.get("badRecords").asLong();
             r.get("quarantinedFiles").forEach(q -> quarantined.put(q.get("path").asText(), q.get("reason").asText()));
         }
         assertEquals(rows.size(), rowsWritten, "rows written in the result records = rows in the Parquet");
+        assertEquals(expectedBad.size(), bad, "bad records in the result records");
         assertEquals(Set.of(files.uri(overwritten)), quarantined.keySet(), "quarantined: " + quarantined);
         assertTrue(quarantined.get(files.uri(overwritten)).contains("changed"), quarantined.toString());
 
