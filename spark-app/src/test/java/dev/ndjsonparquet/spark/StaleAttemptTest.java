@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -73,9 +74,7 @@ class StaleAttemptTest {
     /** Runs a newer attempt to its end on another thread, as a second driver would (its own SQL execution). */
     private ManifestConversion.Outcome runElsewhere(String manifest, int attempt) throws Exception {
         return CompletableFuture.supplyAsync(() -> {
-            spark.sparkContext().setLocalProperty("spark.sql.execution.id", null);
-            spark.sparkContext().setLocalProperty("spark.sql.execution.root.id", null);
-            spark.sparkContext().setLocalProperty("spark.job.description", null);
+            clearSqlExecution();
             try {
                 return new ManifestConversion(spark, settings).run(manifest, attempt);
             } catch (IOException e) {
@@ -91,7 +90,7 @@ class StaleAttemptTest {
     }
 
     @Test
-    void anOlderAttemptReachingItsCommitAfterANewerOneStartedCommitsNothing() throws Exception {
+    void anOlderAttemptReachingItsCommitAfterANewerOneFinishedCommitsNothing() throws Exception {
         Path out = dir.resolve("out");
         String manifest = SharedSpark.manifestOf(out, a, b);
         AtomicReference<ManifestConversion.Outcome> newer = new AtomicReference<>();
@@ -121,6 +120,60 @@ class StaleAttemptTest {
 
         ManifestConversion.Outcome again = new ManifestConversion(spark, settings).run(manifest, 3);
         assertTrue(again.skipped(), "a later attempt finds the manifest done");
+    }
+
+    @Test
+    void anOlderAttemptReachingItsCommitWhileANewerOneRunsAbortsAndLeavesTheNewerOneToFinish() throws Exception {
+        Path out = dir.resolve("out");
+        String manifest = SharedSpark.manifestOf(out, a, b);
+        CountDownLatch newerPlanned = new CountDownLatch(1);
+        CountDownLatch staleDone = new CountDownLatch(1);
+        AtomicReference<CompletableFuture<ManifestConversion.Outcome>> newer = new AtomicReference<>();
+        AtomicReference<Long> filesWhileBothRun = new AtomicReference<>();
+        ManifestConversion stale = new ManifestConversion(spark, settings).withCheckpoints((point, attempt) -> {
+            if (point == Checkpoints.Point.DATA_COMMIT && newer.get() == null) {
+                newer.set(CompletableFuture.supplyAsync(() -> {
+                    clearSqlExecution();
+                    try {
+                        return new ManifestConversion(spark, settings).withCheckpoints((p, n) -> {
+                            if (p == Checkpoints.Point.PLANNED) {
+                                newerPlanned.countDown();
+                                await(staleDone);
+                            }
+                        }).run(manifest, 2);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
+                await(newerPlanned); // attempt 2 has started over (its marker written, old output deleted) and planned
+            }
+        });
+        SupersededAttemptException e = assertThrows(SupersededAttemptException.class, () -> stale.run(manifest, 1));
+        assertTrue(e.getMessage().contains("superseded by attempt 2") && e.getMessage().contains("not committing its job"),
+                e.getMessage());
+        filesWhileBothRun.set(parquetFiles(out));
+        staleDone.countDown();
+        ConversionResult r = newer.get().get(5, TimeUnit.MINUTES).result();
+        assertEquals(0L, filesWhileBothRun.get(), "the stale attempt committed nothing");
+        assertEveryRowOnce(r);
+        assertArrayEquals(r.toJson(), Files.readAllBytes(Path.of(java.net.URI.create(newer.get().get().resultLocation()))));
+    }
+
+    private void clearSqlExecution() {
+        spark.sparkContext().setLocalProperty("spark.sql.execution.id", null);
+        spark.sparkContext().setLocalProperty("spark.sql.execution.root.id", null);
+        spark.sparkContext().setLocalProperty("spark.job.description", null);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("timed out waiting for the other attempt");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
