@@ -1,6 +1,7 @@
 package dev.ndjsonparquet.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
@@ -9,6 +10,8 @@ import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
 import dev.ndjsonparquet.spark.commit.Checkpoints;
+import dev.ndjsonparquet.spark.source.PinnedSource;
+import dev.ndjsonparquet.spark.source.SourcePin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -161,6 +165,23 @@ class ChangedSourceTest {
         }
         assertTrue(overwritten.get());
         assertOnlyTheUnchangedRows(o.result(), "s3a://landing/midway/changes.ndjson", 300);
+    }
+
+    @Test
+    void aPinnedReadOfAnObjectReplacedAfterItsStatusCheckIsRefused() throws Exception {
+        S3Client s3 = S3_MOCK.createS3ClientV2();
+        String etag = s3.putObject(b -> b.bucket("landing").key("race/x.ndjson"), RequestBody.fromString(lines(0, 50, "old"))).eTag();
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path("s3a://landing/race/x.ndjson");
+        Configuration base = SPARK.sparkContext().hadoopConfiguration();
+        org.apache.hadoop.fs.FileStatus st = path.getFileSystem(base).getFileStatus(path);
+        Configuration pinned = SourcePin.carry(base, List.of(new SourcePin(path.toString(), st.getLen(),
+                st.getModificationTime(), etag.replace("\"", ""), null)));
+        try (FSDataInputStream in = PinnedSource.open(path, pinned)) { // the status check passes: same ETag
+            s3.putObject(b -> b.bucket("landing").key("race/x.ndjson"), RequestBody.fromString(lines(500, 50, "new")));
+            IOException refused = assertThrows(IOException.class, () -> in.readNBytes(100));
+            assertTrue(PinnedSource.reasonOrRethrow(refused).contains("a read pinned to the manifest's ETag was refused"),
+                    refused.toString());
+        }
     }
 
     @Test
