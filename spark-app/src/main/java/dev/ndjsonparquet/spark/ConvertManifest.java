@@ -1,6 +1,7 @@
 package dev.ndjsonparquet.spark;
 
 import dev.ndjsonparquet.conversion.ConversionSettings;
+import dev.ndjsonparquet.spark.commit.SupersededAttemptException;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsOptions;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 /**
  * The Spark application's entry point, as spark-operator runs it: {@code --manifest <uri>} plus settings.
  * Only parses arguments and wires a session; the work is {@link ManifestConversion}.
- * Exit codes: 0 converted or already converted, 1 the conversion failed, 2 bad arguments or settings.
+ * Exit codes: 0 converted or already converted, 1 the conversion failed, 2 bad arguments or settings,
+ * 3 superseded by a newer attempt at the same manifest (nothing committed by this run).
  */
 @Command(name = "convert-manifest", mixinStandardHelpOptions = true,
         description = "Converts one manifest's NDJSON files into Parquet, bad records and a result record.")
@@ -24,6 +26,11 @@ public final class ConvertManifest implements Callable<Integer> {
     @Option(names = "--manifest", required = true, paramLabel = "<uri>",
             description = "The manifest: s3a://bucket/key, s3://bucket/key, file:/path or a local path.")
     String manifest;
+
+    @Option(names = "--attempt", paramLabel = "<n>", defaultValue = "1",
+            description = "Which attempt at the manifest this run is (1-based, from the dispatcher); a run "
+                    + "superseded by a newer attempt commits nothing. Default: ${DEFAULT-VALUE}.")
+    int attempt;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,12 +56,20 @@ public final class ConvertManifest implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
         }
+        if (attempt < 1) {
+            spec.commandLine().getErr().println("--attempt must be 1 or more, was " + attempt);
+            return 2;
+        }
         SparkSession spark = SparkSession.builder().appName("ndjson-parquet " + manifest).getOrCreate();
         LocalSpark.applyRequired(spark);
         try {
-            ManifestConversion.Outcome o = new ManifestConversion(spark, ConversionSettings.Values.from(resolved)).run(manifest);
+            ManifestConversion.Outcome o = new ManifestConversion(spark, ConversionSettings.Values.from(resolved))
+                    .run(manifest, attempt);
             spec.commandLine().getOut().println((o.skipped() ? "already converted: " : "converted: ") + o.resultLocation());
             return 0;
+        } catch (SupersededAttemptException e) {
+            spec.commandLine().getErr().println("stopped: " + e.getMessage());
+            return 3;
         } finally {
             spark.stop();
         }

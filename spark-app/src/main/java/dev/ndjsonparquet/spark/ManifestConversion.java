@@ -5,10 +5,16 @@ import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
+import dev.ndjsonparquet.spark.commit.AttemptFence;
+import dev.ndjsonparquet.spark.commit.Checkpoints;
+import dev.ndjsonparquet.spark.commit.FencedCommits;
+import dev.ndjsonparquet.spark.commit.ManifestIdentity;
+import dev.ndjsonparquet.spark.commit.ResultRecords;
+import dev.ndjsonparquet.spark.commit.SupersededAttemptException;
+import dev.ndjsonparquet.spark.source.SourcePin;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * Converts one manifest: checks its files, converts the readable ones in one Spark job, writes the bad
  * records, removes the rows of files found corrupt, checks the accounting and writes the result record
  * last. Idempotent: a manifest whose result record exists is skipped; otherwise its earlier partial
- * output is deleted first, so a retry never duplicates rows.
+ * output is deleted first, so a retry never duplicates rows. Fenced: a driver superseded by a newer
+ * attempt commits, deletes and records nothing more ({@link AttemptFence}); the result record is
+ * written once. Inputs are read pinned to the manifest's versions ({@link SourcePin}).
  */
 public final class ManifestConversion {
 
@@ -67,6 +75,7 @@ public final class ManifestConversion {
 
     private final SparkSession spark;
     private final ConversionSettings.Values settings;
+    private Checkpoints checkpoints = Checkpoints.NONE;
 
     public ManifestConversion(SparkSession spark, ConversionSettings.Values settings) {
         this.spark = spark;
@@ -77,9 +86,39 @@ public final class ManifestConversion {
     public record Outcome(ConversionResult result, boolean skipped, String resultLocation) {
     }
 
+    /** Test hooks: called at each point where the attempt is checked (see {@link Checkpoints}). */
+    public ManifestConversion withCheckpoints(Checkpoints checkpoints) {
+        this.checkpoints = checkpoints;
+        return this;
+    }
+
+    /** Converts the manifest as its first attempt (the {@code convert} command). */
     public Outcome run(String manifestUri) throws IOException {
+        return run(manifestUri, 1);
+    }
+
+    /**
+     * Converts the manifest as the given attempt: a run that finds a newer attempt started stops with
+     * {@link SupersededAttemptException} and commits nothing more.
+     */
+    public Outcome run(String manifestUri, int attempt) throws IOException {
+        try {
+            return runAttempt(manifestUri, attempt);
+        } catch (Exception e) {
+            SupersededAttemptException superseded = SupersededAttemptException.in(e);
+            if (superseded != null) {
+                throw superseded; // also when Spark wrapped it while aborting a job commit
+            }
+            throw e;
+        } finally {
+            FencedCommits.leave();
+        }
+    }
+
+    private Outcome runAttempt(String manifestUri, int attempt) throws IOException {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Manifest manifest = readManifest(conf, manifestUri);
+        ManifestIdentity.requireMatchesFiles(manifest, manifestUri);
         OutputLayout layout = OutputLayout.of(manifest, settings.partitionBy());
         Path resultPath = new Path(layout.result());
         FileSystem outFs = resultPath.getFileSystem(conf);
@@ -91,21 +130,26 @@ public final class ManifestConversion {
         }
         Instant started = Instant.now();
         long t0 = System.nanoTime();
+        AttemptFence fence = AttemptFence.begin(conf, layout, manifest.manifestId(), attempt, checkpoints);
         for (String dir : List.of(layout.dataRoot(), layout.badRecords(), layout.staging())) {
             outFs.delete(new Path(dir), true);
         }
         useCommittersFor(layout.dataRoot(), conf);
+        FencedCommits.enter(spark, fence);
 
         Map<Integer, String> quarantined = new LinkedHashMap<>();
-        List<SplitPlanner.PlannedFile> readable = checkFiles(conf, manifest, quarantined);
+        List<SourcePin> pins = new ArrayList<>();
+        List<SplitPlanner.PlannedFile> readable = checkFiles(conf, manifest, quarantined, pins);
         long bytesIn = readable.stream().mapToLong(SplitPlanner.PlannedFile::size).sum();
         SchemaSource.Found schema = SchemaSource.resolve(spark, conf, settings.schema(), manifest.schema(),
                 readable.stream().map(SplitPlanner.PlannedFile::uri).toList(), settings.inferSampleLines(),
                 settings.maxLineBytes());
         List<InputSplit> splits = SplitPlanner.plan(readable, settings.splitBytes());
         long t1 = System.nanoTime();
+        fence.check(Checkpoints.Point.PLANNED);
 
-        List<SplitStats> stats = splits.isEmpty() ? List.of() : convert(conf, manifest, layout, schema, splits);
+        List<SplitStats> stats = splits.isEmpty() ? List.of()
+                : convert(SourcePin.carry(conf, pins), manifest, layout, schema, splits);
         long t2 = System.nanoTime();
 
         Map<Integer, SplitStats> bySplit = new HashMap<>();
@@ -118,6 +162,7 @@ public final class ManifestConversion {
                 quarantined.putIfAbsent(s.fileIndex(), s.quarantineReason());
             }
         }
+        fence.check(Checkpoints.Point.CLEANUP);
         removeRowsOfQuarantinedFiles(conf, layout, splits, quarantined);
         List<SplitStats> kept = bySplit.values().stream().filter(s -> !quarantined.containsKey(s.fileIndex()))
                 .sorted(Comparator.comparingInt(SplitStats::splitIndex)).toList();
@@ -145,7 +190,9 @@ public final class ManifestConversion {
                 data.bytes() + bad.bytes(), data.count(), schema.source(),
                 new ConversionResult.Durations(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0)),
                 layout.dataRoot(), badRecords == 0 ? null : layout.badRecords());
+        fence.check(Checkpoints.Point.RESULT);
         writeResult(outFs, resultPath, result);
+        fence.finish();
         outFs.delete(new Path(layout.staging()), true);
         LOG.info("manifest {}: {} lines, {} rows, {} bad records, {} quarantined files, {} MB in", manifest.manifestId(),
                 linesRead, data.rows(), badRecords, q.size(), bytesIn / 1_000_000);
@@ -159,9 +206,12 @@ public final class ManifestConversion {
         }
     }
 
-    /** The files that can be read; the others are quarantined with the reason (missing, changed). */
-    private static List<SplitPlanner.PlannedFile> checkFiles(Configuration conf, Manifest m, Map<Integer, String> quarantined)
-            throws IOException {
+    /**
+     * The files that can be read; the others are quarantined with the reason (missing, changed). Each
+     * readable file gets a pin to the version planned against, which every task opens.
+     */
+    private static List<SplitPlanner.PlannedFile> checkFiles(Configuration conf, Manifest m, Map<Integer, String> quarantined,
+                                                             List<SourcePin> pins) throws IOException {
         List<SplitPlanner.PlannedFile> readable = new ArrayList<>();
         for (int i = 0; i < m.files().size(); i++) {
             ManifestFile f = m.files().get(i);
@@ -188,6 +238,8 @@ public final class ManifestConversion {
                 continue;
             }
             readable.add(new SplitPlanner.PlannedFile(i, uri, st.getLen()));
+            pins.add(new SourcePin(p.toString(), st.getLen(), st.getModificationTime(),
+                    f.etag() != null ? f.etag() : etag, f.versionId()));
         }
         return readable;
     }
@@ -288,15 +340,11 @@ public final class ManifestConversion {
         return count;
     }
 
+    /** Writes the result record once: a run that finds another run's record there stops, superseded. */
     private static void writeResult(FileSystem fs, Path result, ConversionResult r) throws IOException {
-        boolean objectStore = "s3a".equals(fs.getUri().getScheme());
-        // On S3 a PUT is atomic; elsewhere write beside and rename, so a reader never sees half a record.
-        Path target = objectStore ? result : new Path(result.getParent(), "." + result.getName() + ".tmp");
-        try (OutputStream out = fs.create(target, true)) {
-            out.write(r.toJson());
-        }
-        if (!objectStore && !fs.rename(target, result)) {
-            throw new IOException("cannot rename " + target + " to " + result);
+        if (!ResultRecords.createOnce(fs, result, r.toJson())) {
+            throw new SupersededAttemptException("another run wrote the result record " + result
+                    + " first; this run's record is not written");
         }
     }
 

@@ -28,4 +28,12 @@ public record OutputLayout(String dataRoot, String badRecords, String staging, S
                 root + "/_staging/" + id,
                 root + "/_results/" + id + ".json");
     }
+
+    /** Where the drivers of this manifest leave their attempt markers (see {@code AttemptFence}). */
+    public String attempts() {
+        String results = result.substring(0, result.lastIndexOf('/'));
+        String root = results.substring(0, results.lastIndexOf('/'));
+        String file = result.substring(result.lastIndexOf('/') + 1);
+        return root + "/_attempts/" + file.substring(0, file.length() - ".json".length());
+    }
 }

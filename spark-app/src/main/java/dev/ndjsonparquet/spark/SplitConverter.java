@@ -1,6 +1,8 @@
 package dev.ndjsonparquet.spark;
 
 import dev.ndjsonparquet.conversion.SchemaMismatch;
+import dev.ndjsonparquet.spark.source.PinnedSource;
+import dev.ndjsonparquet.spark.source.SourceChangedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,7 +10,6 @@ import java.time.LocalDate;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -117,8 +118,14 @@ final class SplitConverter implements FlatMapFunction<Iterator<InputSplit>, Inte
 
         private void open() throws IOException {
             Path path = HadoopPaths.of(split.uri());
-            FileSystem fs = path.getFileSystem(conf.value());
-            FSDataInputStream raw = fs.open(path);
+            FSDataInputStream raw;
+            try {
+                raw = PinnedSource.open(path, conf.value());
+            } catch (SourceChangedException e) {
+                quarantine = PinnedSource.reasonOrRethrow(e);
+                done = true;
+                return;
+            }
             long seekTo = split.start() > 0 ? split.start() - 1 : 0;
             if (seekTo > 0) {
                 raw.seek(seekTo);
@@ -135,7 +142,10 @@ final class SplitConverter implements FlatMapFunction<Iterator<InputSplit>, Inte
                 in = split.compressed() ? Decompression.open(split.uri(), guarded) : guarded;
                 reader = new LineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(), maxLineBytes);
             } catch (SourceReadException e) {
-                throw e;
+                quarantine = PinnedSource.reasonOrRethrow(e);
+                raw.close();
+                reader = null;
+                done = true;
             } catch (IOException e) {
                 quarantine = corruption(e);
                 raw.close();
@@ -154,7 +164,8 @@ final class SplitConverter implements FlatMapFunction<Iterator<InputSplit>, Inte
                 try {
                     more = reader.next();
                 } catch (SourceReadException e) {
-                    throw e;
+                    quarantine = PinnedSource.reasonOrRethrow(e);
+                    return null;
                 } catch (IOException | RuntimeException e) {
                     if (!split.compressed()) {
                         throw e;

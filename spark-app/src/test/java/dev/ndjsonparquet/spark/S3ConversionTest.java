@@ -1,13 +1,17 @@
 package dev.ndjsonparquet.spark;
 
 import dev.ndjsonparquet.conversion.ConversionSettings;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
+import dev.ndjsonparquet.spark.commit.ResultRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The same conversion through Hadoop S3A against an S3 server running in the test JVM. */
@@ -100,5 +106,21 @@ class S3ConversionTest {
         ManifestConversion.Outcome again = new ManifestConversion(SPARK, ConversionSettings.Values.defaults())
                 .run("s3a://lake/manifests/" + m.manifestId() + ".json");
         assertTrue(again.skipped());
+    }
+
+    @Test
+    void theResultRecordIsCreatedOnceWithAConditionalPut() throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path("s3a://lake/once/_results/m-x.json");
+        FileSystem fs = p.getFileSystem(SPARK.sparkContext().hadoopConfiguration());
+        byte[] first = "{\"run\":1}".getBytes(StandardCharsets.UTF_8);
+        assertTrue(ResultRecords.createOnce(fs, p, first));
+        assertTrue(ResultRecords.createOnce(fs, p, first), "the same bytes again (a lost response) are ours");
+        assertFalse(ResultRecords.createOnce(fs, p, "{\"run\":2}".getBytes(StandardCharsets.UTF_8)));
+        S3Client s3 = S3_MOCK.createS3ClientV2();
+        assertArrayEquals(first, s3.getObjectAsBytes(b -> b.bucket("lake").key("once/_results/m-x.json")).asByteArray());
+        // The server refuses the overwrite itself, not only S3A's check before it.
+        S3Exception refused = assertThrows(S3Exception.class, () -> s3.putObject(b -> b.bucket("lake")
+                .key("once/_results/m-x.json").ifNoneMatch("*"), RequestBody.fromString("{}")));
+        assertEquals(412, refused.statusCode());
     }
 }

@@ -1,9 +1,11 @@
 package dev.ndjsonparquet.controller.e2e;
 
 import dev.ndjsonparquet.controller.builder.ObjectEvent;
+import dev.ndjsonparquet.controller.builder.StoreUri;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,17 +105,19 @@ final class InputFiles {
         return u;
     }
 
-    /** The S3 ObjectCreated notification of an upload, as S3 sends it to SQS. */
+    /** The S3 ObjectCreated notification of an upload, as S3 sends it to SQS (the key URL-encoded, a space as '+'). */
     String notification(Upload u) {
         return """
                 {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventTime":"2026-11-26T00:00:00.000Z",
                  "eventName":"ObjectCreated:Put","s3":{"s3SchemaVersion":"1.0","bucket":{"name":"%s","arn":"arn:aws:s3:::%s"},
                  "object":{"key":"%s","size":%d,"eTag":"%s","sequencer":"0055AED6DCD90281E5"}}}]}"""
-                .formatted(bucket, bucket, u.key(), u.size(), u.etag());
+                .formatted(bucket, bucket, URLEncoder.encode(u.key(), StandardCharsets.UTF_8).replace("%2F", "/"), u.size(),
+                        u.etag());
     }
 
+    /** The file's URI as manifests write it (characters a URI path cannot hold percent-encoded). */
     String uri(Upload u) {
-        return "s3a://" + bucket + "/" + u.key();
+        return new StoreUri(bucket, u.key()).toUri("s3a");
     }
 
     static TreeSet<Long> ids(Iterable<Upload> uploads) {

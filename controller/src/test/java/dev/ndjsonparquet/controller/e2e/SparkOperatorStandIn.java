@@ -50,8 +50,15 @@ final class SparkOperatorStandIn implements AutoCloseable {
     /** How long a lost driver is seen RUNNING before spark-operator notices the pod is gone. */
     private static final Duration DRIVER_LIFE = Duration.ofMillis(400);
 
-    /** What happens to one execution of an application. */
-    enum Fate { RUN, DRIVER_LOST, STUCK }
+    /**
+     * What happens to one execution of an application. A zombie is a driver reported lost (its node
+     * unreachable) that keeps running: its JVM goes on converting beside spark-operator's rerun, and it
+     * stops after committing its data, before its result record, as a driver that dies midway would.
+     */
+    enum Fate { RUN, DRIVER_LOST, STUCK, ZOMBIE }
+
+    /** The Spark setting that makes a driver fail after its data commit and before its result record. */
+    private static final String FAIL_BEFORE_RESULT = "spark.ndjsonparquet.test.failBeforeResult";
 
     /** Decides the fate of an execution. */
     @FunctionalInterface
@@ -98,6 +105,7 @@ final class SparkOperatorStandIn implements AutoCloseable {
     private final Map<String, Tracked> byUid = new HashMap<>();
     private final List<Execution> executions = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, ApplicationState> watched = new HashMap<>();
+    private final Map<Process, Execution> zombies = new HashMap<>();
     private final AtomicInteger maxActive = new AtomicInteger();
     private final AtomicInteger maxJvms = new AtomicInteger();
     private final Thread thread;
@@ -202,6 +210,7 @@ final class SparkOperatorStandIn implements AutoCloseable {
                 it.remove();
             }
         }
+        reapZombies();
         int jvms = (int) byUid.values().stream().filter(t -> t.process != null && t.process.isAlive()).count();
         maxJvms.accumulateAndGet(jvms, Math::max);
     }
@@ -216,8 +225,11 @@ final class SparkOperatorStandIn implements AutoCloseable {
                 }
             }
             case "RUNNING" -> {
-                if (t.fate == Fate.DRIVER_LOST) {
+                if (t.fate == Fate.DRIVER_LOST || t.fate == Fate.ZOMBIE) {
                     if (since(t).compareTo(DRIVER_LIFE) >= 0) {
+                        if (t.fate == Fate.ZOMBIE) {
+                            leaveRunning(t);
+                        }
                         ended(t, -1, "driver pod lost: node reclaimed (spot interruption)");
                     }
                 } else if (!t.process.isAlive()) {
@@ -249,14 +261,48 @@ final class SparkOperatorStandIn implements AutoCloseable {
     }
 
     private void start(Tracked t) {
-        if (t.fate == Fate.RUN) {
+        if (t.fate == Fate.RUN || t.fate == Fate.ZOMBIE) {
+            List<String> command = command(t.app);
+            if (t.fate == Fate.ZOMBIE) {
+                command.add(command.indexOf("-cp"), "-D" + FAIL_BEFORE_RESULT + "=true");
+            }
             try {
-                t.process = new ProcessBuilder(command(t.app)).redirectErrorStream(true).redirectOutput(log(t).toFile()).start();
+                t.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(t).toFile()).start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         phase(t, "RUNNING", null);
+    }
+
+    /** A zombie's JVM is no longer the application's: it runs on unwatched, and its exit is recorded when it comes. */
+    private void leaveRunning(Tracked t) {
+        synchronized (zombies) {
+            zombies.put(t.process, new Execution(t.app.getMetadata().getName(),
+                    t.app.getMetadata().getLabels().get(Labels.MANIFEST_ID), SparkApplicationBuilder.attemptOf(t.app),
+                    t.execution, Fate.ZOMBIE, Integer.MIN_VALUE));
+        }
+    }
+
+    private void reapZombies() {
+        synchronized (zombies) {
+            for (var it = zombies.entrySet().iterator(); it.hasNext(); ) {
+                var z = it.next();
+                if (!z.getKey().isAlive()) {
+                    Execution e = z.getValue();
+                    executions.add(new Execution(e.application(), e.manifestId(), e.attempt(), e.execution(), Fate.ZOMBIE,
+                            z.getKey().exitValue()));
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** True while a zombie driver still runs. */
+    boolean zombiesRunning() {
+        synchronized (zombies) {
+            return !zombies.isEmpty();
+        }
     }
 
     private void ended(Tracked t, int exit, String error) {
@@ -386,6 +432,9 @@ final class SparkOperatorStandIn implements AutoCloseable {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        synchronized (zombies) {
+            zombies.keySet().forEach(Process::destroyForcibly);
         }
         for (Tracked t : byUid.values()) {
             if (t.process != null) {
