@@ -5,6 +5,7 @@ import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
+import dev.ndjsonparquet.spark.table.IcebergOutput;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.FileStatus;
@@ -89,6 +91,12 @@ public final class ManifestConversion {
                 return new Outcome(ConversionResult.fromJson(in.readAllBytes()), true, layout.result());
             }
         }
+        IcebergOutput iceberg = IcebergOutput.of(spark, settings, manifest);
+        Optional<ConversionResult> committed = iceberg == null ? Optional.empty() : iceberg.committedResult();
+        if (committed.isPresent()) {
+            writeResult(outFs, resultPath, committed.get());
+            return new Outcome(committed.get(), false, layout.result());
+        }
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         for (String dir : List.of(layout.dataRoot(), layout.badRecords(), layout.staging())) {
@@ -102,6 +110,9 @@ public final class ManifestConversion {
         SchemaSource.Found schema = SchemaSource.resolve(spark, conf, settings.schema(), manifest.schema(),
                 readable.stream().map(SplitPlanner.PlannedFile::uri).toList(), settings.inferSampleLines(),
                 settings.maxLineBytes());
+        if (iceberg != null) {
+            layout = iceberg.prepare(layout, schema.schema());
+        }
         List<InputSplit> splits = SplitPlanner.plan(readable, settings.splitBytes());
         long t1 = System.nanoTime();
 
@@ -145,6 +156,9 @@ public final class ManifestConversion {
                 data.bytes() + bad.bytes(), data.count(), schema.source(),
                 new ConversionResult.Durations(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0)),
                 layout.dataRoot(), badRecords == 0 ? null : layout.badRecords());
+        if (iceberg != null) {
+            result = iceberg.commit(result);
+        }
         writeResult(outFs, resultPath, result);
         outFs.delete(new Path(layout.staging()), true);
         LOG.info("manifest {}: {} lines, {} rows, {} bad records, {} quarantined files, {} MB in", manifest.manifestId(),
