@@ -59,8 +59,11 @@ public final class TableSetup {
         if (catalog instanceof SupportsNamespaces ns && !id.namespace().isEmpty() && !ns.namespaceExists(id.namespace())) {
             try {
                 ns.createNamespace(id.namespace());
-            } catch (AlreadyExistsException e) {
-                // created by another driver meanwhile
+            } catch (RuntimeException e) {
+                // Another driver created it meanwhile (the JDBC catalog reports that as a failed INSERT).
+                if (!ns.namespaceExists(id.namespace())) {
+                    throw e;
+                }
             }
         }
         Map<String, String> props = new HashMap<>();
@@ -72,8 +75,12 @@ public final class TableSetup {
         props.put(TableProperties.DEFAULT_NAME_MAPPING, NameMappingParser.toJson(MappingUtil.create(schema)));
         try {
             return catalog.buildTable(id, schema).withPartitionSpec(spec).withProperties(props).create();
-        } catch (AlreadyExistsException e) {
-            return catalog.loadTable(id);
+        } catch (RuntimeException e) {
+            // Another driver created it meanwhile: AlreadyExistsException, or a failed INSERT from the JDBC catalog.
+            if (e instanceof AlreadyExistsException || catalog.tableExists(id)) {
+                return catalog.loadTable(id);
+            }
+            throw e;
         }
     }
 
