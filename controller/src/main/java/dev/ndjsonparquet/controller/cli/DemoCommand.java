@@ -2,7 +2,9 @@ package dev.ndjsonparquet.controller.cli;
 
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
 import dev.ndjsonparquet.controller.builder.StoreUri;
+import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
 import dev.ndjsonparquet.controller.local.ConsoleReport;
+import dev.ndjsonparquet.controller.local.IcebergDemo;
 import dev.ndjsonparquet.controller.local.LocalPipeline;
 import dev.ndjsonparquet.controller.local.LocalRun;
 import dev.ndjsonparquet.controller.local.LocalSettings;
@@ -76,6 +78,9 @@ public final class DemoCommand implements Callable<Integer> {
             defaults.put(BuilderSettings.MAX_FILE_SIZE_MB.key(),
                     Long.toString(Math.max(1, (long) Math.ceil(2 * first.get(LocalSettings.DEMO_FILE_SIZE_MB)))));
             defaults.put(BuilderSettings.SCHEMA_URI.key(), dir.resolve("schema.ddl").toUri().toString());
+            if (first.get(LocalSettings.DEMO_ICEBERG)) {
+                defaults.put(DispatcherSettings.SPARK_APP_ARGS.key(), IcebergDemo.sparkAppArgs(dir));
+            }
             settings = LocalRun.resolve(LocalSettings.DEMO, flags, env, defaults);
             prepare(dir);
         } catch (SettingsException | IllegalArgumentException e) {
@@ -110,6 +115,9 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  expected     %,d rows and %,d bad records from %d file(s) in the band; %d file(s) outside it%n",
                     data.goodRecordsInBand(), data.badLinesInBand(), data.inBand().size(), data.files().size() - data.inBand().size());
             out.flush();
+            if (settings.get(LocalSettings.DEMO_ICEBERG)) {
+                ok &= IcebergDemo.readBack(settings, dir, out) == 0;
+            }
             return ok ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
         } catch (SettingsException e) {
             err.println("demo: " + e.getMessage());

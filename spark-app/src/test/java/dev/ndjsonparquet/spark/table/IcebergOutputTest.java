@@ -126,6 +126,11 @@ class IcebergOutputTest {
             assertEquals(PrimitiveType.PrimitiveTypeName.INT64,
                     f.getFooter().getFileMetaData().getSchema().getType("ts").asPrimitiveType().getPrimitiveTypeName());
         }
+        // Read back as demo does: the catalog's snapshot names the files, Spark reads exactly those.
+        TableReadBack readBack = TableReadBack.read(catalog, IcebergFixture.TABLE, spark);
+        assertEquals(4000, readBack.rowsRead());
+        assertEquals(4000, readBack.rowsInMetadata());
+        assertEquals(List.of(new TableReadBack.Append(manifestId, s.snapshotId(), 4000)), readBack.manifests());
         // A second run of a finished manifest changes nothing.
         assertTrue(run().skipped());
         assertEquals(1, IcebergFixture.snapshotsOf(table(), manifestId).size());
