@@ -15,6 +15,8 @@ import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMappingParser;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.TypeUtil;
 
 /**
@@ -35,11 +37,11 @@ public final class TableSetup {
         Table table = loadOrCreate(catalog, id, wanted, spec);
         checkPartitioning(table, spec);
         onConflictRetry(table, () -> {
-            if (!TypeUtil.indexByName(table.schema().asStruct()).keySet()
-                    .containsAll(TypeUtil.indexByName(wanted.asStruct()).keySet())) {
+            if (!covers(table.schema(), wanted)) {
                 try {
+                    // Adds missing columns, widens int to long and float to double, refuses any other change.
                     table.updateSchema().unionByNameWith(wanted).commit();
-                } catch (IllegalArgumentException e) {
+                } catch (IllegalArgumentException | ValidationException e) {
                     throw new IllegalStateException("the schema of this manifest does not fit table " + id + ": "
                             + e.getMessage() + " (a column may be added, not changed; use an explicit schema)", e);
                 }
@@ -50,6 +52,18 @@ public final class TableSetup {
             }
         });
         return table;
+    }
+
+    /** Whether the table has every column of {@code wanted}, each leaf of the same primitive type. */
+    static boolean covers(Schema table, Schema wanted) {
+        for (String name : TypeUtil.indexByName(wanted.asStruct()).keySet()) {
+            Type want = wanted.findType(name);
+            Type have = table.findType(name);
+            if (have == null || (want.isPrimitiveType() && !want.equals(have))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Table loadOrCreate(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {

@@ -19,7 +19,16 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
+import java.util.Map;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.IdentityPartitionConverters;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.mapping.NameMapping;
+import org.apache.iceberg.mapping.NameMappingParser;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.util.PartitionUtil;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.spark.sql.SparkSession;
@@ -91,11 +100,26 @@ final class IcebergFixture {
         return name.substring(0, name.length() - ".json".length());
     }
 
-    /** Every row of the table's current snapshot, read by Iceberg's generic reader as any engine would. */
+    /**
+     * Every row of the table's current snapshot, read as an engine does: the snapshot's files, columns matched
+     * through the table's name mapping (the files have no field ids), identity partition values from metadata.
+     * Iceberg's own {@code IcebergGenerics} (iceberg-data 1.12) ignores the name mapping and falls back to
+     * column positions, which is wrong once a later manifest adds a column; so the reader is assembled here.
+     */
     static List<Record> rows(Table table) {
         List<Record> out = new ArrayList<>();
-        try (CloseableIterable<Record> it = IcebergGenerics.read(table).build()) {
-            it.forEach(r -> out.add(r.copy()));
+        Schema schema = table.schema();
+        NameMapping mapping = NameMappingParser.fromJson(table.properties().get(TableProperties.DEFAULT_NAME_MAPPING));
+        try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+            for (FileScanTask task : tasks) {
+                Map<Integer, ?> constants = PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
+                try (CloseableIterable<Record> it = Parquet.read(table.io().newInputFile(task.file().location()))
+                        .project(schema).withNameMapping(mapping)
+                        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema, constants))
+                        .build()) {
+                    it.forEach(r -> out.add(r.copy()));
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
