@@ -31,13 +31,16 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** Output mode Iceberg on S3 (S3A, magic committer) with the local catalog, against the in-JVM S3 server. */
+/**
+ * Output mode Iceberg on S3 (S3A, magic committer) with the local catalog, against the in-JVM S3 server. Its
+ * buckets are its own: S3A caches a file system per bucket, which would keep another test's server's port.
+ */
 class IcebergS3Test {
 
     @RegisterExtension
     static final S3MockExtension S3_MOCK = S3MockExtension.builder().silent()
             .withHttpPort(0).withHttpsPort(0).withSecureConnection(false)
-            .withInitialBuckets("landing", "lake").build();
+            .withInitialBuckets("ice-landing", "ice-lake").build();
 
     private static final SparkSession SPARK = IcebergFixture.session();
     private static final String[] KEYS = {"fs.s3a.endpoint", "fs.s3a.endpoint.region", "fs.s3a.path.style.access",
@@ -70,15 +73,15 @@ class IcebergS3Test {
     void convertsFromS3IntoAnIcebergTableOnS3() throws Exception {
         S3Client s3 = S3_MOCK.createS3ClientV2();
         Path local = IcebergFixture.input(dir, "a.ndjson", 0, 700, 2);
-        String etag = s3.putObject(b -> b.bucket("landing").key("events/a.ndjson"), RequestBody.fromFile(local)).eTag();
+        String etag = s3.putObject(b -> b.bucket("ice-landing").key("events/a.ndjson"), RequestBody.fromFile(local)).eTag();
         Manifest m = Manifest.of(Instant.parse("2026-11-26T01:00:00Z"),
-                List.of(new ManifestFile("s3://landing/events/a.ndjson", Files.size(local), etag)), "s3a://lake/events", null);
-        s3.putObject(b -> b.bucket("lake").key("manifests/" + m.manifestId() + ".json"),
+                List.of(new ManifestFile("s3://ice-landing/events/a.ndjson", Files.size(local), etag)), "s3a://ice-lake/events", null);
+        s3.putObject(b -> b.bucket("ice-lake").key("manifests/" + m.manifestId() + ".json"),
                 RequestBody.fromBytes(ManifestCodec.encode(m)));
-        IcebergSettings catalog = IcebergFixture.localCatalog(dir, "s3a://lake/warehouse");
+        IcebergSettings catalog = IcebergFixture.localCatalog(dir, "s3a://ice-lake/warehouse");
 
         ConversionResult r = new ManifestConversion(SPARK, IcebergFixture.settings(catalog))
-                .run("s3a://lake/manifests/" + m.manifestId() + ".json").result();
+                .run("s3a://ice-lake/manifests/" + m.manifestId() + ".json").result();
 
         Table t = IcebergFixture.load(catalog, IcebergFixture.TABLE, SPARK.sparkContext().hadoopConfiguration());
         List<Record> rows = IcebergFixture.rows(t);
@@ -90,12 +93,12 @@ class IcebergS3Test {
         assertEquals(t.currentSnapshot().snapshotId(), r.iceberg().snapshotId());
         List<String> files = new ArrayList<>();
         t.currentSnapshot().addedDataFiles(t.io()).forEach(f -> files.add(f.location()));
-        assertTrue(files.stream().allMatch(f -> f.startsWith("s3a://lake/warehouse/lake/events/data/manifest_id="
+        assertTrue(files.stream().allMatch(f -> f.startsWith("s3a://ice-lake/warehouse/lake/events/data/manifest_id="
                 + m.manifestId() + "/run=")), files.toString());
         assertEquals(2, IcebergFixture.rows(IcebergFixture.load(catalog, IcebergFixture.BAD_TABLE,
                 SPARK.sparkContext().hadoopConfiguration())).size());
 
-        List<String> keys = s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket("lake").build())
+        List<String> keys = s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket("ice-lake").build())
                 .contents().stream().map(S3Object::key).toList();
         assertTrue(keys.contains("events/_results/" + m.manifestId() + ".json"), keys.toString());
         assertTrue(keys.stream().noneMatch(k -> k.startsWith("events/ingest_date=") || k.contains("__magic")),
