@@ -175,6 +175,22 @@ class IcebergOutputTest {
         assertTrue(Files.exists(dir.resolve("out/_results/" + manifestId + ".json")));
     }
 
+    /** A manifest with no row at all is still one append: the table records that it was done. */
+    @Test
+    void aManifestOfBadLinesOnlyIsAnEmptyAppend() throws IOException {
+        Path bad = dir.resolve("bad.ndjson");
+        Files.writeString(bad, "not json\n[1,2]\n");
+        String m = IcebergFixture.manifestOf(dir.resolve("out2"), CREATED, bad);
+        ConversionResult r = new ManifestConversion(spark, settings).run(m).result();
+        assertEquals(0, r.rowsWritten());
+        assertEquals(2, r.badRecords());
+        Table t = table();
+        assertEquals(1, IcebergFixture.snapshotsOf(t, IcebergFixture.idOf(m)).size());
+        assertEquals(r.iceberg().snapshotId(), t.currentSnapshot().snapshotId());
+        assertEquals("0", t.currentSnapshot().summary().getOrDefault(SnapshotSummary.ADDED_RECORDS_PROP, "0"));
+        assertEquals(2, IcebergFixture.rows(IcebergFixture.load(catalog, IcebergFixture.BAD_TABLE, conf)).size());
+    }
+
     static long parquetFilesUnder(Path root) throws IOException {
         if (!Files.exists(root)) {
             return 0;
