@@ -32,6 +32,8 @@ public final class CatalogProperties {
                     p.put("jdbc.busy_timeout", "60000");
                     p.put("jdbc.journal_mode", "WAL");
                 }
+                // The catalog's current table layout (with views), rather than the legacy one it warns about.
+                p.put("jdbc.schema-version", "V1");
             }
             case HADOOP -> {
                 p.put("type", "hadoop");
