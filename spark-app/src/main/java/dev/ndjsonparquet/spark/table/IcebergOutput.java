@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #commit}: the draft result record is written, then the bad records and the rows are appended,
  *       each table once per manifest ({@link ManifestAppends}); the result names the snapshots.</li>
  * </ol>
- * A failed or retried run leaves only unreferenced files in its own run directory (docs/iceberg.md: orphans).
+ * A failed or retried run leaves only unreferenced files in its own run directory; once the manifest is committed
+ * they are removed ({@link EarlierRuns}), and an orphan-file clean-up finds any left (docs/iceberg.md).
  */
 public final class IcebergOutput {
 
@@ -108,6 +109,11 @@ public final class IcebergOutput {
             }
             LOG.info("manifest {} already committed to {} in snapshot {}", manifest.manifestId(), dataId,
                     done.get().snapshotId());
+            removeEarlierRuns(catalog.loadTable(dataId), done.get());
+            if (catalog.tableExists(badId)) {
+                Table bad = catalog.loadTable(badId);
+                ManifestAppends.committed(bad, manifest.manifestId()).ifPresent(s -> removeEarlierRuns(bad, s));
+            }
             return Optional.of(draft.withIceberg(new ConversionResult.IcebergCommit(settings.table(),
                     done.get().snapshotId(), settings.badRecordsTable(), badSnapshot)));
         });
@@ -148,13 +154,16 @@ public final class IcebergOutput {
             if (result.badRecordsLocation() != null) {
                 Table bad = catalog.loadTable(TableIdentifier.parse(settings.badRecordsTable()));
                 List<DataFile> files = RunFiles.of(bad, conf, result.badRecordsLocation(), null, s3Paths);
-                badSnapshot = ManifestAppends.appendOnce(bad, manifest.manifestId(), files, summary).snapshotId();
+                Snapshot badCommitted = ManifestAppends.appendOnce(bad, manifest.manifestId(), files, summary);
+                badSnapshot = badCommitted.snapshotId();
+                removeEarlierRuns(bad, badCommitted);
             }
             Table data = catalog.loadTable(TableIdentifier.parse(settings.table()));
             LocalDate ingestDate = partitionBy.kind() == PartitionMode.Kind.INGEST_DATE
                     ? manifest.createdAt().atZone(ZoneOffset.UTC).toLocalDate() : null;
             List<DataFile> files = RunFiles.of(data, conf, result.dataLocation(), ingestDate, s3Paths);
             Snapshot snapshot = ManifestAppends.appendOnce(data, manifest.manifestId(), files, summary);
+            removeEarlierRuns(data, snapshot);
             LOG.info("manifest {}: {} files appended to {} in snapshot {}", manifest.manifestId(), files.size(),
                     settings.table(), snapshot.snapshotId());
             return result.withIceberg(new ConversionResult.IcebergCommit(settings.table(), snapshot.snapshotId(),
@@ -167,9 +176,22 @@ public final class IcebergOutput {
     }
 
     private String runDirectory(Table table) {
+        return manifestDirectory(table) + "/run=" + run;
+    }
+
+    private String manifestDirectory(Table table) {
         String dataRoot = table.properties().getOrDefault(TableProperties.WRITE_DATA_LOCATION, table.location() + "/data");
         String root = dataRoot.startsWith("s3://") ? "s3a://" + dataRoot.substring("s3://".length()) : dataRoot;
-        return root + "/manifest_id=" + manifest.manifestId() + "/run=" + run;
+        return root + "/manifest_id=" + manifest.manifestId();
+    }
+
+    /** The manifest is committed: the files of its other runs can never be referenced; they go. */
+    private void removeEarlierRuns(Table table, Snapshot committed) {
+        int removed = EarlierRuns.remove(conf, manifestDirectory(table), EarlierRuns.referencedRuns(table, committed));
+        if (removed > 0) {
+            LOG.info("manifest {}: removed {} unreferenced run directories of earlier attempts from {}",
+                    manifest.manifestId(), removed, table.name());
+        }
     }
 
     private String writeDraft(ConversionResult result) {

@@ -153,7 +153,11 @@ class IcebergOutputTest {
         t.currentSnapshot().addedDataFiles(t.io()).forEach(f -> referenced.add(Path.of(java.net.URI.create(f.location()))
                 .toString()));
         assertEquals(r.outputFiles(), referenced.size());
-        assertTrue(referenced.stream().noneMatch(leftBehind::contains), "the killed run's files stay unreferenced");
+        assertTrue(referenced.stream().noneMatch(leftBehind::contains), "the killed run's files were never referenced");
+        // Once the manifest is committed, the killed run's files are removed: only referenced files remain.
+        assertTrue(leftBehind.stream().noneMatch(f -> Files.exists(Path.of(f))), "the killed run's files are gone");
+        assertEquals(referenced, parquetFileNamesUnder(dir.resolve("warehouse/lake/events")));
+        assertEquals(1, parquetFileNamesUnder(dir.resolve("warehouse/lake/bad_records")).size());
     }
 
     @Test
