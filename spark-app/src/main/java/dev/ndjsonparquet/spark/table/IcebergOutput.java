@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
@@ -151,12 +152,18 @@ public final class IcebergOutput {
                     LINES_READ, Long.toString(result.linesRead()),
                     BAD_RECORDS, Long.toString(result.badRecords()));
             Long badSnapshot = null;
+            String badLocation = result.badRecordsLocation();
             if (result.badRecordsLocation() != null) {
                 Table bad = catalog.loadTable(TableIdentifier.parse(settings.badRecordsTable()));
                 List<DataFile> files = RunFiles.of(bad, conf, result.badRecordsLocation(), null, s3Paths);
                 Snapshot badCommitted = ManifestAppends.appendOnce(bad, manifest.manifestId(), files, summary);
                 badSnapshot = badCommitted.snapshotId();
                 removeEarlierRuns(bad, badCommitted);
+                Set<String> badRuns = EarlierRuns.referencedRuns(bad, badCommitted);
+                if (!badRuns.contains("run=" + run) && !badRuns.isEmpty()) {
+                    // An earlier attempt died between the two appends: its bad records are the ones in the table.
+                    badLocation = manifestDirectory(bad) + "/" + badRuns.iterator().next();
+                }
             }
             Table data = catalog.loadTable(TableIdentifier.parse(settings.table()));
             LocalDate ingestDate = partitionBy.kind() == PartitionMode.Kind.INGEST_DATE
@@ -166,13 +173,20 @@ public final class IcebergOutput {
             removeEarlierRuns(data, snapshot);
             LOG.info("manifest {}: {} files appended to {} in snapshot {}", manifest.manifestId(), files.size(),
                     settings.table(), snapshot.snapshotId());
-            return result.withIceberg(new ConversionResult.IcebergCommit(settings.table(), snapshot.snapshotId(),
-                    settings.badRecordsTable(), badSnapshot));
+            return withBadRecordsLocation(result, badLocation).withIceberg(new ConversionResult.IcebergCommit(
+                    settings.table(), snapshot.snapshotId(), settings.badRecordsTable(), badSnapshot));
         });
         if (spark.conf().get(FAIL_AFTER_COMMIT, "false").equals("true")) {
             throw new IllegalStateException("injected failure after the Iceberg commit (test setting)");
         }
         return committed;
+    }
+
+    private static ConversionResult withBadRecordsLocation(ConversionResult r, String location) {
+        return java.util.Objects.equals(location, r.badRecordsLocation()) ? r : new ConversionResult(r.manifestId(),
+                r.startedAt(), r.finishedAt(), r.files(), r.filesConverted(), r.quarantinedFiles(), r.linesRead(),
+                r.blankLines(), r.rowsWritten(), r.rowsWithRescuedData(), r.badRecords(), r.bytesIn(), r.bytesOut(),
+                r.outputFiles(), r.schemaSource(), r.durationsMs(), r.dataLocation(), location, r.iceberg());
     }
 
     private String runDirectory(Table table) {

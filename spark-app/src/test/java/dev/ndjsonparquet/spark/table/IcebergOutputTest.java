@@ -23,7 +23,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import java.util.Map;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
@@ -177,6 +181,35 @@ class IcebergOutputTest {
         assertEquals(4000, retry.result().rowsWritten());
         assertTableHoldsEveryRowOnce();
         assertTrue(Files.exists(dir.resolve("out/_results/" + manifestId + ".json")));
+    }
+
+    /**
+     * An earlier attempt died between its two appends (bad records committed, rows not): the retry commits the
+     * rows once, leaves the bad records it finds, and its result record points at them.
+     */
+    @Test
+    void killedBetweenTheBadRecordsAndTheRowsCommit() throws IOException {
+        String other = IcebergFixture.manifestOf(dir.resolve("out0"), CREATED, IcebergFixture.input(dir, "c.ndjson", 90_000, 5, 1));
+        new ManifestConversion(spark, settings).run(other); // creates both tables
+        Table bad = IcebergFixture.load(catalog, IcebergFixture.BAD_TABLE, conf);
+        String earlierRun = bad.location() + "/data/manifest_id=" + manifestId + "/run=earlier";
+        Catalog c = IcebergCatalogs.load(catalog, conf);
+        long earlierSnapshot;
+        try {
+            Table t = c.loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(IcebergFixture.BAD_TABLE));
+            earlierSnapshot = ManifestAppends.appendOnce(t, manifestId, List.of(DataFiles.builder(t.spec())
+                    .withPath(earlierRun + "/part-00000.parquet").withFormat(FileFormat.PARQUET)
+                    .withFileSizeInBytes(100).withRecordCount(3).build()), Map.of()).snapshotId();
+        } finally {
+            IcebergCatalogs.close(c);
+        }
+
+        ConversionResult r = run().result();
+        assertEquals(earlierSnapshot, r.iceberg().badRecordsSnapshotId());
+        assertEquals(earlierRun, r.badRecordsLocation());
+        assertEquals(1, IcebergFixture.snapshotsOf(IcebergFixture.load(catalog, IcebergFixture.BAD_TABLE, conf), manifestId).size());
+        assertEquals(1, IcebergFixture.snapshotsOf(table(), manifestId).size());
+        assertEquals(4000 + 5, IcebergFixture.rows(table()).size());
     }
 
     /** A manifest with no row at all is still one append: the table records that it was done. */
