@@ -60,9 +60,52 @@ public final class ConversionSettings {
                     + "length and `raw_line_truncated` says whether it was cut.")
             .build();
 
+    // Iceberg output (issue 13).
+    public static final Setting<OutputMode> OUTPUT_MODE = Setting.oneOf("output-mode", OutputMode.class)
+            .env("OUTPUT_MODE").defaultValue(OutputMode.PARQUET)
+            .describedAs("`parquet`: plain Parquet directories; a manifest's rows are complete once `_results/<id>.json` "
+                    + "exists. `iceberg`: the same files committed as one Apache Iceberg append per manifest (all of a "
+                    + "manifest's rows visible at once, or none); see docs/iceberg.md.")
+            .build();
+    public static final Setting<IcebergCatalogType> ICEBERG_CATALOG_TYPE = Setting.oneOf("iceberg-catalog-type",
+                    IcebergCatalogType.class)
+            .env("ICEBERG_CATALOG_TYPE").defaultValue(IcebergCatalogType.JDBC)
+            .describedAs("Iceberg catalog: `jdbc` (local SQLite file: convert, demo, tests), `hadoop` (local or HDFS "
+                    + "warehouse only), `glue` (AWS Glue Data Catalog) or `rest` (Iceberg REST, including S3 Tables).")
+            .build();
+    public static final Setting<String> ICEBERG_CATALOG_URI = Setting.string("iceberg-catalog-uri")
+            .env("ICEBERG_CATALOG_URI")
+            .describedAs("`jdbc`: the JDBC URL (`jdbc:sqlite:/path/catalog.db`); `rest`: the endpoint "
+                    + "(`https://s3tables.<region>.amazonaws.com/iceberg`); unused by `glue` and `hadoop`.")
+            .build();
+    public static final Setting<String> ICEBERG_WAREHOUSE = Setting.string("iceberg-warehouse").env("ICEBERG_WAREHOUSE")
+            .describedAs("Where new tables' files go: `s3://bucket/prefix` (glue, jdbc), a local path (jdbc, hadoop), "
+                    + "or for S3 Tables the table bucket's ARN.")
+            .build();
+    public static final Setting<String> ICEBERG_TABLE = Setting.string("iceberg-table").env("ICEBERG_TABLE")
+            .defaultValue("ndjson.events")
+            .describedAs("`namespace.table` of the rows; created on first use from the schema.")
+            .build();
+    public static final Setting<String> ICEBERG_BAD_RECORDS_TABLE = Setting.string("iceberg-bad-records-table")
+            .env("ICEBERG_BAD_RECORDS_TABLE").defaultValue("ndjson.bad_records")
+            .describedAs("`namespace.table` of the bad records; created on first use.")
+            .build();
+    public static final Setting<String> ICEBERG_REST_SIGNING_NAME = Setting.string("iceberg-rest-signing-name")
+            .env("ICEBERG_REST_SIGNING_NAME")
+            .describedAs("`rest` only: sign requests with SigV4 for this service (`s3tables` for S3 Tables, `glue` for "
+                    + "Glue's REST endpoint); empty: no signing.")
+            .build();
+    public static final Setting<String> ICEBERG_CATALOG_PROPERTIES = Setting.string("iceberg-catalog-properties")
+            .env("ICEBERG_CATALOG_PROPERTIES").secret()
+            .describedAs("Further Iceberg catalog properties, `key=value` separated by commas (e.g. `glue.id=123456789012`). "
+                    + "Never logged.")
+            .build();
+
     public static final List<Setting<?>> ALL = List.of(SCHEMA, SCHEMA_MISMATCH, INFER_SAMPLE_LINES, COMPRESSION,
             PARTITION_BY, SPLIT_SIZE_MB, TARGET_FILE_SIZE_MB, COMPRESSION_RATIO_ESTIMATE, MAX_LINE_BYTES,
-            BAD_RECORD_RAW_MAX_BYTES);
+            BAD_RECORD_RAW_MAX_BYTES,
+            OUTPUT_MODE, ICEBERG_CATALOG_TYPE, ICEBERG_CATALOG_URI, ICEBERG_WAREHOUSE, ICEBERG_TABLE,
+            ICEBERG_BAD_RECORDS_TABLE, ICEBERG_REST_SIGNING_NAME, ICEBERG_CATALOG_PROPERTIES);
 
     private ConversionSettings() {
     }
@@ -70,14 +113,23 @@ public final class ConversionSettings {
     /** The resolved values, immutable. */
     public record Values(String schema, SchemaMismatch mismatch, int inferSampleLines, String compression,
                          PartitionMode partitionBy, long splitBytes, long targetFileBytes, double compressionRatio,
-                         int maxLineBytes, int badRecordRawMaxBytes) implements java.io.Serializable {
+                         int maxLineBytes, int badRecordRawMaxBytes,
+                         OutputMode outputMode, IcebergSettings iceberg) implements java.io.Serializable {
 
+        /** @throws dev.ndjsonparquet.settings.SettingsException when the Iceberg settings do not fit together */
         public static Values from(ResolvedSettings s) {
             String schema = s.get(SCHEMA);
+            IcebergSettings iceberg = new IcebergSettings(s.get(ICEBERG_CATALOG_TYPE), s.get(ICEBERG_CATALOG_URI),
+                    s.get(ICEBERG_WAREHOUSE), s.get(ICEBERG_TABLE), s.get(ICEBERG_BAD_RECORDS_TABLE),
+                    s.get(ICEBERG_REST_SIGNING_NAME), s.get(ICEBERG_CATALOG_PROPERTIES));
+            if (s.get(OUTPUT_MODE) == OutputMode.ICEBERG && !iceberg.problems().isEmpty()) {
+                throw new dev.ndjsonparquet.settings.SettingsException(iceberg.problems());
+            }
             return new Values(schema == null || schema.isBlank() ? null : schema, s.get(SCHEMA_MISMATCH),
                     s.get(INFER_SAMPLE_LINES), s.get(COMPRESSION), s.get(PARTITION_BY),
                     (long) s.get(SPLIT_SIZE_MB) << 20, (long) s.get(TARGET_FILE_SIZE_MB) << 20,
-                    s.get(COMPRESSION_RATIO_ESTIMATE), s.get(MAX_LINE_BYTES), s.get(BAD_RECORD_RAW_MAX_BYTES));
+                    s.get(COMPRESSION_RATIO_ESTIMATE), s.get(MAX_LINE_BYTES), s.get(BAD_RECORD_RAW_MAX_BYTES),
+                    s.get(OUTPUT_MODE), iceberg);
         }
 
         /** Every setting at its default. */
@@ -88,22 +140,28 @@ public final class ConversionSettings {
 
         public Values withSchema(String ddlOrPath) {
             return new Values(ddlOrPath, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
-                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes);
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg);
         }
 
         public Values withPartitionBy(PartitionMode mode) {
             return new Values(schema, mismatch, inferSampleLines, compression, mode, splitBytes,
-                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes);
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg);
         }
 
         public Values withSplitBytes(long bytes) {
             return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, bytes,
-                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes);
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg);
+        }
+
+        /** These settings writing Iceberg through the given catalog settings. */
+        public Values withIceberg(IcebergSettings settings) {
+            return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, OutputMode.ICEBERG, settings);
         }
 
         public Values withMismatch(SchemaMismatch m) {
             return new Values(schema, m, inferSampleLines, compression, partitionBy, splitBytes,
-                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes);
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg);
         }
     }
 }

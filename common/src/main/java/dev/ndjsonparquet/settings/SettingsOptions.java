@@ -17,11 +17,15 @@ public final class SettingsOptions {
         for (Setting<?> s : settings) {
             String env = s.env() == null ? "" : " [env " + s.env() + "]";
             String def = s.defaultValue() == null ? (s.required() ? " (required)" : "") : " (default: " + s.defaultValue() + ")";
-            spec.addOption(OptionSpec.builder("--" + s.key())
+            OptionSpec.Builder option = OptionSpec.builder("--" + s.key())
                     .paramLabel("<" + s.type() + ">")
                     .type(String.class)
-                    .description(s.description() + def + env)
-                    .build());
+                    .description(s.description() + def + env);
+            if ("boolean".equals(s.type())) {
+                // A switch: `--iceberg` means true; `--iceberg=false` still works.
+                option.arity("0..1").fallbackValue("true");
+            }
+            spec.addOption(option.build());
         }
     }
 

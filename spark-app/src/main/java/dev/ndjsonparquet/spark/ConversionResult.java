@@ -34,7 +34,32 @@ public record ConversionResult(
         String schemaSource,
         Durations durationsMs,
         String dataLocation,
-        String badRecordsLocation) {
+        String badRecordsLocation,
+        IcebergCommit iceberg) {
+
+    /** A result of the plain Parquet mode (no Iceberg commit). */
+    public ConversionResult(String manifestId, Instant startedAt, Instant finishedAt, int files, int filesConverted,
+                            List<QuarantinedFile> quarantinedFiles, long linesRead, long blankLines, long rowsWritten,
+                            long rowsWithRescuedData, long badRecords, long bytesIn, long bytesOut, int outputFiles,
+                            String schemaSource, Durations durationsMs, String dataLocation, String badRecordsLocation) {
+        this(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead, blankLines,
+                rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource, durationsMs,
+                dataLocation, badRecordsLocation, null);
+    }
+
+    /**
+     * Output mode Iceberg: the snapshots that made this manifest's rows (and bad records) visible.
+     * {@code badRecordsSnapshotId} is null when the manifest had no bad records.
+     */
+    public record IcebergCommit(String table, long snapshotId, String badRecordsTable, Long badRecordsSnapshotId) {
+    }
+
+    /** This result naming the Iceberg snapshots that committed it. */
+    public ConversionResult withIceberg(IcebergCommit commit) {
+        return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
+                blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
+                durationsMs, dataLocation, badRecordsLocation, commit);
+    }
 
     /** A file that could not be read, and why; its rows are not in the output. */
     public record QuarantinedFile(String path, String reason) {

@@ -47,11 +47,12 @@ public final class ConvertManifest implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ResolvedSettings resolved;
+        ConversionSettings.Values settings;
         try {
-            resolved = SettingsResolver.resolve(ConversionSettings.ALL,
+            ResolvedSettings resolved = SettingsResolver.resolve(ConversionSettings.ALL,
                     SettingsOptions.flags(spec.commandLine().getParseResult(), ConversionSettings.ALL),
                     System.getenv(), Map.of());
+            settings = ConversionSettings.Values.from(resolved);
         } catch (SettingsException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
@@ -63,8 +64,7 @@ public final class ConvertManifest implements Callable<Integer> {
         SparkSession spark = SparkSession.builder().appName("ndjson-parquet " + manifest).getOrCreate();
         LocalSpark.applyRequired(spark);
         try {
-            ManifestConversion.Outcome o = new ManifestConversion(spark, ConversionSettings.Values.from(resolved))
-                    .run(manifest, attempt);
+            ManifestConversion.Outcome o = new ManifestConversion(spark, settings).run(manifest, attempt);
             spec.commandLine().getOut().println((o.skipped() ? "already converted: " : "converted: ") + o.resultLocation());
             return 0;
         } catch (SupersededAttemptException e) {

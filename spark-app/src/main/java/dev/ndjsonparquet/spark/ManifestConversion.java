@@ -12,6 +12,7 @@ import dev.ndjsonparquet.spark.commit.ManifestIdentity;
 import dev.ndjsonparquet.spark.commit.ResultRecords;
 import dev.ndjsonparquet.spark.commit.SupersededAttemptException;
 import dev.ndjsonparquet.spark.source.SourcePin;
+import dev.ndjsonparquet.spark.table.IcebergOutput;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.FileStatus;
@@ -128,6 +130,12 @@ public final class ManifestConversion {
                 return new Outcome(ConversionResult.fromJson(in.readAllBytes()), true, layout.result());
             }
         }
+        IcebergOutput iceberg = IcebergOutput.of(spark, settings, manifest);
+        Optional<ConversionResult> committed = iceberg == null ? Optional.empty() : iceberg.committedResult();
+        if (committed.isPresent()) {
+            writeResult(outFs, resultPath, committed.get());
+            return new Outcome(committed.get(), false, layout.result());
+        }
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         AttemptFence fence = AttemptFence.begin(conf, layout, manifest.manifestId(), attempt, checkpoints);
@@ -144,6 +152,9 @@ public final class ManifestConversion {
         SchemaSource.Found schema = SchemaSource.resolve(spark, conf, settings.schema(), manifest.schema(),
                 readable.stream().map(SplitPlanner.PlannedFile::uri).toList(), settings.inferSampleLines(),
                 settings.maxLineBytes());
+        if (iceberg != null) {
+            layout = iceberg.prepare(layout, schema.schema());
+        }
         List<InputSplit> splits = SplitPlanner.plan(readable, settings.splitBytes());
         long t1 = System.nanoTime();
         fence.check(Checkpoints.Point.PLANNED);
@@ -191,6 +202,9 @@ public final class ManifestConversion {
                 new ConversionResult.Durations(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0)),
                 layout.dataRoot(), badRecords == 0 ? null : layout.badRecords());
         fence.check(Checkpoints.Point.RESULT);
+        if (iceberg != null) {
+            result = iceberg.commit(result);
+        }
         writeResult(outFs, resultPath, result);
         fence.finish();
         outFs.delete(new Path(layout.staging()), true);

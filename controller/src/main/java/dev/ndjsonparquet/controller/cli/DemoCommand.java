@@ -2,7 +2,9 @@ package dev.ndjsonparquet.controller.cli;
 
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
 import dev.ndjsonparquet.controller.builder.StoreUri;
+import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
 import dev.ndjsonparquet.controller.local.ConsoleReport;
+import dev.ndjsonparquet.controller.local.IcebergDemo;
 import dev.ndjsonparquet.controller.local.LocalPipeline;
 import dev.ndjsonparquet.controller.local.LocalRun;
 import dev.ndjsonparquet.controller.local.LocalSettings;
@@ -84,6 +86,9 @@ public final class DemoCommand implements Callable<Integer> {
             // the summary's converting phase shows the engine rather than start-ups.
             defaults.put(BuilderSettings.MAX_FILES_PER_MANIFEST.key(),
                     Integer.toString(Math.max(4, (first.get(LocalSettings.DEMO_FILES) + 1) / 2)));
+            if (first.get(LocalSettings.DEMO_ICEBERG)) {
+                defaults.put(DispatcherSettings.SPARK_APP_ARGS.key(), IcebergDemo.sparkAppArgs(dir));
+            }
             settings = LocalRun.resolve(LocalSettings.DEMO, flags, env, defaults);
             prepare(dir);
         } catch (SettingsException | IllegalArgumentException e) {
@@ -116,6 +121,9 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  expected     %,d rows and %,d bad records from %d file(s) in the band; %d file(s) outside it%n",
                     data.goodRecordsInBand(), data.badLinesInBand(), data.inBand().size(), data.files().size() - data.inBand().size());
             out.flush();
+            if (settings.get(LocalSettings.DEMO_ICEBERG)) {
+                ok &= IcebergDemo.readBack(settings, dir, out) == 0;
+            }
             return ok ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
         } catch (SettingsException e) {
             err.println("demo: " + e.getMessage());

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "NDJSON in S3 to Parquet, exactly once, with Spark on Kubernetes.",
         subcommands = {CommandLine.HelpCommand.class, PlanCommand.class, ControllerCommand.class, RenderCommand.class,
                 BuilderCommand.class, BackfillCommand.class, DemoCommand.class, RunCommand.class,
-                SparkSideCommand.Convert.class, SparkSideCommand.Bench.class})
+                SparkSideCommand.Convert.class, SparkSideCommand.Bench.class, SparkSideCommand.ReadTable.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

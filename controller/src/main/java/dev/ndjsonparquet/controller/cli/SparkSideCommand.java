@@ -50,4 +50,9 @@ abstract class SparkSideCommand implements Callable<Integer> {
             + "synthetic telemetry file (`bench --help` lists its options).")
     static final class Bench extends SparkSideCommand {
     }
+
+    @CommandLine.Command(name = "read-table", description = "Read the Iceberg tables of --output-mode iceberg back "
+            + "through their catalog and print each manifest's append (`read-table --help` lists its options).")
+    static final class ReadTable extends SparkSideCommand {
+    }
 }

@@ -52,6 +52,11 @@ public final class LocalSettings {
             .env("DEMO_BAD_LINES_PER_FILE").defaultValue(5).atLeast(0)
             .describedAs("Bad lines (invalid JSON, trailing garbage, an array, plain text) written into each generated file")
             .build();
+    public static final Setting<Boolean> DEMO_ICEBERG = Setting.bool("iceberg")
+            .env("DEMO_ICEBERG").defaultValue(false)
+            .describedAs("Write the rows as Apache Iceberg tables (one append per manifest) in a local catalog under the "
+                    + "demo's directory, and end by reading them back through the catalog (docs/iceberg.md)")
+            .build();
 
     public static final Setting<String> INPUT = Setting.string("input")
             .env("INPUT_DIR").required()
@@ -75,11 +80,13 @@ public final class LocalSettings {
             DispatcherSettings.SPARK_APP_ARGS,
             SPARK_CLASSPATH, SPARK_JAVA_OPTS, LOCAL_SPARK_CORES, LOCAL_SPARK_MEMORY);
 
-    public static final List<Setting<?>> DEMO = concat(List.of(DEMO_DIR, DEMO_FILES, DEMO_FILE_SIZE_MB, DEMO_BAD_LINES), PIPELINE);
+    public static final List<Setting<?>> DEMO = concat(List.of(DEMO_DIR, DEMO_FILES, DEMO_FILE_SIZE_MB, DEMO_BAD_LINES,
+            DEMO_ICEBERG), PIPELINE);
     public static final List<Setting<?>> RUN = concat(List.of(INPUT, OUTPUT), PIPELINE);
 
     /** The settings only local runs have, in the order of the LOCAL.md table. */
-    public static final List<Setting<?>> OWN = List.of(DEMO_DIR, DEMO_FILES, DEMO_FILE_SIZE_MB, DEMO_BAD_LINES, INPUT, OUTPUT,
+    public static final List<Setting<?>> OWN = List.of(DEMO_DIR, DEMO_FILES, DEMO_FILE_SIZE_MB, DEMO_BAD_LINES, DEMO_ICEBERG,
+            INPUT, OUTPUT,
             SPARK_CLASSPATH, SPARK_JAVA_OPTS, LOCAL_SPARK_CORES, LOCAL_SPARK_MEMORY);
 
     /** The demo's directory when {@link #DEMO_DIR} is not set. */

@@ -111,6 +111,9 @@ public final class ConvertCommand implements Callable<Integer> {
         if (r.badRecordsLocation() != null) {
             out.printf("bad records at  %s%n", r.badRecordsLocation());
         }
+        if (r.iceberg() != null) {
+            out.printf("iceberg         %s snapshot %d (read-table reads it back)%n", r.iceberg().table(), r.iceberg().snapshotId());
+        }
         out.printf("result record   %s%n", o.resultLocation());
     }
 }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ndjson-parquet", mixinStandardHelpOptions = true,
         description = "NDJSON to Parquet with Spark in local mode.",
-        subcommands = {ConvertCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ConvertCommand.class, BenchCommand.class,
+                dev.ndjsonparquet.spark.table.ReadTableCommand.class, CommandLine.HelpCommand.class})
 public final class SparkCli implements Runnable {
 
     @CommandLine.Spec
@@ -24,6 +25,7 @@ public final class SparkCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SparkCli());
         SettingsOptions.addTo(cl.getSubcommands().get("convert").getCommandSpec(), ConversionSettings.ALL);
+        SettingsOptions.addTo(cl.getSubcommands().get("read-table").getCommandSpec(), ConversionSettings.ALL);
         return cl.setCaseInsensitiveEnumValuesAllowed(true);
     }
 

@@ -1,0 +1,107 @@
+package dev.ndjsonparquet.spark.table;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.adobe.testing.s3mock.junit5.S3MockExtension;
+import dev.ndjsonparquet.conversion.IcebergSettings;
+import dev.ndjsonparquet.manifest.Manifest;
+import dev.ndjsonparquet.manifest.ManifestCodec;
+import dev.ndjsonparquet.manifest.ManifestFile;
+import dev.ndjsonparquet.spark.ConversionResult;
+import dev.ndjsonparquet.spark.ManifestConversion;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Output mode Iceberg on S3 (S3A, magic committer) with the local catalog, against the in-JVM S3 server. Its
+ * buckets are its own: S3A caches a file system per bucket, which would keep another test's server's port.
+ */
+class IcebergS3Test {
+
+    @RegisterExtension
+    static final S3MockExtension S3_MOCK = S3MockExtension.builder().silent()
+            .withHttpPort(0).withHttpsPort(0).withSecureConnection(false)
+            .withInitialBuckets("ice-landing", "ice-lake").build();
+
+    private static final SparkSession SPARK = IcebergFixture.session();
+    private static final String[] KEYS = {"fs.s3a.endpoint", "fs.s3a.endpoint.region", "fs.s3a.path.style.access",
+        "fs.s3a.connection.ssl.enabled", "fs.s3a.aws.credentials.provider", "fs.s3a.access.key", "fs.s3a.secret.key"};
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void pointS3aAtTheServer() {
+        Configuration c = SPARK.sparkContext().hadoopConfiguration();
+        c.set("fs.s3a.endpoint", "http://127.0.0.1:" + S3_MOCK.getHttpPort());
+        c.set("fs.s3a.endpoint.region", "us-east-1");
+        c.set("fs.s3a.path.style.access", "true");
+        c.set("fs.s3a.connection.ssl.enabled", "false");
+        c.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+        c.set("fs.s3a.access.key", "test");
+        c.set("fs.s3a.secret.key", "test");
+    }
+
+    @AfterAll
+    static void forgetTheServer() {
+        Configuration c = SPARK.sparkContext().hadoopConfiguration();
+        for (String k : KEYS) {
+            c.unset(k);
+        }
+    }
+
+    @Test
+    void convertsFromS3IntoAnIcebergTableOnS3() throws Exception {
+        S3Client s3 = S3_MOCK.createS3ClientV2();
+        Path local = IcebergFixture.input(dir, "a.ndjson", 0, 700, 2);
+        String etag = s3.putObject(b -> b.bucket("ice-landing").key("events/a.ndjson"), RequestBody.fromFile(local)).eTag();
+        Manifest m = Manifest.of(Instant.parse("2026-11-26T01:00:00Z"),
+                List.of(new ManifestFile("s3://ice-landing/events/a.ndjson", Files.size(local), etag)), "s3a://ice-lake/events", null);
+        s3.putObject(b -> b.bucket("ice-lake").key("manifests/" + m.manifestId() + ".json"),
+                RequestBody.fromBytes(ManifestCodec.encode(m)));
+        IcebergSettings catalog = IcebergFixture.localCatalog(dir, "s3a://ice-lake/warehouse");
+
+        ConversionResult r = new ManifestConversion(SPARK, IcebergFixture.settings(catalog))
+                .run("s3a://ice-lake/manifests/" + m.manifestId() + ".json").result();
+
+        Table t = IcebergFixture.load(catalog, IcebergFixture.TABLE, SPARK.sparkContext().hadoopConfiguration());
+        List<Record> rows = IcebergFixture.rows(t);
+        assertEquals(700, rows.size());
+        Set<Long> ids = new HashSet<>();
+        rows.forEach(row -> assertTrue(ids.add((Long) row.getField("id"))));
+        assertEquals(700, r.rowsWritten());
+        assertEquals(2, r.badRecords());
+        assertEquals(t.currentSnapshot().snapshotId(), r.iceberg().snapshotId());
+        List<String> files = new ArrayList<>();
+        t.currentSnapshot().addedDataFiles(t.io()).forEach(f -> files.add(f.location()));
+        assertTrue(files.stream().allMatch(f -> f.startsWith("s3a://ice-lake/warehouse/lake/events/data/manifest_id="
+                + m.manifestId() + "/run=")), files.toString());
+        assertEquals(2, IcebergFixture.rows(IcebergFixture.load(catalog, IcebergFixture.BAD_TABLE,
+                SPARK.sparkContext().hadoopConfiguration())).size());
+
+        List<String> keys = s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket("ice-lake").build())
+                .contents().stream().map(S3Object::key).toList();
+        assertTrue(keys.contains("events/_results/" + m.manifestId() + ".json"), keys.toString());
+        assertTrue(keys.stream().noneMatch(k -> k.startsWith("events/ingest_date=") || k.contains("__magic")),
+                "no plain Parquet table and no committer leftovers: " + keys);
+    }
+}
