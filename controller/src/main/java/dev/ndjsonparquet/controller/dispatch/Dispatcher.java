@@ -412,8 +412,10 @@ public final class Dispatcher implements Runnable {
 
     /**
      * After the backoff: create the next attempt's application, then delete the failed one. In this
-     * order the attempt count is on a resource at every moment; a previous attempt still running
-     * (timed out) is fenced by {@code --attempt} in the Spark application until it is deleted.
+     * order the attempt count is on a resource at every moment. A previous attempt that may still run
+     * (timed out, stuck, unknown) is suspended first, so spark-operator removes its pods before the next
+     * attempt starts and the run cap holds; its driver, if it lives on a lost node, is fenced by
+     * {@code --attempt} in the Spark application.
      */
     private void rerunWhenDue(Tracked t, SparkApplication app, Instant now) {
         if (now.isBefore(t.retryAt)) {
@@ -421,6 +423,11 @@ public final class Dispatcher implements Runnable {
             return;
         }
         io.metrics().retried();
+        if (app != null && !app.state().isTerminal() && !app.suspendRequested()
+                && !app.getMetadata().getName().equals(t.applicationName)) {
+            ensureLeader();
+            io.applications().annotate(app.getMetadata().getName(), Map.of(), true);
+        }
         create(t, t.nextAttempt, t.firstAttempt, now);
         t.retryAt = null;
         if (app != null && !app.getMetadata().getName().equals(t.applicationName)) {

@@ -33,6 +33,11 @@ public class SparkApplication extends CustomResource<SparkApplicationSpec, Spark
                 : ApplicationState.parse(s.getApplicationState().getState());
     }
 
+    /** {@code spec.suspend} is set: spark-operator deletes the application's pods and starts none. */
+    public boolean suspendRequested() {
+        return getSpec() != null && Boolean.TRUE.equals(getSpec().additionalProperty("suspend"));
+    }
+
     /** spark-operator's error message for the current state, or null. */
     public String errorMessage() {
         SparkApplicationStatus s = getStatus();

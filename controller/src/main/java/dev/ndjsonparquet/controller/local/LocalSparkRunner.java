@@ -105,6 +105,9 @@ public final class LocalSparkRunner implements AutoCloseable {
         Set<String> present = new HashSet<>();
         for (SparkApplication app : apps) {
             String uid = app.getMetadata().getUid();
+            if (app.suspendRequested()) {
+                continue; // as spark-operator: a suspended application's pods are deleted, none started
+            }
             present.add(uid);
             if (!seen.contains(uid) && app.state() == ApplicationState.NEW) {
                 seen.add(uid);
@@ -115,7 +118,7 @@ public final class LocalSparkRunner implements AutoCloseable {
             var e = it.next();
             Run run = e.getValue();
             if (!present.contains(e.getKey())) {
-                LOG.info("application {} was deleted while running; stopping its JVM", run.app().getMetadata().getName());
+                LOG.info("application {} was deleted or suspended while running; stopping its JVM", run.app().getMetadata().getName());
                 run.process().destroyForcibly();
                 it.remove();
                 runningCount.decrementAndGet();

@@ -159,8 +159,8 @@ final class SparkOperatorStandIn implements AutoCloseable {
 
     private synchronized void observed(Watcher.Action action, SparkApplication app) {
         String name = app.getMetadata().getName();
-        if (action == Watcher.Action.DELETED) {
-            watched.remove(name);
+        if (action == Watcher.Action.DELETED || app.suspendRequested()) {
+            watched.remove(name); // deleted, or suspended: spark-operator removes its pods
         } else {
             watched.put(name, app.state());
         }
@@ -198,6 +198,10 @@ final class SparkOperatorStandIn implements AutoCloseable {
                 byUid.put(uid, t);
             }
             t.app = app;
+            if (app.suspendRequested()) {
+                suspend(t);
+                continue;
+            }
             advance(t);
         }
         for (var it = byUid.entrySet().iterator(); it.hasNext(); ) {
@@ -213,6 +217,18 @@ final class SparkOperatorStandIn implements AutoCloseable {
         reapZombies();
         int jvms = (int) byUid.values().stream().filter(t -> t.process != null && t.process.isAlive()).count();
         maxJvms.accumulateAndGet(jvms, Math::max);
+    }
+
+    /** spark-operator on {@code spec.suspend}: the driver's pod is deleted (a zombie on a lost node lives on). */
+    private void suspend(Tracked t) {
+        if (t.process != null && t.process.isAlive()) {
+            LOG.info("{} suspended while running: killing its driver", t.app.getMetadata().getName());
+            t.process.destroyForcibly();
+        }
+        t.process = null;
+        if (!"SUSPENDED".equals(t.phase)) {
+            phase(t, "SUSPENDED", null);
+        }
     }
 
     /** One transition at most per step, as the operator's reconcile loop would do. */
