@@ -7,8 +7,6 @@ import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
 import dev.ndjsonparquet.controller.dispatch.Dispatcher;
 import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
-import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
-import dev.ndjsonparquet.controller.dispatch.StatePolicy;
 import dev.ndjsonparquet.controller.k8s.EventRecorder;
 import dev.ndjsonparquet.controller.k8s.LeaseLeadership;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
@@ -133,12 +131,9 @@ public final class ControllerCommand implements Callable<Integer> {
         String identity = LeaseLeadership.Config.defaultIdentity();
         LeaseLeadership leadership = LeaseLeadership.start(client,
                 LeaseLeadership.Config.of(namespace, settings.leaseName(), identity));
-        Dispatcher dispatcher = new Dispatcher(
+        Dispatcher dispatcher = Dispatcher.of(settings, template, namespace,
                 new Dispatcher.Adapters(queue, deadLetters, new ManifestLoader(clients.s3(), settings.trust().allowsLocalManifests()), applications,
                         new EventRecorder(client, namespace, "ndjson-parquet-dispatcher", identity), metrics),
-                Dispatcher.Limits.of(settings),
-                new SparkApplicationBuilder(template, settings.application().sizing(), settings.application().extraArguments(), namespace),
-                new StatePolicy(settings.retryPolicy(), settings.stuckTimeout()),
                 leadership::isLeader, Clock.systemUTC(), Dispatcher.Timing.PRODUCTION);
         Clock clock = Clock.systemUTC();
         Readiness readiness = new Readiness("dispatcher", () -> leadership.isLeader() || leadership.currentLeader() != null,

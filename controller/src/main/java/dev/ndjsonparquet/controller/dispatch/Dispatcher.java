@@ -93,6 +93,18 @@ public final class Dispatcher implements Runnable {
     private Instant lastDepth = Instant.EPOCH;
     private Instant lastHistory = Instant.EPOCH;
 
+    /**
+     * The dispatcher of these settings: the one assembly that the controller, the local pipeline and the
+     * end-to-end tests use, so that a setting added once reaches every path.
+     */
+    public static Dispatcher of(DispatcherSettings settings, ApplicationTemplate template, String namespace, Adapters io,
+                                BooleanSupplier leader, Clock clock, Timing timing) {
+        DispatcherSettings.Application app = settings.application();
+        return new Dispatcher(io, Limits.of(settings),
+                new SparkApplicationBuilder(template, app.sizing(), app.extraArguments(), namespace),
+                new StatePolicy(settings.retryPolicy(), settings.stuckTimeout()), leader, clock, timing);
+    }
+
     public Dispatcher(Adapters io, Limits limits, SparkApplicationBuilder builder, StatePolicy policy,
                       BooleanSupplier leader, Clock clock, Timing timing) {
         this.io = io;

@@ -13,13 +13,9 @@ import dev.ndjsonparquet.controller.builder.ObjectStore;
 import dev.ndjsonparquet.controller.builder.SizeBand;
 import dev.ndjsonparquet.controller.builder.Step;
 import dev.ndjsonparquet.controller.builder.StoreUri;
-import dev.ndjsonparquet.controller.dispatch.AllowedInputs;
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
 import dev.ndjsonparquet.controller.dispatch.Dispatcher;
 import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
-import dev.ndjsonparquet.controller.dispatch.RetryPolicy;
-import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
-import dev.ndjsonparquet.controller.dispatch.StatePolicy;
 import dev.ndjsonparquet.controller.k8s.EventRecorder;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
 import dev.ndjsonparquet.controller.observability.DispatcherMetrics;
@@ -27,12 +23,15 @@ import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestMessage;
 import dev.ndjsonparquet.settings.ResolvedSettings;
+import dev.ndjsonparquet.settings.Setting;
+import dev.ndjsonparquet.settings.SettingsResolver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,10 +113,9 @@ public final class LocalPipeline implements AutoCloseable {
         this.builderMetrics = new BuilderMetrics(registry);
         this.dispatcherMetrics = new DispatcherMetrics(new SimpleMeterRegistry());
 
-        String namespace = s.get(DispatcherSettings.JOB_NAMESPACE) == null || s.get(DispatcherSettings.JOB_NAMESPACE).isBlank()
-                ? "default" : s.get(DispatcherSettings.JOB_NAMESPACE);
-        DispatcherSettings.Application app = DispatcherSettings.application(s).inNamespace(namespace);
-        ApplicationTemplate template = ApplicationTemplate.load(app.template());
+        DispatcherSettings dispatch = dispatcherSettings(s, layout, store, builderSettings, manifestUrl, deadLetterUrl);
+        String namespace = dispatch.application().namespace() == null ? "default" : dispatch.application().namespace();
+        ApplicationTemplate template = ApplicationTemplate.load(dispatch.application().template());
         if (!template.problems().isEmpty()) {
             throw new dev.ndjsonparquet.settings.SettingsException(template.problems());
         }
@@ -125,17 +123,10 @@ public final class LocalPipeline implements AutoCloseable {
                 SparkLaunch.splitOptions(s.get(LocalSettings.SPARK_JAVA_OPTS)), s.get(LocalSettings.LOCAL_SPARK_CORES),
                 s.get(LocalSettings.LOCAL_SPARK_MEMORY));
         this.runner = new LocalSparkRunner(kubernetes.client(), namespace, launch, layout.logs());
-        AllowedInputs allowed = AllowedInputs.parse(folderUri(layout.dir(layout.input())));
-        this.dispatcher = new Dispatcher(
+        this.dispatcher = Dispatcher.of(dispatch, template, namespace,
                 new Dispatcher.Adapters(new SqsQueue(sqs, manifestUrl), new SqsQueue(sqs, deadLetterUrl),
                         new ManifestLoader(aws.s3(), true), new SparkApplications(kubernetes.client(), namespace),
                         new EventRecorder(kubernetes.client(), namespace, "ndjson-parquet-dispatcher", "local"), dispatcherMetrics),
-                new Dispatcher.Limits(s.get(DispatcherSettings.MAX_CONCURRENT_RUNS), s.get(DispatcherSettings.VISIBILITY_TIMEOUT_SECONDS),
-                        1000, allowed),
-                new SparkApplicationBuilder(template, app.sizing(), app.extraArguments(), namespace),
-                new StatePolicy(new RetryPolicy(s.get(DispatcherSettings.MAX_ATTEMPTS),
-                        Duration.ofSeconds(s.get(DispatcherSettings.RETRY_BACKOFF_SECONDS))),
-                        Duration.ofSeconds(s.get(DispatcherSettings.STUCK_TIMEOUT_SECONDS))),
                 () -> true, Clock.systemUTC(), TIMING);
         this.builderThread = new Thread(this::runBuilder, "manifest-builder");
         this.dispatcherThread = new Thread(dispatcher, "dispatcher");
@@ -180,6 +171,38 @@ public final class LocalPipeline implements AutoCloseable {
                         s.get(BuilderSettings.MAX_FILE_SIZE_MB) * BuilderSettings.MB),
                 NamePatterns.of(s.get(BuilderSettings.INCLUDE_PATTERNS), s.get(BuilderSettings.EXCLUDE_PATTERNS)),
                 s.get(BuilderSettings.QUARANTINE_MODE), 0, List.of(), 24, 300, REGION, null, null, 0);
+    }
+
+    /**
+     * The dispatcher's settings on this machine, resolved through the same declarations as the controller's: the
+     * pipeline settings the user gave, the in-process queues, and as trusted locations the directories this run
+     * uses (input, manifests, table, the schema's folder).
+     */
+    static DispatcherSettings dispatcherSettings(ResolvedSettings s, Layout layout, ObjectStore store, BuilderSettings builder,
+                                                 String manifestUrl, String deadLetterUrl) {
+        Map<String, String> local = new HashMap<>();
+        for (Setting<?> declared : DispatcherSettings.ALL) {
+            if (LocalSettings.PIPELINE.contains(declared) && s.get(declared) != null) {
+                Object v = s.get(declared);
+                local.put(declared.key(), v instanceof List<?> list
+                        ? String.join(" ", list.stream().map(String::valueOf).toList()) : String.valueOf(v));
+            }
+        }
+        local.put(DispatcherSettings.MANIFEST_QUEUE_URL.key(), manifestUrl);
+        local.put(DispatcherSettings.DEAD_LETTER_QUEUE_URL.key(), deadLetterUrl);
+        local.put(DispatcherSettings.HISTORY_LIMIT.key(), "1000");
+        local.put(DispatcherSettings.ALLOWED_INPUTS.key(), folderUri(layout.dir(layout.input())));
+        local.put(DispatcherSettings.ALLOWED_MANIFESTS.key(), withSlash(store.fileUri(builder.manifestLocation())));
+        local.put(DispatcherSettings.ALLOWED_OUTPUTS.key(), folderUri(layout.output()));
+        if (builder.schemaUri() != null) {
+            String schema = builder.schemaUri();
+            local.put(DispatcherSettings.ALLOWED_SCHEMAS.key(), schema.substring(0, schema.lastIndexOf('/') + 1));
+        }
+        return DispatcherSettings.from(SettingsResolver.resolve(DispatcherSettings.ALL, Map.of(), Map.of(), local));
+    }
+
+    private static String withSlash(String uri) {
+        return uri.endsWith("/") ? uri : uri + "/";
     }
 
     /** A folder as a file: URI ending in '/', as allowed-inputs wants. */

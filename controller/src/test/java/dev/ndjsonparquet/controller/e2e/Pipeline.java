@@ -12,20 +12,18 @@ import dev.ndjsonparquet.controller.builder.S3ObjectStore;
 import dev.ndjsonparquet.controller.builder.SizeBand;
 import dev.ndjsonparquet.controller.builder.Step;
 import dev.ndjsonparquet.controller.builder.StoreUri;
-import dev.ndjsonparquet.controller.dispatch.AllowedInputs;
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
 import dev.ndjsonparquet.controller.dispatch.Dispatcher;
-import dev.ndjsonparquet.controller.dispatch.ExecutorSizing;
-import dev.ndjsonparquet.controller.dispatch.RetryPolicy;
-import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
-import dev.ndjsonparquet.controller.dispatch.StatePolicy;
+import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
 import dev.ndjsonparquet.controller.k8s.EventRecorder;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
 import dev.ndjsonparquet.controller.observability.DispatcherMetrics;
+import dev.ndjsonparquet.settings.SettingsResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -213,19 +211,35 @@ final class Pipeline implements AutoCloseable {
         dispatcherStarts.incrementAndGet();
         DispatcherMetrics metrics = new DispatcherMetrics(new SimpleMeterRegistry());
         var client = kubernetes;
-        Dispatcher d = new Dispatcher(
+        Dispatcher d = Dispatcher.of(dispatcherSettings(), template, namespace,
                 new Dispatcher.Adapters(new SqsQueue(servers.sqs(), manifestQueue), new SqsQueue(servers.sqs(), deadLetterQueue),
                         new ManifestLoader(servers.s3(), false), new SparkApplications(client, namespace),
                         new EventRecorder(client, namespace, "ndjson-parquet-dispatcher", "e2e-" + dispatcherStarts.get()), metrics),
-                new Dispatcher.Limits(limits.maxConcurrentRuns(), limits.visibilitySeconds(), 100,
-                        AllowedInputs.parse("s3://" + landing + "/")),
-                new SparkApplicationBuilder(template, new ExecutorSizing(16, 1, 4), List.of(), namespace),
-                new StatePolicy(new RetryPolicy(limits.maxAttempts(), Duration.ofSeconds(1)), limits.stuckTimeout()),
                 () -> true, Clock.systemUTC(), TIMING);
         dispatcher = d;
         dispatcherThread = new Thread(d, "e2e-dispatcher-" + n + "-" + dispatcherStarts.get());
         dispatcherThread.setDaemon(true);
         dispatcherThread.start();
+    }
+
+    /** The dispatcher's settings as a platform team would set them for these buckets and queues, through the declarations. */
+    private DispatcherSettings dispatcherSettings() {
+        Map<String, String> values = new HashMap<>();
+        values.put(DispatcherSettings.MANIFEST_QUEUE_URL.key(), manifestQueue);
+        values.put(DispatcherSettings.DEAD_LETTER_QUEUE_URL.key(), deadLetterQueue);
+        values.put(DispatcherSettings.MAX_CONCURRENT_RUNS.key(), Integer.toString(limits.maxConcurrentRuns()));
+        values.put(DispatcherSettings.VISIBILITY_TIMEOUT_SECONDS.key(), Integer.toString(limits.visibilitySeconds()));
+        values.put(DispatcherSettings.HISTORY_LIMIT.key(), "100");
+        values.put(DispatcherSettings.MAX_ATTEMPTS.key(), Integer.toString(limits.maxAttempts()));
+        values.put(DispatcherSettings.RETRY_BACKOFF_SECONDS.key(), "1");
+        values.put(DispatcherSettings.STUCK_TIMEOUT_SECONDS.key(), Long.toString(limits.stuckTimeout().toSeconds()));
+        values.put(DispatcherSettings.BYTES_PER_EXECUTOR_GB.key(), "16");
+        values.put(DispatcherSettings.MIN_EXECUTORS.key(), "1");
+        values.put(DispatcherSettings.MAX_EXECUTORS.key(), "4");
+        values.put(DispatcherSettings.ALLOWED_INPUTS.key(), "s3://" + landing + "/");
+        values.put(DispatcherSettings.ALLOWED_MANIFESTS.key(), "s3://" + work + "/manifests/");
+        values.put(DispatcherSettings.ALLOWED_OUTPUTS.key(), "s3a://" + lake + "/");
+        return DispatcherSettings.from(SettingsResolver.resolve(DispatcherSettings.ALL, Map.of(), Map.of(), values));
     }
 
     /** Kills the running dispatcher (its messages stay hidden, its applications run on) and starts a new one. */
