@@ -118,9 +118,18 @@ class ColumnarWriterDifferentialTest {
     }
 
     @Test
-    void theColumnarPathRunsOneSparkJobPerManifestWithoutBadRecords() throws Exception {
-        Path input = dir.resolve("good.ndjson");
-        Files.writeString(input, "{\"a\":1}\n{\"a\":2}\n");
+    void theColumnarPathRunsOneSparkJobPerManifestBadRecordsIncluded() throws Exception {
+        Path input = dir.resolve("mixed.ndjson");
+        Files.writeString(input, "{\"a\":1}\nnot json\n{\"a\":2}\n");
+        int spark = jobsOf(WriterEngine.SPARK, input);
+        int columnar = jobsOf(WriterEngine.COLUMNAR, input);
+        System.out.printf("Spark jobs per manifest with bad records (explicit schema): spark writer %d, columnar %d%n",
+                spark, columnar);
+        assertEquals(1, columnar, "jobs of a columnar conversion: the conversion alone");
+        assertTrue(spark > columnar, "the Spark writer needs extra jobs for the bad records");
+    }
+
+    private int jobsOf(WriterEngine writer, Path input) throws Exception {
         AtomicInteger jobs = new AtomicInteger();
         SparkListener counter = new SparkListener() {
             @Override
@@ -128,13 +137,16 @@ class ColumnarWriterDifferentialTest {
                 jobs.incrementAndGet();
             }
         };
+        awaitListener();
         SharedSpark.get().sparkContext().addSparkListener(counter);
         try {
             ConversionSettings.Values s = ConversionSettings.Values.defaults().withSchema("a INT")
-                    .withPartitionBy(PartitionMode.parse("none"));
-            SharedSpark.convert(s, dir.resolve("one"), input);
+                    .withPartitionBy(PartitionMode.parse("none")).withWriter(writer);
+            ConversionResult r = SharedSpark.convert(s, dir.resolve("jobs-" + writer), input).result();
+            assertEquals(2, r.rowsWritten());
+            assertEquals(1, r.badRecords());
             awaitListener();
-            assertEquals(1, jobs.get(), "jobs of a columnar conversion");
+            return jobs.get();
         } finally {
             SharedSpark.get().sparkContext().removeSparkListener(counter);
         }

@@ -4,7 +4,6 @@ import dev.ndjsonparquet.spark.columns.ColumnBatch;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
@@ -54,7 +53,7 @@ final class ParquetColumnFile implements AutoCloseable {
     }
 
     private void newStore() {
-        pages = new ColumnChunkPageWriteStore(compressor, schema, HeapByteBufferAllocator.getInstance(),
+        pages = new ColumnChunkPageWriteStore(compressor, schema, props.getAllocator(),
                 props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled(), null, ordinal);
         store = props.newColumnWriteStore(schema, pages, pages);
         for (int i = 0; i < writers.length; i++) {

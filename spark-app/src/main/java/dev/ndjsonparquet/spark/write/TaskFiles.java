@@ -38,6 +38,7 @@ final class TaskFiles implements AutoCloseable {
     private final CompressionCodecName codec;
     private final List<String> partitionDirs = new ArrayList<>();
     private final List<ParquetColumnFile> open = new ArrayList<>();
+    private final RecyclingAllocator allocator = new RecyclingAllocator();
     private ParquetProperties props;
     private int filesCreated;
 
@@ -114,7 +115,8 @@ final class TaskFiles implements AutoCloseable {
                 .withPageSize(PAGE_SIZE)
                 .withDictionaryPageSize(PAGE_SIZE)
                 .withDictionaryEncoding(true)
-                .withSizeStatisticsEnabled(false);
+                .withSizeStatisticsEnabled(false)
+                .withAllocator(allocator);
         for (String p : plan.noDictionary()) {
             b.withDictionaryEncoding(p, false);
         }
