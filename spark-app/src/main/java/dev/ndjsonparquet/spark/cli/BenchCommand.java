@@ -81,7 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
                 String[] r = runWorker(side, input, o);
                 deleteTree(o);
                 if (r == null) {
-                    spec.commandLine().getErr().println("bench: the " + side + " run failed");
+                    spec.commandLine().getErr().println("bench: the " + side + " run failed; see "
+                            + workDir.resolve("worker-" + side + ".log"));
                     return 1;
                 }
                 Run run = new Run(side, inputMb, Double.parseDouble(r[2]), Double.parseDouble(r[3]), Long.parseLong(r[4]),
@@ -159,7 +160,8 @@ public final class BenchCommand implements Callable<Integer> {
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchWorker.class.getName(), side,
                 input.toString(), o.toString(), String.valueOf(threads)));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        // The worker's log goes beside the outputs, so a failed run can be diagnosed.
+        Process p = new ProcessBuilder(cmd).redirectError(workDir.resolve("worker-" + side + ".log").toFile()).start();
         String[] result = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;

@@ -108,7 +108,7 @@ final class ParquetColumnFile implements AutoCloseable {
         return store.getBufferedSize();
     }
 
-    private void endRowGroup() throws IOException {
+    void endRowGroup() throws IOException {
         if (rowsInGroup > 0) {
             file.startBlock(rowsInGroup);
             store.flush();

@@ -85,16 +85,29 @@ final class TaskFiles implements AutoCloseable {
             }
             f.writeRow(batch, cursors);
         }
+        long buffered = 0;
+        ParquetColumnFile largest = null;
         for (int tag = 0; tag < open.size(); tag++) {
             ParquetColumnFile f = open.get(tag);
             if (f == null) {
                 continue;
             }
             f.maybeEndRowGroup();
+            long b = f.bufferedBytes();
+            buffered += b;
+            if (largest == null || b > largest.bufferedBytes()) {
+                largest = f;
+            }
             if (f.approximateSize() >= spec.targetFileBytes()) {
                 f.close();
                 open.set(tag, null);
+                buffered -= b;
+                largest = largest == f ? null : largest;
             }
+        }
+        // Many partitions open at once (event dates): bound the task's memory by cutting the largest row group.
+        if (largest != null && buffered > spec.rowGroupBytes() * 2) {
+            largest.endRowGroup();
         }
     }
 
