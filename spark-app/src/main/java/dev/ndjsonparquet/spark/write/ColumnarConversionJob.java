@@ -57,9 +57,9 @@ public final class ColumnarConversionJob {
                 messages.add(r.commit());
             }
             committer.commitJob(job, scala.jdk.javaapi.CollectionConverters.asScala(messages).toList());
-        } catch (RuntimeException | Error e) {
-            committer.abortJob(job);
-            throw e;
+        } catch (Throwable t) {
+            committer.abortJob(job); // the attempts' files are discarded; the driver's retry starts clean
+            throw t;
         }
         long slow = results.stream().mapToLong(ColumnarTaskResult::slowLines).sum();
         LOG.info("columnar write: {} splits, {} lines through the reference converter", splits.size(), slow);
