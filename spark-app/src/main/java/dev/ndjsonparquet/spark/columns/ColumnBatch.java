@@ -10,6 +10,9 @@ import java.util.Arrays;
  */
 public final class ColumnBatch {
 
+    /** A batch is written out once its values take this much memory, whatever its row count. */
+    public static final long MAX_BYTES = 32L << 20;
+
     private final ColumnTree tree;
     private final LeafBuffer[] leaves;
     private final int capacity;
@@ -43,8 +46,16 @@ public final class ColumnBatch {
         return rows;
     }
 
+    /** Full at the row capacity, or earlier when the values take {@link #MAX_BYTES} (long lines). */
     public boolean full() {
-        return rows >= capacity;
+        if (rows >= capacity) {
+            return true;
+        }
+        long bytes = 0;
+        for (LeafBuffer l : leaves) {
+            bytes += l.bytes();
+        }
+        return bytes >= MAX_BYTES;
     }
 
     /** A caller-chosen tag of a committed row (the output partition it goes to). */
