@@ -43,12 +43,13 @@ public final class ConversionSettings {
             .build();
     public static final Setting<Integer> TARGET_FILE_SIZE_MB = Setting.integer("target-file-size-mb")
             .env("TARGET_FILE_SIZE_MB").defaultValue(256).atLeast(1)
-            .describedAs("Aimed-at size of each Parquet file; turned into a row cap per file from the sampled line size "
-                    + "and `compression-ratio-estimate`.")
+            .describedAs("Aimed-at size of each Parquet file: the columnar writer closes a file once it has written "
+                    + "this much; the Spark writer turns it into a row cap per file from the sampled line size and "
+                    + "`compression-ratio-estimate`.")
             .build();
     public static final Setting<Double> COMPRESSION_RATIO_ESTIMATE = Setting.decimal("compression-ratio-estimate")
             .env("COMPRESSION_RATIO_ESTIMATE").defaultValue(6.0).atLeast(1)
-            .describedAs("Expected NDJSON bytes per Parquet byte, used only to size output files.")
+            .describedAs("Expected NDJSON bytes per Parquet byte, used only to size output files of the Spark writer.")
             .build();
     public static final Setting<Integer> MAX_LINE_BYTES = Setting.integer("max-line-bytes").env("MAX_LINE_BYTES")
             .defaultValue(64 << 20).atLeast(1024)
