@@ -43,12 +43,13 @@ public final class ConversionSettings {
             .build();
     public static final Setting<Integer> TARGET_FILE_SIZE_MB = Setting.integer("target-file-size-mb")
             .env("TARGET_FILE_SIZE_MB").defaultValue(256).atLeast(1)
-            .describedAs("Aimed-at size of each Parquet file; turned into a row cap per file from the sampled line size "
-                    + "and `compression-ratio-estimate`.")
+            .describedAs("Aimed-at size of each Parquet file: the columnar writer closes a file once it has written "
+                    + "this much; the Spark writer turns it into a row cap per file from the sampled line size and "
+                    + "`compression-ratio-estimate`.")
             .build();
     public static final Setting<Double> COMPRESSION_RATIO_ESTIMATE = Setting.decimal("compression-ratio-estimate")
             .env("COMPRESSION_RATIO_ESTIMATE").defaultValue(6.0).atLeast(1)
-            .describedAs("Expected NDJSON bytes per Parquet byte, used only to size output files.")
+            .describedAs("Expected NDJSON bytes per Parquet byte, used only to size output files of the Spark writer.")
             .build();
     public static final Setting<Integer> MAX_LINE_BYTES = Setting.integer("max-line-bytes").env("MAX_LINE_BYTES")
             .defaultValue(64 << 20).atLeast(1024)
@@ -101,11 +102,26 @@ public final class ConversionSettings {
                     + "Never logged.")
             .build();
 
+    // Columnar write path (issue 15).
+    public static final Setting<WriterEngine> PARQUET_WRITER = Setting.oneOf("parquet-writer", WriterEngine.class)
+            .env("PARQUET_WRITER").defaultValue(WriterEngine.COLUMNAR)
+            .describedAs("`columnar`: lines parsed straight into column buffers and written as Parquet column chunks "
+                    + "in the tasks (one Spark job a manifest); `spark`: rows through Spark's DataFrame writer (the "
+                    + "reference in tests; about twice the CPU).")
+            .build();
+    public static final Setting<Integer> ZSTD_LEVEL = Setting.integer("zstd-level").env("PARQUET_ZSTD_LEVEL")
+            .defaultValue(3).atLeast(1)
+            .check(v -> v <= 19 ? Optional.empty() : Optional.of("expected 1 to 19"))
+            .describedAs("zstd level when `compression` is zstd (3: parquet-java's and DuckDB's default; 1 is a few "
+                    + "percent cheaper and larger).")
+            .build();
+
     public static final List<Setting<?>> ALL = List.of(SCHEMA, SCHEMA_MISMATCH, INFER_SAMPLE_LINES, COMPRESSION,
             PARTITION_BY, SPLIT_SIZE_MB, TARGET_FILE_SIZE_MB, COMPRESSION_RATIO_ESTIMATE, MAX_LINE_BYTES,
             BAD_RECORD_RAW_MAX_BYTES,
             OUTPUT_MODE, ICEBERG_CATALOG_TYPE, ICEBERG_CATALOG_URI, ICEBERG_WAREHOUSE, ICEBERG_TABLE,
-            ICEBERG_BAD_RECORDS_TABLE, ICEBERG_REST_SIGNING_NAME, ICEBERG_CATALOG_PROPERTIES);
+            ICEBERG_BAD_RECORDS_TABLE, ICEBERG_REST_SIGNING_NAME, ICEBERG_CATALOG_PROPERTIES,
+            PARQUET_WRITER, ZSTD_LEVEL);
 
     private ConversionSettings() {
     }
@@ -114,7 +130,8 @@ public final class ConversionSettings {
     public record Values(String schema, SchemaMismatch mismatch, int inferSampleLines, String compression,
                          PartitionMode partitionBy, long splitBytes, long targetFileBytes, double compressionRatio,
                          int maxLineBytes, int badRecordRawMaxBytes,
-                         OutputMode outputMode, IcebergSettings iceberg) implements java.io.Serializable {
+                         OutputMode outputMode, IcebergSettings iceberg,
+                         WriterEngine writer, int zstdLevel) implements java.io.Serializable {
 
         /** @throws dev.ndjsonparquet.settings.SettingsException when the Iceberg settings do not fit together */
         public static Values from(ResolvedSettings s) {
@@ -129,7 +146,7 @@ public final class ConversionSettings {
                     s.get(INFER_SAMPLE_LINES), s.get(COMPRESSION), s.get(PARTITION_BY),
                     (long) s.get(SPLIT_SIZE_MB) << 20, (long) s.get(TARGET_FILE_SIZE_MB) << 20,
                     s.get(COMPRESSION_RATIO_ESTIMATE), s.get(MAX_LINE_BYTES), s.get(BAD_RECORD_RAW_MAX_BYTES),
-                    s.get(OUTPUT_MODE), iceberg);
+                    s.get(OUTPUT_MODE), iceberg, s.get(PARQUET_WRITER), s.get(ZSTD_LEVEL));
         }
 
         /** Every setting at its default. */
@@ -140,28 +157,38 @@ public final class ConversionSettings {
 
         public Values withSchema(String ddlOrPath) {
             return new Values(ddlOrPath, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
-                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg);
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
+                    writer, zstdLevel);
         }
 
         public Values withPartitionBy(PartitionMode mode) {
             return new Values(schema, mismatch, inferSampleLines, compression, mode, splitBytes,
-                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg);
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
+                    writer, zstdLevel);
         }
 
         public Values withSplitBytes(long bytes) {
             return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, bytes,
-                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg);
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
+                    writer, zstdLevel);
         }
 
         /** These settings writing Iceberg through the given catalog settings. */
         public Values withIceberg(IcebergSettings settings) {
             return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
-                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, OutputMode.ICEBERG, settings);
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, OutputMode.ICEBERG, settings,
+                    writer, zstdLevel);
         }
 
         public Values withMismatch(SchemaMismatch m) {
             return new Values(schema, m, inferSampleLines, compression, partitionBy, splitBytes,
-                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg);
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
+                    writer, zstdLevel);
+        }
+
+        public Values withWriter(WriterEngine w) {
+            return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg, w, zstdLevel);
         }
     }
 }

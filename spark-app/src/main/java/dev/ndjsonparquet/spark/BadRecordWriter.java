@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.Path;
  * created on the first bad record; the driver later turns the files of the successful attempts into
  * the Parquet bad-records output with absolute line numbers.
  */
-final class BadRecordWriter implements Closeable {
+public final class BadRecordWriter implements Closeable {
 
     private final Path path;
     private final Configuration conf;
@@ -25,13 +25,13 @@ final class BadRecordWriter implements Closeable {
     private JsonGenerator gen;
     private long count;
 
-    BadRecordWriter(Path path, Configuration conf, int rawMaxBytes) {
+    public BadRecordWriter(Path path, Configuration conf, int rawMaxBytes) {
         this.path = path;
         this.conf = conf;
         this.rawMaxBytes = rawMaxBytes;
     }
 
-    void write(int split, long lineInSplit, long byteOffset, String reason, byte[] raw, int off, int len,
+    public void write(int split, long lineInSplit, long byteOffset, String reason, byte[] raw, int off, int len,
                long fullLength) throws IOException {
         if (gen == null) {
             FileSystem fs = path.getFileSystem(conf);
@@ -52,12 +52,12 @@ final class BadRecordWriter implements Closeable {
         count++;
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
     /** The staging file, or null when no bad record was written. */
-    String file() {
+    public String file() {
         return gen == null ? null : path.toString();
     }
 

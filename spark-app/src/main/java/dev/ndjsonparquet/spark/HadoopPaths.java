@@ -8,7 +8,7 @@ import org.apache.hadoop.fs.Path;
  * {@code new Path(String)} would encode them a second time, so they go through {@link URI} first;
  * {@code s3://} is read as {@code s3a://}.
  */
-final class HadoopPaths {
+public final class HadoopPaths {
 
     private HadoopPaths() {
     }
@@ -17,7 +17,7 @@ final class HadoopPaths {
         return uri.startsWith("s3://") ? "s3a://" + uri.substring("s3://".length()) : uri;
     }
 
-    static Path of(String uri) {
+    public static Path of(String uri) {
         String u = normalize(uri);
         return u.contains(":") ? new Path(URI.create(u)) : new Path(u);
     }

@@ -2,6 +2,10 @@ package dev.ndjsonparquet.spark;
 
 import dev.ndjsonparquet.conversion.PartitionMode;
 import dev.ndjsonparquet.conversion.ConversionSettings;
+import dev.ndjsonparquet.conversion.WriterEngine;
+import dev.ndjsonparquet.spark.write.BadRecordsParquet;
+import dev.ndjsonparquet.spark.write.ColumnarConversionJob;
+import dev.ndjsonparquet.spark.write.ColumnarWriteSpec;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
@@ -65,6 +69,8 @@ public final class ManifestConversion {
     /** Test-only Spark setting: fail after the data is committed and before the result record is written. */
     public static final String FAIL_BEFORE_RESULT = "spark.ndjsonparquet.test.failBeforeResult";
 
+    /** Row groups of the columnar writer are cut at this buffered size (parquet-java's default). */
+    private static final long ROW_GROUP_BYTES = 128L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ManifestConversion.class);
     private static final StructType BAD_STAGING_SCHEMA = new StructType()
             .add("split", DataTypes.IntegerType)
@@ -259,7 +265,7 @@ public final class ManifestConversion {
     }
 
     private List<SplitStats> convert(Configuration conf, Manifest manifest, OutputLayout layout, SchemaSource.Found schema,
-                                     List<InputSplit> splits) {
+                                     List<InputSplit> splits) throws IOException {
         PartitionMode mode = settings.partitionBy();
         int eventField = -1;
         if (mode.kind() == PartitionMode.Kind.EVENT_DATE) {
@@ -269,13 +275,21 @@ public final class ManifestConversion {
                         + ": the schema has no top-level field of that name");
             }
         }
+        long failAfter = Long.parseLong(spark.conf().get(FAIL_AFTER_LINES, "-1"));
+        if (settings.writer() == WriterEngine.COLUMNAR) {
+            spark.sparkContext().setJobDescription("convert " + manifest.manifestId() + " (" + splits.size()
+                    + " splits, columnar)");
+            return ColumnarConversionJob.run(spark, conf, new ColumnarWriteSpec(schema.schema(), settings.mismatch(),
+                    eventField, layout.dataRoot(), layout.staging(), settings.maxLineBytes(),
+                    settings.badRecordRawMaxBytes(), settings.compression(), settings.zstdLevel(),
+                    settings.targetFileBytes(), ROW_GROUP_BYTES, failAfter), splits);
+        }
         StructType out = schema.schema().add(JsonRowConverter.RESCUED_COLUMN, DataTypes.StringType);
         if (eventField >= 0) {
             out = out.add(PartitionMode.EVENT_DATE_COLUMN, DataTypes.StringType);
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CollectionAccumulator<SplitStats> acc = spark.sparkContext().collectionAccumulator("split statistics");
-        long failAfter = Long.parseLong(spark.conf().get(FAIL_AFTER_LINES, "-1"));
         SplitConverter task = new SplitConverter(schema.schema(), settings.mismatch(), eventField, layout.staging(),
                 settings.maxLineBytes(), settings.badRecordRawMaxBytes(), new SerializableConfiguration(conf), acc,
                 failAfter);
@@ -286,6 +300,7 @@ public final class ManifestConversion {
         var writer = df.write().mode(SaveMode.Overwrite)
                 .option("compression", settings.compression())
                 .option("maxRecordsPerFile", maxRecords);
+        spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
         if (eventField >= 0) {
             writer = writer.partitionBy(PartitionMode.EVENT_DATE_COLUMN);
         }
@@ -328,6 +343,9 @@ public final class ManifestConversion {
         if (files.isEmpty()) {
             return count;
         }
+        if (settings.writer() == WriterEngine.COLUMNAR) {
+            return writeBadRecordsInDriver(manifest, layout, splits, bySplit, kept);
+        }
         Map<String, Long> linesBefore = new HashMap<>();
         List<Row> offsets = new ArrayList<>();
         for (InputSplit s : splits) {
@@ -352,6 +370,28 @@ public final class ManifestConversion {
         bad.coalesce((int) Math.max(1, count / 2_000_000)).write().mode(SaveMode.Overwrite)
                 .option("compression", settings.compression()).parquet(layout.badRecords());
         return count;
+    }
+
+    /** The columnar path's bad records: straight from the staging files to Parquet, no Spark job. */
+    private long writeBadRecordsInDriver(Manifest manifest, OutputLayout layout, List<InputSplit> splits,
+                                         Map<Integer, SplitStats> bySplit, List<SplitStats> kept) {
+        Map<String, Long> linesBefore = new HashMap<>();
+        Map<Integer, Long> before = new HashMap<>();
+        for (InputSplit s : splits) {
+            long b = linesBefore.getOrDefault(s.uri(), 0L);
+            before.put(s.index(), b);
+            linesBefore.put(s.uri(), b + bySplit.get(s.index()).physicalLines());
+        }
+        List<BadRecordsParquet.Staged> staged = kept.stream().filter(s -> s.badFile() != null)
+                .map(s -> new BadRecordsParquet.Staged(s.badFile(), manifest.files().get(s.fileIndex()).uri(),
+                        s.splitIndex(), before.get(s.splitIndex())))
+                .toList();
+        try {
+            return BadRecordsParquet.write(spark.sparkContext().hadoopConfiguration(), layout.badRecords(),
+                    manifest.manifestId(), staged, settings.compression(), settings.zstdLevel());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("writing the bad records of " + manifest.manifestId(), e);
+        }
     }
 
     /** Writes the result record once: a run that finds another run's record there stops, superseded. */

@@ -8,7 +8,7 @@ import java.io.InputStream;
  * An I/O error of the storage itself (network, permissions), as opposed to a file that is corrupt:
  * the first fails the task so Spark retries it, the second quarantines the file.
  */
-final class SourceReadException extends IOException {
+public final class SourceReadException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
@@ -17,7 +17,7 @@ final class SourceReadException extends IOException {
     }
 
     /** Tags every I/O error of the raw stream, so that a decompressor's own errors can be told apart. */
-    static InputStream guard(InputStream raw) {
+    public static InputStream guard(InputStream raw) {
         return new FilterInputStream(raw) {
             @Override
             public int read() throws IOException {

@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
 /** ISO-8601 timestamps and dates in JSON strings; a timestamp without an offset is read as UTC. */
-final class Timestamps {
+public final class Timestamps {
 
     private Timestamps() {
     }
@@ -39,7 +39,7 @@ final class Timestamps {
     }
 
     /** Days since the epoch of an ISO date or of the date part (UTC) of an ISO timestamp, or null. */
-    static Integer parseDays(String text) {
+    public static Integer parseDays(String text) {
         try {
             if (text.length() == 10) {
                 return (int) LocalDate.parse(text).toEpochDay();

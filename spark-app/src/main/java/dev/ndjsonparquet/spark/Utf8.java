@@ -1,7 +1,7 @@
 package dev.ndjsonparquet.spark;
 
 /** Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF). */
-final class Utf8 {
+public final class Utf8 {
 
     private Utf8() {
     }
@@ -11,7 +11,7 @@ final class Utf8 {
     private static final long HIGH_BITS = 0x8080808080808080L;
 
     /** Index of the first byte of the first invalid sequence, or -1 when the range is valid UTF-8. */
-    static int firstInvalid(byte[] b, int off, int len) {
+    public static int firstInvalid(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
         while (i < end) {

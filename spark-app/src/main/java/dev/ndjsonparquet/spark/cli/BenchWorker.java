@@ -22,7 +22,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * One side of the benchmark, in its own JVM so that CPU time and peak memory are its own:
  * {@code engine|duckdb <input> <output dir> <threads>}. Prints one line:
- * {@code side wallSeconds cpuSeconds peakRssBytes outputBytes rows}.
+ * {@code side wallSeconds cpuSeconds peakRssBytes outputBytes rows processCpuSeconds}: the CPU of the
+ * conversion alone, and of the whole process since the JVM started (start-up, JIT, session).
  */
 public final class BenchWorker {
 
@@ -76,7 +77,8 @@ public final class BenchWorker {
         try (var s = Files.walk(out)) {
             outBytes = s.filter(p -> p.toString().endsWith(".parquet")).mapToLong(p -> p.toFile().length()).sum();
         }
-        System.out.printf("BENCH %s %.3f %.3f %d %d %d%n", side, wall, cpu, peakRss(), outBytes, rows);
+        System.out.printf("BENCH %s %.3f %.3f %d %d %d %.3f%n", side, wall, cpu, peakRss(), outBytes, rows,
+                cpuNanos() / 1e9);
         System.out.flush();
     }
 

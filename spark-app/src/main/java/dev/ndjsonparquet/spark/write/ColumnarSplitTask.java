@@ -1,0 +1,256 @@
+package dev.ndjsonparquet.spark.write;
+
+import dev.ndjsonparquet.spark.BadRecordWriter;
+import dev.ndjsonparquet.spark.Decompression;
+import dev.ndjsonparquet.spark.HadoopPaths;
+import dev.ndjsonparquet.spark.InputSplit;
+import dev.ndjsonparquet.spark.JsonRowConverter;
+import dev.ndjsonparquet.spark.LineReader;
+import dev.ndjsonparquet.spark.SourceReadException;
+import dev.ndjsonparquet.spark.SplitStats;
+import dev.ndjsonparquet.spark.Timestamps;
+import dev.ndjsonparquet.spark.columns.ColumnBatch;
+import dev.ndjsonparquet.spark.columns.ColumnTree;
+import dev.ndjsonparquet.spark.parse.LineToColumns;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.TaskID;
+import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.parquet.schema.MessageType;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.internal.io.FileCommitProtocol;
+import org.apache.spark.internal.io.SparkHadoopWriterUtils;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampType;
+import org.apache.spark.util.SerializableConfiguration;
+
+/**
+ * The columnar task: reads one split's lines, parses each straight into column buffers (or writes a
+ * bad record), and writes the buffers as Parquet files in the commit protocol's work path; then
+ * commits the task attempt. Rows never become {@code InternalRow}s on the fast path. The same
+ * guarantees as {@code SplitConverter}: every non-blank line is one row or one bad record; a corrupt
+ * compressed file stops the split and is reported for quarantine; a storage error fails the attempt
+ * (the commit protocol discards its files and Spark retries it).
+ */
+public final class ColumnarSplitTask implements FlatMapFunction<Iterator<InputSplit>, ColumnarTaskResult> {
+
+    private static final long serialVersionUID = 1L;
+    private static final int BATCH_ROWS = 4096;
+    /** Spark's directory name for a null partition value. */
+    static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+
+    private final ColumnarWriteSpec spec;
+    private final SerializableConfiguration conf;
+    private final FileCommitProtocol committer;
+    private final String jobTrackerId;
+
+    ColumnarSplitTask(ColumnarWriteSpec spec, SerializableConfiguration conf, FileCommitProtocol committer,
+                      String jobTrackerId) {
+        this.spec = spec;
+        this.conf = conf;
+        this.committer = committer;
+        this.jobTrackerId = jobTrackerId;
+    }
+
+    @Override
+    public Iterator<ColumnarTaskResult> call(Iterator<InputSplit> splits) throws Exception {
+        if (!splits.hasNext()) {
+            return java.util.Collections.emptyIterator();
+        }
+        InputSplit split = splits.next();
+        TaskContext ctx = TaskContext.get();
+        TaskAttemptContext attempt = attemptContext(ctx, split.index());
+        committer.setupTask(attempt);
+        try {
+            ColumnarTaskResult r = convert(split, attempt, ctx);
+            return List.of(r).iterator();
+        } catch (Throwable t) {
+            committer.abortTask(attempt);
+            throw t;
+        }
+    }
+
+    private TaskAttemptContext attemptContext(TaskContext ctx, int partition) {
+        int stage = ctx == null ? 0 : ctx.stageId();
+        int attemptNumber = ctx == null ? 0 : ctx.attemptNumber();
+        org.apache.hadoop.mapred.JobID jobId = SparkHadoopWriterUtils.createJobID(jobTrackerId, stage);
+        TaskAttemptID taskAttemptId = new TaskAttemptID(new TaskID(jobId, TaskType.MAP, partition), attemptNumber);
+        Configuration c = new Configuration(conf.value());
+        c.set("mapreduce.job.id", jobId.toString());
+        c.set("mapreduce.task.id", taskAttemptId.getTaskID().toString());
+        c.set("mapreduce.task.attempt.id", taskAttemptId.toString());
+        c.setBoolean("mapreduce.task.ismap", true);
+        c.setInt("mapreduce.task.partition", 0);
+        return new TaskAttemptContextImpl(c, taskAttemptId);
+    }
+
+    private ColumnarTaskResult convert(InputSplit split, TaskAttemptContext attempt, TaskContext ctx) throws IOException {
+        StructType full = spec.schema().add(JsonRowConverter.RESCUED_COLUMN, DataTypes.StringType);
+        MessageType parquet = ParquetSchemas.of(full);
+        ColumnTree tree = ColumnTree.of(full, parquet);
+        ColumnBatch batch = new ColumnBatch(tree, BATCH_ROWS);
+        LineToColumns lines = new LineToColumns(batch, spec.schema(), spec.mismatch());
+        EventDates eventDates = spec.eventDateField() < 0 ? null : new EventDates(tree, spec.eventDateField());
+        Configuration c = conf.value();
+        String attemptId = ctx == null ? "driver" : Long.toString(ctx.taskAttemptId());
+        long physical = 0;
+        long nonBlank = 0;
+        long rows = 0;
+        long rescued = 0;
+        String quarantine = null;
+        try (BadRecordWriter bad = new BadRecordWriter(
+                new Path(spec.stagingDir(), "bad-" + split.index() + "-" + attemptId + ".jsonl"), c, spec.rawMaxBytes());
+             TaskFiles files = new TaskFiles(spec, parquet, ParquetSchemas.footer(full), committer, attempt)) {
+            int rootTag = files.tagOf(null);
+            Path path = HadoopPaths.of(split.uri());
+            FileSystem fs = path.getFileSystem(c);
+            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
+                fs = local.getRawFileSystem(); // local inputs carry no .crc files: skip the checksumming reader
+            }
+            FSDataInputStream raw = fs.open(path);
+            long seekTo = split.start() > 0 ? split.start() - 1 : 0;
+            if (seekTo > 0) {
+                raw.seek(seekTo);
+            }
+            InputStream guarded = SourceReadException.guard(raw);
+            InputStream in = null;
+            LineReader reader = null;
+            try {
+                in = split.compressed() ? Decompression.open(split.uri(), guarded) : guarded;
+                reader = new LineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(),
+                        spec.maxLineBytes());
+            } catch (SourceReadException e) {
+                raw.close();
+                throw e;
+            } catch (IOException e) {
+                quarantine = corruption(e);
+                raw.close();
+            }
+            try {
+                while (reader != null) {
+                    boolean more;
+                    try {
+                        more = reader.next();
+                    } catch (SourceReadException e) {
+                        throw e;
+                    } catch (IOException | RuntimeException e) {
+                        if (!split.compressed()) {
+                            throw e;
+                        }
+                        quarantine = corruption(e);
+                        break;
+                    }
+                    if (!more) {
+                        break;
+                    }
+                    physical++;
+                    byte[] b = reader.lineBuffer();
+                    int off = reader.lineOffset();
+                    int len = reader.lineLength();
+                    if (!reader.lineTooLong() && isBlank(b, off, len)) {
+                        continue;
+                    }
+                    nonBlank++;
+                    if (spec.failAfterLines() >= 0 && nonBlank > spec.failAfterLines()) {
+                        throw new IllegalStateException("injected failure after " + spec.failAfterLines()
+                                + " lines (test setting)");
+                    }
+                    if (reader.lineTooLong()) {
+                        bad.write(split.index(), physical, reader.lineStart(), "line longer than " + spec.maxLineBytes()
+                                + " bytes (" + reader.lineFullLength() + ")", b, off, len, reader.lineFullLength());
+                        continue;
+                    }
+                    LineToColumns.Outcome o = lines.convert(b, off, len);
+                    if (o == LineToColumns.Outcome.BAD) {
+                        bad.write(split.index(), physical, reader.lineStart(), lines.badReason(), b, off, len, len);
+                        continue;
+                    }
+                    if (o == LineToColumns.Outcome.RESCUED_ROW) {
+                        rescued++;
+                    }
+                    int row = batch.commitRow();
+                    batch.setRowTag(row, eventDates == null ? rootTag : files.tagOf(eventDates.dirOf(batch)));
+                    rows++;
+                    if (batch.full()) {
+                        files.write(batch);
+                        batch.clear();
+                    }
+                }
+                files.write(batch);
+                batch.clear();
+            } finally {
+                if (in != null) {
+                    in.close();
+                }
+            }
+            files.close();
+            bad.close();
+            FileCommitProtocol.TaskCommitMessage msg = committer.commitTask(attempt);
+            SplitStats stats = new SplitStats(split.index(), split.fileIndex(), physical, nonBlank, rows, rescued,
+                    bad.count(), split.end() - split.start(), bad.file(), quarantine);
+            return new ColumnarTaskResult(stats, msg, lines.slowLines());
+        }
+    }
+
+    static boolean isBlank(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            byte c = b[i];
+            if (c != ' ' && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String corruption(Throwable e) {
+        String m = e.getMessage();
+        return "corrupt or truncated compressed file: " + e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    /** The partition directory ({@code event_date=yyyy-MM-dd}) of the row just committed. */
+    static final class EventDates {
+        private final ColumnTree.Leaf leaf;
+        private final Map<Long, String> dirs = new HashMap<>();
+
+        EventDates(ColumnTree tree, int field) {
+            this.leaf = (ColumnTree.Leaf) tree.root().fields[field];
+        }
+
+        String dirOf(ColumnBatch batch) {
+            ColumnBatch.LeafBuffer l = batch.leaf(leaf.index);
+            int e = l.size() - 1; // a top-level leaf has exactly one entry per row
+            Integer days;
+            if (l.def(e) != l.maxDef) {
+                days = null;
+            } else if (leaf.type instanceof TimestampType) {
+                days = (int) Math.floorDiv(l.longAt(e), 86_400_000_000L);
+            } else if (leaf.type instanceof DateType) {
+                days = (int) l.longAt(e);
+            } else {
+                days = Timestamps.parseDays(new String(l.arena(), l.offsetAt(e), l.lengthAt(e), StandardCharsets.UTF_8));
+            }
+            String value = days == null ? NULL_PARTITION : null;
+            if (days != null) {
+                value = dirs.computeIfAbsent((long) days, d -> LocalDate.ofEpochDay(d).toString());
+            }
+            return dev.ndjsonparquet.conversion.PartitionMode.EVENT_DATE_COLUMN + "=" + value;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.ndjsonparquet.spark.write;
+
+import dev.ndjsonparquet.conversion.SchemaMismatch;
+import java.io.Serializable;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What a columnar conversion task needs to know, fixed by the driver for the whole manifest.
+ *
+ * @param schema          the data columns (without {@code _rescued_data})
+ * @param eventDateField  index of the top-level field whose date partitions the rows, or -1
+ * @param dataRoot        the job's output directory (files go to the committer's work path under it)
+ * @param stagingDir      where the tasks' bad-record staging files go
+ * @param compression     Parquet codec name
+ * @param zstdLevel       zstd level when the codec is zstd
+ * @param targetFileBytes a file is closed once it reaches about this size
+ * @param rowGroupBytes   a row group is cut when this much is buffered
+ * @param failAfterLines  test setting: fail the task after this many lines (-1: never)
+ */
+public record ColumnarWriteSpec(StructType schema, SchemaMismatch mismatch, int eventDateField, String dataRoot,
+                                String stagingDir, int maxLineBytes, int rawMaxBytes, String compression,
+                                int zstdLevel, long targetFileBytes, long rowGroupBytes, long failAfterLines)
+        implements Serializable {
+}
