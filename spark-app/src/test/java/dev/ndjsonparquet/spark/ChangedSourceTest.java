@@ -53,8 +53,6 @@ class ChangedSourceTest {
             .withInitialBuckets("landing", "lake").build();
 
     private static final SparkSession SPARK = SharedSpark.get();
-    private static final String[] KEYS = {"fs.s3a.endpoint", "fs.s3a.endpoint.region", "fs.s3a.path.style.access",
-        "fs.s3a.connection.ssl.enabled", "fs.s3a.aws.credentials.provider", "fs.s3a.access.key", "fs.s3a.secret.key"};
     private static final ConversionSettings.Values SETTINGS = ConversionSettings.Values.defaults()
             .withSchema("id BIGINT, v STRING").withSplitBytes(16_384);
 
@@ -63,24 +61,12 @@ class ChangedSourceTest {
 
     @BeforeAll
     static void pointS3aAtTheServer() {
-        Configuration c = SPARK.sparkContext().hadoopConfiguration();
-        c.set("fs.s3a.endpoint", "http://127.0.0.1:" + S3_MOCK.getHttpPort());
-        c.set("fs.s3a.endpoint.region", "us-east-1");
-        c.set("fs.s3a.path.style.access", "true");
-        c.set("fs.s3a.connection.ssl.enabled", "false");
-        c.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-        c.set("fs.s3a.access.key", "test");
-        c.set("fs.s3a.secret.key", "test");
+        S3aTestServer.point(SPARK, S3_MOCK.getHttpPort());
     }
 
     @AfterAll
     static void forgetTheServer() {
-        Configuration c = SPARK.sparkContext().hadoopConfiguration();
-        for (String k : KEYS) {
-            c.unset(k);
-        }
-        SPARK.conf().unset("spark.sql.sources.commitProtocolClass");
-        SPARK.conf().unset("spark.sql.parquet.output.committer.class");
+        S3aTestServer.forget(SPARK);
     }
 
     private static String lines(int from, int count, String tag) {

@@ -40,7 +40,7 @@ public final class PinnedSource {
         FileSystem fs = path.getFileSystem(conf);
         SourcePin pin = SourcePin.find(conf, path.toString());
         if (pin == null) {
-            return fs.open(path);
+            return plainOpen(fs, path);
         }
         FileStatus now;
         try {
@@ -65,7 +65,12 @@ public final class PinnedSource {
                     + " bytes modified at " + pin.modificationTime() + ", now " + now.getLen() + " bytes modified at "
                     + now.getModificationTime() + ")");
         }
-        return fs.open(path);
+        return plainOpen(fs, path);
+    }
+
+    /** Local inputs carry no .crc files: read them without the checksumming layer. */
+    private static FSDataInputStream plainOpen(FileSystem fs, Path path) throws IOException {
+        return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem().open(path) : fs.open(path);
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.ndjsonparquet.spark.InputSplit;
 import dev.ndjsonparquet.spark.JsonRowConverter;
 import dev.ndjsonparquet.spark.LineReader;
 import dev.ndjsonparquet.spark.SourceReadException;
+import dev.ndjsonparquet.spark.source.PinnedSource;
+import dev.ndjsonparquet.spark.source.SourceChangedException;
 import dev.ndjsonparquet.spark.SplitStats;
 import dev.ndjsonparquet.spark.Timestamps;
 import dev.ndjsonparquet.spark.columns.ColumnBatch;
@@ -120,28 +122,32 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<InputSp
              TaskFiles files = new TaskFiles(spec, parquet, ParquetSchemas.footer(full), committer, attempt)) {
             int rootTag = files.tagOf(null);
             Path path = HadoopPaths.of(split.uri());
-            FileSystem fs = path.getFileSystem(c);
-            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
-                fs = local.getRawFileSystem(); // local inputs carry no .crc files: skip the checksumming reader
-            }
-            FSDataInputStream raw = fs.open(path);
-            long seekTo = split.start() > 0 ? split.start() - 1 : 0;
-            if (seekTo > 0) {
-                raw.seek(seekTo);
-            }
-            InputStream guarded = SourceReadException.guard(raw);
+            FSDataInputStream raw;
             InputStream in = null;
             LineReader reader = null;
             try {
-                in = split.compressed() ? Decompression.open(split.uri(), guarded) : guarded;
-                reader = new LineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(),
-                        spec.maxLineBytes());
-            } catch (SourceReadException e) {
-                raw.close();
-                throw e;
-            } catch (IOException e) {
-                quarantine = corruption(e);
-                raw.close();
+                raw = PinnedSource.open(path, c); // the version the driver planned against, or a quarantine
+            } catch (SourceChangedException e) {
+                quarantine = PinnedSource.reasonOrRethrow(e);
+                raw = null;
+            }
+            if (raw != null) {
+                long seekTo = split.start() > 0 ? split.start() - 1 : 0;
+                if (seekTo > 0) {
+                    raw.seek(seekTo);
+                }
+                InputStream guarded = SourceReadException.guard(raw);
+                try {
+                    in = split.compressed() ? Decompression.open(split.uri(), guarded) : guarded;
+                    reader = new LineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(),
+                            spec.maxLineBytes());
+                } catch (SourceReadException e) {
+                    raw.close();
+                    quarantine = PinnedSource.reasonOrRethrow(e);
+                } catch (IOException e) {
+                    quarantine = corruption(e);
+                    raw.close();
+                }
             }
             try {
                 while (reader != null) {
@@ -149,7 +155,8 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<InputSp
                     try {
                         more = reader.next();
                     } catch (SourceReadException e) {
-                        throw e;
+                        quarantine = PinnedSource.reasonOrRethrow(e);
+                        break;
                     } catch (IOException | RuntimeException e) {
                         if (!split.compressed()) {
                             throw e;

@@ -10,7 +10,9 @@ import org.apache.parquet.bytes.ByteBufferAllocator;
  * Heap buffers for parquet-java's page buffers, recycled within a task: the column writers free and
  * re-allocate their slabs at every page, and a fresh heap buffer is zeroed each time (a few per cent of
  * the write path's CPU in the profile). Released buffers are kept by capacity, up to {@link #MAX_POOLED}
- * bytes, and handed out again. One per task, single-threaded as the task's writers are.
+ * bytes, and handed out again. One per task; synchronized, because a failing task's writers may be
+ * closed by Spark's task-completion listener while the task thread still releases pages (seen as a
+ * ConcurrentModificationException when a manifest failed mid-write).
  */
 final class RecyclingAllocator implements ByteBufferAllocator {
 
@@ -20,7 +22,7 @@ final class RecyclingAllocator implements ByteBufferAllocator {
     private long pooled;
 
     @Override
-    public ByteBuffer allocate(int size) {
+    public synchronized ByteBuffer allocate(int size) {
         ArrayDeque<ByteBuffer> q = free.get(size);
         ByteBuffer b = q == null ? null : q.poll();
         if (b == null) {
@@ -32,7 +34,7 @@ final class RecyclingAllocator implements ByteBufferAllocator {
     }
 
     @Override
-    public void release(ByteBuffer b) {
+    public synchronized void release(ByteBuffer b) {
         if (b.isDirect() || !b.hasArray() || pooled + b.capacity() > MAX_POOLED) {
             return;
         }

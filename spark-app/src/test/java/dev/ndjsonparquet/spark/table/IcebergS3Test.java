@@ -8,6 +8,7 @@ import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
+import dev.ndjsonparquet.spark.S3aTestServer;
 import dev.ndjsonparquet.spark.ConversionResult;
 import dev.ndjsonparquet.spark.ManifestConversion;
 import java.nio.file.Files;
@@ -43,30 +44,18 @@ class IcebergS3Test {
             .withInitialBuckets("ice-landing", "ice-lake").build();
 
     private static final SparkSession SPARK = IcebergFixture.session();
-    private static final String[] KEYS = {"fs.s3a.endpoint", "fs.s3a.endpoint.region", "fs.s3a.path.style.access",
-        "fs.s3a.connection.ssl.enabled", "fs.s3a.aws.credentials.provider", "fs.s3a.access.key", "fs.s3a.secret.key"};
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void pointS3aAtTheServer() {
-        Configuration c = SPARK.sparkContext().hadoopConfiguration();
-        c.set("fs.s3a.endpoint", "http://127.0.0.1:" + S3_MOCK.getHttpPort());
-        c.set("fs.s3a.endpoint.region", "us-east-1");
-        c.set("fs.s3a.path.style.access", "true");
-        c.set("fs.s3a.connection.ssl.enabled", "false");
-        c.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-        c.set("fs.s3a.access.key", "test");
-        c.set("fs.s3a.secret.key", "test");
+        S3aTestServer.point(SPARK, S3_MOCK.getHttpPort());
     }
 
     @AfterAll
     static void forgetTheServer() {
-        Configuration c = SPARK.sparkContext().hadoopConfiguration();
-        for (String k : KEYS) {
-            c.unset(k);
-        }
+        S3aTestServer.forget(SPARK);
     }
 
     @Test
