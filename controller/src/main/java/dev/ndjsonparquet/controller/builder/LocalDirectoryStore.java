@@ -81,6 +81,30 @@ public final class LocalDirectoryStore implements ObjectStore {
         }
     }
 
+    /** Compare-and-replace under one lock per process: the local runner is a single process. */
+    @Override
+    public Optional<String> replaceIfMatch(StoreUri at, byte[] content, String etag) {
+        synchronized (LocalDirectoryStore.class) {
+            Optional<ObjectInfo> h = head(at);
+            if (h.isEmpty() || !h.get().etag().equals(etag)) {
+                return Optional.empty();
+            }
+            Path target = path(at);
+            Path temp = writeTemp(target, content);
+            try {
+                // The ETag is size and modification time: make sure a replacement never keeps the old one.
+                long old = Files.getLastModifiedTime(target).toMillis();
+                Files.setLastModifiedTime(temp, java.nio.file.attribute.FileTime.fromMillis(
+                        Math.max(System.currentTimeMillis(), old + 1)));
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                deleteQuietly(temp);
+                throw new UncheckedIOException("cannot write " + target, e);
+            }
+            return head(at).map(ObjectInfo::etag);
+        }
+    }
+
     @Override
     public Optional<ObjectInfo> head(StoreUri at) {
         Path p = path(at);

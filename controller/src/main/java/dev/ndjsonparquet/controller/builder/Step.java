@@ -5,6 +5,8 @@ package dev.ndjsonparquet.controller.builder;
  * happened (or, for {@link #DELETING_INGEST}, right before). Tests throw from the hook to simulate a crash.
  */
 public enum Step {
+    /** A file's member record is in the ledger, its claim not yet (a kill here is mid-step). */
+    MEMBER_WRITTEN,
     /** A file's claim is in the ledger. */
     CLAIMED,
     /** A batch's closing record (manifest id, creation time) is in the ledger. */
