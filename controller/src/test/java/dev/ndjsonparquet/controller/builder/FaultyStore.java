@@ -26,7 +26,7 @@ final class FaultyStore implements ObjectStore {
     private final Map<Point, AtomicInteger> thrown = new ConcurrentHashMap<>();
     private volatile BiPredicate<Point, StoreUri> throwAfterApplying = (p, at) -> false;
     private volatile Predicate<StoreUri> failRead = at -> false;
-    private volatile Runnable beforeWrite = () -> { };
+    private volatile java.util.function.BiConsumer<String, StoreUri> before = (op, at) -> { };
 
     FaultyStore(ObjectStore delegate) {
         this.delegate = delegate;
@@ -45,6 +45,12 @@ final class FaultyStore implements ObjectStore {
 
     FaultyStore failReadsWhen(Predicate<StoreUri> rule) {
         failRead = rule;
+        return this;
+    }
+
+    /** Runs before every call ("create", "put", "replace", "get", "read", "head", "list", "copy", "delete"). */
+    FaultyStore beforeEach(java.util.function.BiConsumer<String, StoreUri> hook) {
+        before = hook;
         return this;
     }
 
@@ -90,7 +96,7 @@ final class FaultyStore implements ObjectStore {
     }
 
     private Point count(String op, StoreUri at) {
-        beforeWrite.run();
+        before.accept(op, at);
         Point p = classify(op, at);
         calls.computeIfAbsent(p, k -> new AtomicInteger()).incrementAndGet();
         return p;
@@ -104,6 +110,7 @@ final class FaultyStore implements ObjectStore {
     }
 
     private void maybeFailRead(StoreUri at) {
+        before.accept("read", at);
         if (failRead.test(at)) {
             throw ApiCallTimeoutException.builder().message("injected: read of " + at + " timed out").build();
         }
@@ -152,6 +159,7 @@ final class FaultyStore implements ObjectStore {
 
     @Override
     public Iterable<ObjectInfo> list(StoreUri prefix) {
+        before.accept("list", prefix);
         return delegate.list(prefix);
     }
 
