@@ -159,7 +159,11 @@ public final class IngestLoop {
 
     /** Run while the loop waits on something long (a quarantine copy): extends visibility, keeps liveness. */
     private void keepAlive() {
-        active.getAsBoolean();
+        if (!active.getAsBoolean()) {
+            // Lost the Lease during a long copy: stop here (the copy may finish on its own; the message comes
+            // back to the new leader, which copies again). Bounds how long a deposed leader keeps working.
+            throw new Fenced("leadership lost during a long quarantine copy");
+        }
         extendVisibility();
     }
 

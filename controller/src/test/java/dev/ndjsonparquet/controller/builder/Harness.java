@@ -114,6 +114,11 @@ final class Harness {
         return errors;
     }
 
+    /** Malformed events and messages the builder counted. */
+    double builderMalformed(Builder b) {
+        return b.metrics().malformedCount();
+    }
+
     /** True when the ingest queue is empty and the builder holds no message. */
     boolean drained(Builder b) {
         return queueDepth(ingestQueue) == 0 && b.loop().inFlightCount() == 0;
