@@ -153,7 +153,28 @@ public final class BatchEngine {
                 done.add(open.value().batchId());
             }
         }
+        for (String batchId : done) {
+            repairStrays(batchId);
+        }
         return done;
+    }
+
+    /**
+     * Claims that name a shipped batch whose manifest does not list them (written by a deposed engine after
+     * the batch's list was fixed) are claimed again into the open batch. Their messages would bring them
+     * back too; this finds them when no message will (listing feeds).
+     */
+    private void repairStrays(String batchId) {
+        Set<String> listed = closedFiles.get(batchId);
+        if (listed == null) {
+            return;
+        }
+        for (Claim stray : ledger.membersOf(batchId)) {
+            if (!listed.contains(stray.uri())) {
+                ledger.storedClaimOf(Ledger.fileId(stray)).ifPresent(c -> alreadyClaimed(c,
+                        new ObjectEvent(stray.bucket(), stray.key(), stray.size(), stray.etag(), stray.versionId(), null)));
+            }
+        }
     }
 
     /**
@@ -406,6 +427,11 @@ public final class BatchEngine {
     /** Ships a batch this engine does not hold (left by a crash or an earlier term); false when it had no files. */
     private boolean adopt(Stored<BatchRecord> stored, CloseReason reason) {
         BatchRecord open = stored.value();
+        if (open.closed() && ledger.sentOf(open.batchId()).isPresent()) {
+            // Killed between the sent record and removing the open one: already on the manifest queue.
+            ledger.forget(owner, open.batchId());
+            return false;
+        }
         OpenBatch b = new OpenBatch(open, stored.etag());
         if (!open.closed()) {
             ledger.membersOf(open.batchId()).forEach(b::add);
@@ -469,8 +495,10 @@ public final class BatchEngine {
             batch.sent = true;
         }
         hook.reached(Step.MANIFEST_SENT);
-        ledger.markSent(closed.owner(), new SentRecord(closed.batchId(), manifest.manifestId(), uri, manifest.fileCount(),
+        ledger.recordSent(new SentRecord(closed.batchId(), manifest.manifestId(), uri, manifest.fileCount(),
                 manifest.totalBytes(), clock.instant()));
+        hook.reached(Step.SENT_RECORDED);
+        ledger.forget(closed.owner(), closed.batchId());
         hook.reached(Step.BATCH_RECORDED);
         closedFiles.put(closed.batchId(), files.stream().map(Claim::uri).collect(Collectors.toSet()));
         metrics.manifestsWritten.increment();

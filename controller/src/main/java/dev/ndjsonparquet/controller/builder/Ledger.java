@@ -241,10 +241,9 @@ public final class Ledger {
         return read(batchUri(owner, batchId), BatchRecord.class);
     }
 
-    /** Marks the batch sent, then forgets it as open. */
-    public void markSent(String owner, SentRecord sent) {
+    /** Marks the batch sent; the caller then forgets it as open. */
+    public void recordSent(SentRecord sent) {
         store.put(root.child("batches/sent/" + sent.batchId() + ".json"), write(sent));
-        store.delete(batchUri(owner, sent.batchId()));
     }
 
     public void forget(String owner, String batchId) {

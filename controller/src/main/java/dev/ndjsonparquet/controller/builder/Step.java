@@ -15,6 +15,8 @@ public enum Step {
     MANIFEST_WRITTEN,
     /** The manifest message is on the manifest queue. */
     MANIFEST_SENT,
+    /** The batch's sent record is written; its open record not yet removed (a kill here is mid-step). */
+    SENT_RECORDED,
     /** The batch is recorded as sent and no longer open. */
     BATCH_RECORDED,
     /** About to delete ingest messages whose files are all settled. */
