@@ -25,12 +25,22 @@ final class FaultySqs implements SqsClient {
     private final Call failing;
     private final int nth;
     private volatile boolean fired;
+    private final java.util.function.Predicate<Call> random;
 
     /** Throws after applying the {@code nth} call of kind {@code failing}. */
     FaultySqs(SqsClient delegate, Call failing, int nth) {
         this.delegate = delegate;
         this.failing = failing;
         this.nth = nth;
+        this.random = c -> false;
+    }
+
+    /** Throws after applying any call the predicate picks (a seeded random choice). */
+    FaultySqs(SqsClient delegate, java.util.function.Predicate<Call> pick) {
+        this.delegate = delegate;
+        this.failing = null;
+        this.nth = 0;
+        this.random = pick;
     }
 
     boolean fired() {
@@ -39,7 +49,7 @@ final class FaultySqs implements SqsClient {
 
     private void after(Call c) {
         int n = calls.computeIfAbsent(c, k -> new AtomicInteger()).incrementAndGet();
-        if (c == failing && n == nth) {
+        if (c == failing && n == nth || random.test(c)) {
             fired = true;
             throw ApiCallTimeoutException.builder().message("injected: SQS " + c + " applied, then timed out").build();
         }

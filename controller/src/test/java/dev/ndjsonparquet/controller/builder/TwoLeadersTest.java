@@ -155,4 +155,43 @@ class TwoLeadersTest {
         assertExactlyOnce(uris, h.sentManifests().values());
         assertEquals(1, h.manifestMessages().size(), "one manifest message");
     }
+
+    /**
+     * Backfills have their own owner and term: a second backfill started while a first one is still running
+     * (or after it was killed) ships what the first left open, and the first stops at its next file instead
+     * of shipping a batch of its own.
+     */
+    @Test
+    void aSecondBackfillFencesTheFirstAndFinishesItsBatch() {
+        Harness h = harness();
+        List<String> uris = new ArrayList<>();
+        List<ObjectEvent> files = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            String key = "fill/f" + i + ".json";
+            String etag = h.putObject(key, 150 + i);
+            files.add(new ObjectEvent(h.input, key, 150 + i, etag, null, null));
+            uris.add(h.uri(key));
+        }
+        BatchEngine first = backfill(h);
+        first.recover();
+        assertEquals(BatchEngine.Outcome.Kind.ACCEPTED, first.offer(files.get(0), true).kind());
+
+        BatchEngine second = backfill(h);
+        assertEquals(1, second.recover().size(), "the second backfill ships the first one's open batch");
+        org.junit.jupiter.api.Assertions.assertThrows(Fenced.class, () -> first.offer(files.get(1), true));
+        org.junit.jupiter.api.Assertions.assertThrows(Fenced.class, first::flush);
+        for (ObjectEvent f : files) {
+            second.offer(f, true);
+        }
+        second.flush();
+        assertExactlyOnce(uris, h.sentManifests().values());
+        assertEquals(2, h.manifestMessages().size());
+        assertTrue(second.ledger().openBatches("backfill").isEmpty());
+    }
+
+    private static BatchEngine backfill(Harness h) {
+        BuilderMetrics metrics = new BuilderMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        return new BatchEngine(h.settings, h.store, new ManifestShipper(h.store, h.settings.manifestLocation(),
+                h.servers.sqs, h.manifestQueue), metrics, StepHook.NONE, Clock.systemUTC(), "backfill");
+    }
 }
