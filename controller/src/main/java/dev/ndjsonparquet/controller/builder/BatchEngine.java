@@ -249,8 +249,9 @@ public final class BatchEngine {
 
     /**
      * A file whose claim names another batch. It is a duplicate when that batch will ship it or has shipped
-     * it; when the batch closed without it (the claim landed after its list was fixed) or no longer exists,
-     * the claim is re-pointed to the open batch; a batch of this owner that no engine holds is shipped now.
+     * it; when the batch closed without it (the claim landed after its list was fixed) or ended empty, the
+     * claim is re-pointed to the open batch; a batch of this owner that no engine holds is shipped now.
+     * When the ledger no longer knows the batch (history removed by hand) it is taken as a duplicate.
      */
     private Outcome alreadyClaimed(Stored<Claim> existing, ObjectEvent file) {
         Claim claim = existing.value();
@@ -258,8 +259,8 @@ public final class BatchEngine {
         if (isOpen(batchId)) {
             return duplicate(batchId);
         }
-        Set<String> closed = closedFilesOf(claim);
-        if (closed == null) {
+        Fixed fixed = fixedListOf(claim);
+        if (fixed == null) {
             String batchOwner = claim.owner() == null ? owner : claim.owner();
             Optional<Stored<BatchRecord>> record = ledger.readBatch(batchOwner, batchId);
             if (record.isPresent() && !batchOwner.equals(owner)) {
@@ -268,10 +269,10 @@ public final class BatchEngine {
             if (record.isPresent()) {
                 LOG.warn("batch {} of {} was left open by an earlier term; shipping it now", batchId, owner);
                 adopt(record.get(), CloseReason.RECOVERED);
-                closed = closedFilesOf(claim);
             }
+            fixed = fixedListOf(claim);
         }
-        if (closed != null && closed.contains(claim.uri())) {
+        if (fixed == null || fixed.uris() == null || fixed.uris().contains(claim.uri())) {
             return duplicate(batchId);
         }
         LOG.warn("{} is claimed by batch {} whose manifest does not list it; claiming it again", claim.uri(), batchId);
@@ -290,32 +291,41 @@ public final class BatchEngine {
         return accepted(batch, fresh);
     }
 
-    /** The file URIs of the claim's batch if its list is fixed (closed or sent), else null. */
-    private Set<String> closedFilesOf(Claim claim) {
+    /** A batch's fixed file list; {@code uris} null when the ledger cannot tell any more. */
+    private record Fixed(Set<String> uris) {
+    }
+
+    /** The fixed list of the claim's batch (closed, sent or ended empty), or null while the batch is open. */
+    private Fixed fixedListOf(Claim claim) {
         String batchId = claim.batchId();
         Set<String> known = closedFiles.get(batchId);
         if (known != null) {
-            return known;
+            return new Fixed(known);
         }
+        Fixed fixed;
         Optional<SentRecord> sent = ledger.sentOf(batchId);
-        Set<String> files = null;
         if (sent.isPresent()) {
-            files = store.get(StoreUri.parse(sent.get().manifestUri()))
-                    .map(b -> ManifestCodec.decode(b).files().stream().map(ManifestFile::uri).collect(Collectors.toSet()))
-                    .orElse(Set.of());
+            fixed = sent.get().manifestUri() == null ? new Fixed(Set.of())
+                    : new Fixed(store.get(StoreUri.parse(sent.get().manifestUri()))
+                            .map(b -> ManifestCodec.decode(b).files().stream().map(ManifestFile::uri).collect(Collectors.toSet()))
+                            .orElse(null));
         } else {
             String batchOwner = claim.owner() == null ? owner : claim.owner();
             Optional<Stored<BatchRecord>> record = ledger.readBatch(batchOwner, batchId);
             if (record.isPresent() && record.get().value().closed() && record.get().value().files() != null) {
-                files = record.get().value().files().stream().map(Claim::uri).collect(Collectors.toSet());
-            } else if (record.isEmpty() && ledger.sentOf(batchId).isEmpty()) {
-                files = Set.of(); // no such batch any more (forgotten empty, or never recorded): nothing ships it
+                fixed = new Fixed(record.get().value().files().stream().map(Claim::uri).collect(Collectors.toSet()));
+            } else if (record.isPresent()) {
+                return null; // still open (or closed before lists were recorded: rebuilt when shipped)
+            } else if (ledger.sentOf(batchId).isPresent()) {
+                return fixedListOf(claim); // shipped between the two reads
+            } else {
+                fixed = new Fixed(null); // no trace of the batch any more
             }
         }
-        if (files != null && !files.isEmpty()) {
-            closedFiles.put(batchId, files);
+        if (fixed.uris() != null && !fixed.uris().isEmpty()) {
+            closedFiles.put(batchId, fixed.uris());
         }
-        return files;
+        return fixed;
     }
 
     /** Retries batches whose shipping failed, and ships the open batch once its oldest file waited long enough. */
@@ -419,7 +429,7 @@ public final class BatchEngine {
     /** Drops an empty open batch, unless a write for it threw (its files would then be in the ledger only). */
     private void forgetIfEmpty(OpenBatch batch) {
         if (batch == current && batch.files.isEmpty() && !batch.uncertain) {
-            ledger.forget(owner, batch.record.batchId());
+            ledger.abandonEmpty(owner, batch.record.batchId(), clock.instant());
             current = null;
         }
     }
@@ -436,7 +446,7 @@ public final class BatchEngine {
         if (!open.closed()) {
             ledger.membersOf(open.batchId()).forEach(b::add);
             if (b.files.isEmpty()) {
-                ledger.forget(owner, open.batchId());
+                ledger.abandonEmpty(owner, open.batchId(), clock.instant());
                 return false;
             }
         }
@@ -466,7 +476,7 @@ public final class BatchEngine {
         if (!closed.closed()) {
             List<Claim> members = fromLedger(batch);
             if (members.isEmpty()) {
-                ledger.forget(owner, closed.batchId()); // only writes that had not been applied: nothing to ship
+                ledger.abandonEmpty(owner, closed.batchId(), clock.instant()); // its writes had not been applied
                 return;
             }
             Instant at = clock.instant();

@@ -26,7 +26,8 @@ import java.util.Optional;
  *   batches/open/&lt;owner&gt;/&lt;batch&gt;.json  a batch that has not reached the manifest queue yet; once closed it
  *                                       holds the batch's file list, written with If-Match on the record
  *   batches/members/&lt;batch&gt;/&lt;file-id&gt;  intent: written before the claim, valid only if the claim names this batch
- *   batches/sent/&lt;batch&gt;.json           the manifest a batch became, once its message was sent
+ *   batches/sent/&lt;batch&gt;.json           the manifest a batch became, once its message was sent (no manifest:
+ *                                       the batch ended empty); kept as long as files/, duplicates are checked on it
  * </pre>
  * The file id is a SHA-256 of bucket, key and ETag (the version id only when no ETag is known):
  * listings do not return version ids, so keying on the ETag keeps events and listings in agreement.
@@ -246,8 +247,18 @@ public final class Ledger {
         store.put(root.child("batches/sent/" + sent.batchId() + ".json"), write(sent));
     }
 
+    /** Removes a batch's open record (after its sent record is written). */
     public void forget(String owner, String batchId) {
         store.delete(batchUri(owner, batchId));
+    }
+
+    /**
+     * Ends a batch that ships nothing: a sent record without a manifest, then the open record removed. A
+     * claim that names it later (a late write) is then known to be in no manifest and is claimed again.
+     */
+    public void abandonEmpty(String owner, String batchId, Instant now) {
+        recordSent(new SentRecord(batchId, null, null, 0, 0, now));
+        forget(owner, batchId);
     }
 
     public Optional<SentRecord> sentOf(String batchId) {
