@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -105,7 +106,8 @@ public final class Quarantine {
 
     private synchronized ExecutorService copier() {
         if (copier == null) {
-            copier = Executors.newSingleThreadExecutor(r -> {
+            // One copy at a time; the thread ends when idle, so engines of past terms leave none behind.
+            copier = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, "quarantine-copy");
                 t.setDaemon(true);
                 return t;
