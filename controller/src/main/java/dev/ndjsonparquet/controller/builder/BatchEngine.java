@@ -7,7 +7,6 @@ import dev.ndjsonparquet.controller.builder.Ledger.SentRecord;
 import dev.ndjsonparquet.controller.builder.Ledger.Stored;
 import dev.ndjsonparquet.controller.builder.Step.StepHook;
 import dev.ndjsonparquet.manifest.Manifest;
-import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class BatchEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchEngine.class);
-    private static final int SETTLED_CACHE = 1024;
 
     /** What happened to one offered file. {@code batchId} is set for ACCEPTED and DUPLICATE (when known). */
     public record Outcome(Kind kind, String batchId) {
@@ -66,15 +64,7 @@ public final class BatchEngine {
     private final Admission admission;
     private final List<String> shipped = new ArrayList<>();
     private final List<OpenBatch> unshipped = new ArrayList<>();
-    /** File URIs of batches known to be closed (their list can no longer change), most recent last. */
-    private final Map<String, Set<String>> closedFiles = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
-            return size() > SETTLED_CACHE;
-        }
-    };
+    private final FixedLists fixedLists;
 
     private long term;
     private OpenBatch current;
@@ -124,6 +114,7 @@ public final class BatchEngine {
         this.instance = owner + "-" + UUID.randomUUID();
         this.policy = settings.batchPolicy();
         this.admission = settings.admission();
+        this.fixedLists = new FixedLists(ledger, store, owner);
         metrics.oldestWaiting(this::oldestWaitingAge);
     }
 
@@ -165,7 +156,7 @@ public final class BatchEngine {
      * back too; this finds them when no message will (listing feeds).
      */
     private void repairStrays(String batchId) {
-        Set<String> listed = closedFiles.get(batchId);
+        Set<String> listed = fixedLists.remembered(batchId);
         if (listed == null) {
             return;
         }
@@ -259,7 +250,7 @@ public final class BatchEngine {
         if (isOpen(batchId)) {
             return duplicate(batchId);
         }
-        Fixed fixed = fixedListOf(claim);
+        FixedLists.Fixed fixed = fixedLists.of(claim);
         if (fixed == null) {
             String batchOwner = claim.owner() == null ? owner : claim.owner();
             Optional<Stored<BatchRecord>> record = ledger.readBatch(batchOwner, batchId);
@@ -270,7 +261,7 @@ public final class BatchEngine {
                 LOG.warn("batch {} of {} was left open by an earlier term; shipping it now", batchId, owner);
                 adopt(record.get(), CloseReason.RECOVERED);
             }
-            fixed = fixedListOf(claim);
+            fixed = fixedLists.of(claim);
         }
         if (fixed == null || fixed.uris() == null || fixed.uris().contains(claim.uri())) {
             return duplicate(batchId);
@@ -289,43 +280,6 @@ public final class BatchEngine {
         }
         hook.reached(Step.CLAIMED);
         return accepted(batch, fresh);
-    }
-
-    /** A batch's fixed file list; {@code uris} null when the ledger cannot tell any more. */
-    private record Fixed(Set<String> uris) {
-    }
-
-    /** The fixed list of the claim's batch (closed, sent or ended empty), or null while the batch is open. */
-    private Fixed fixedListOf(Claim claim) {
-        String batchId = claim.batchId();
-        Set<String> known = closedFiles.get(batchId);
-        if (known != null) {
-            return new Fixed(known);
-        }
-        Fixed fixed;
-        Optional<SentRecord> sent = ledger.sentOf(batchId);
-        if (sent.isPresent()) {
-            fixed = sent.get().manifestUri() == null ? new Fixed(Set.of())
-                    : new Fixed(store.get(StoreUri.parse(sent.get().manifestUri()))
-                            .map(b -> ManifestCodec.decode(b).files().stream().map(ManifestFile::uri).collect(Collectors.toSet()))
-                            .orElse(null));
-        } else {
-            String batchOwner = claim.owner() == null ? owner : claim.owner();
-            Optional<Stored<BatchRecord>> record = ledger.readBatch(batchOwner, batchId);
-            if (record.isPresent() && record.get().value().closed() && record.get().value().files() != null) {
-                fixed = new Fixed(record.get().value().files().stream().map(Claim::uri).collect(Collectors.toSet()));
-            } else if (record.isPresent()) {
-                return null; // still open (or closed before lists were recorded: rebuilt when shipped)
-            } else if (ledger.sentOf(batchId).isPresent()) {
-                return fixedListOf(claim); // shipped between the two reads
-            } else {
-                fixed = new Fixed(null); // no trace of the batch any more
-            }
-        }
-        if (fixed.uris() != null && !fixed.uris().isEmpty()) {
-            closedFiles.put(batchId, fixed.uris());
-        }
-        return fixed;
     }
 
     /** Retries batches whose shipping failed, and ships the open batch once its oldest file waited long enough. */
@@ -510,7 +464,7 @@ public final class BatchEngine {
         hook.reached(Step.SENT_RECORDED);
         ledger.forget(closed.owner(), closed.batchId());
         hook.reached(Step.BATCH_RECORDED);
-        closedFiles.put(closed.batchId(), files.stream().map(Claim::uri).collect(Collectors.toSet()));
+        fixedLists.remember(closed.batchId(), files.stream().map(Claim::uri).collect(Collectors.toSet()));
         metrics.manifestsWritten.increment();
         if (batch.oldest != null) {
             metrics.batchFilled(Duration.between(batch.oldest, clock.instant()));

@@ -193,10 +193,6 @@ public final class Ledger {
         }
     }
 
-    public boolean isClaimed(String fileId) {
-        return store.head(claimUri(fileId)).isPresent();
-    }
-
     public void writeMember(Claim claim) {
         store.put(memberUri(claim.batchId(), fileId(claim)), write(claim));
     }
