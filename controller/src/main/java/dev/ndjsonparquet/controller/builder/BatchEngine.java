@@ -67,6 +67,7 @@ public final class BatchEngine {
     private final FixedLists fixedLists;
 
     private long term;
+    private Instant lastFenceCheck;
     private OpenBatch current;
 
     /** The batch being filled, in memory; its records in the ledger make it survive a restart. */
@@ -186,7 +187,7 @@ public final class BatchEngine {
         if (reason.isPresent()) {
             return quarantine(file, reason.get());
         }
-        fence();
+        fenceAtMostEverySecond();
         String fileId = Ledger.fileId(file.bucket(), file.key(), file.etag(), file.versionId());
         if (precheck) {
             Optional<Stored<Claim>> existing = ledger.storedClaimOf(fileId);
@@ -328,6 +329,19 @@ public final class BatchEngine {
     /** Lets a long quarantine copy keep the caller alive (visibility extension, liveness) while it waits. */
     public void whileWaiting(Runnable keepAlive) {
         quarantine.whileWaiting(keepAlive);
+    }
+
+    /**
+     * The term check before offering, at most once a second: a GET per file would add a third request to
+     * the two PUTs a file costs. A deposed engine can claim files for up to a second more; those claims land
+     * in a batch it can no longer close (If-Match) and are claimed again (see the class comment).
+     */
+    private void fenceAtMostEverySecond() {
+        Instant now = clock.instant();
+        if (term == 0 || lastFenceCheck == null || !now.isBefore(lastFenceCheck.plusSeconds(1))) {
+            fence();
+            lastFenceCheck = now;
+        }
     }
 
     /** Throws {@link Fenced} when a newer engine of this owner has started. */

@@ -124,7 +124,14 @@ public final class LocalDirectoryStore implements ObjectStore {
             return List.of();
         }
         List<ObjectInfo> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(bucket)) {
+        // Walk only the directory the prefix names (up to its last '/'), not the whole bucket: the ledger
+        // lists one batch's members per batch, in a bucket holding every claim.
+        String dirPart = prefix.key().contains("/") ? prefix.key().substring(0, prefix.key().lastIndexOf('/')) : "";
+        Path start = dirPart.isEmpty() ? bucket : bucket.resolve(dirPart).normalize();
+        if (!start.startsWith(bucket) || !Files.isDirectory(start)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(start)) {
             files.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().contains(TEMP_SUFFIX))
                     .map(p -> bucket.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/"))
