@@ -4,6 +4,7 @@ import dev.ndjsonparquet.controller.builder.BatchPolicy.CloseReason;
 import dev.ndjsonparquet.controller.builder.Ledger.BatchRecord;
 import dev.ndjsonparquet.controller.builder.Ledger.Claim;
 import dev.ndjsonparquet.controller.builder.Ledger.SentRecord;
+import dev.ndjsonparquet.controller.builder.Ledger.Stored;
 import dev.ndjsonparquet.controller.builder.Step.StepHook;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestFile;
@@ -12,9 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +29,17 @@ import org.slf4j.LoggerFactory;
  * says so. Not thread-safe: one engine per process, driven by one loop.
  *
  * <p>Order of durable effects for a file: batch record (once per batch), member record, claim. For a batch:
- * closing record (manifest id and time fixed), manifest object, manifest message, sent record. A restarted
- * engine ({@link #recover()}) ships every batch its owner left open, rebuilt from the ledger, so each claimed
- * file reaches exactly one manifest, and a manifest sent twice carries the same id.
+ * closing record (manifest id, time and file list fixed, written with If-Match), manifest object, manifest
+ * message, sent record. A batch's files are those of the ledger (members whose claim names the batch), not
+ * only those this engine saw accepted, since a claim write that threw may have been applied. A restarted
+ * engine ({@link #recover()}) ships every batch its owner left open, so each claimed file reaches exactly one
+ * manifest, and a manifest sent twice carries the same id.
+ *
+ * <p>Fencing: each engine starts a new term of its owner ({@link Ledger#beginTerm}); it checks the term before
+ * offering a file and before shipping, and closes a batch only with If-Match on the record it last wrote or
+ * read, so a deposed engine's late close is refused by the store. A claim that lands in a batch after the
+ * batch's list was fixed is found when the file comes back (its ingest message is redelivered, or a listing
+ * finds it) and is re-pointed to the open batch.
  */
 public final class BatchEngine {
 
@@ -46,22 +59,32 @@ public final class BatchEngine {
     private final StepHook hook;
     private final Clock clock;
     private final String owner;
+    private final String instance;
     private final BatchPolicy policy;
     private final Admission admission;
     private final List<String> shipped = new ArrayList<>();
     private final List<OpenBatch> unshipped = new ArrayList<>();
+    private final FixedLists fixedLists;
 
+    private long term;
+    private Instant lastFenceCheck;
     private OpenBatch current;
 
     /** The batch being filled, in memory; its records in the ledger make it survive a restart. */
     private static final class OpenBatch {
         BatchRecord record;
+        String etag;
         final List<Claim> files = new ArrayList<>();
         long bytes;
         Instant oldest;
+        /** A member or claim write for this batch threw: the ledger may hold a file memory does not. */
+        boolean uncertain;
+        /** The manifest message was sent (a retry after a later step failed does not send it again). */
+        boolean sent;
 
-        OpenBatch(BatchRecord record) {
+        OpenBatch(BatchRecord record, String etag) {
             this.record = record;
+            this.etag = etag;
         }
 
         boolean contains(Claim c) {
@@ -89,8 +112,10 @@ public final class BatchEngine {
         this.hook = hook;
         this.clock = clock;
         this.owner = owner;
+        this.instance = owner + "-" + UUID.randomUUID();
         this.policy = settings.batchPolicy();
         this.admission = settings.admission();
+        this.fixedLists = new FixedLists(ledger, store, owner);
         metrics.oldestWaiting(this::oldestWaitingAge);
     }
 
@@ -98,23 +123,50 @@ public final class BatchEngine {
         return ledger;
     }
 
-    /** Ships every batch this owner left open (a crash or a stop); call once before offering files. */
+    public Quarantine quarantine() {
+        return quarantine;
+    }
+
+    /** This engine's term of its owner, 0 before it started one. */
+    public long term() {
+        return term;
+    }
+
+    /**
+     * Starts a new term (fencing any earlier engine of this owner), then ships every batch this owner left
+     * open (a crash, a stop, a deposed leader), and re-points claims that landed in a batch after its list was
+     * fixed. Call once before offering files.
+     */
     public List<String> recover() {
+        term = ledger.beginTerm(owner, instance, clock.instant());
         List<String> done = new ArrayList<>();
-        for (BatchRecord open : ledger.openBatches(owner)) {
-            List<Claim> members = ledger.membersOf(open.batchId());
-            if (members.isEmpty()) {
-                ledger.forget(owner, open.batchId());
-                continue;
+        for (Stored<BatchRecord> open : ledger.openBatches(owner)) {
+            if (adopt(open, CloseReason.RECOVERED)) {
+                done.add(open.value().batchId());
             }
-            LOG.info("recovering batch {} of {} files left {}", open.batchId(), members.size(),
-                    open.closed() ? "closed" : "open");
-            OpenBatch b = new OpenBatch(open);
-            members.forEach(b::add);
-            ship(b, CloseReason.RECOVERED);
-            done.add(open.batchId());
+        }
+        for (String batchId : done) {
+            repairStrays(batchId);
         }
         return done;
+    }
+
+    /**
+     * Claims that name a shipped batch whose manifest does not list them (written by a deposed engine after
+     * the batch's list was fixed) are claimed again into the open batch. Their messages would bring them
+     * back too; this finds them when no message will (listing feeds).
+     */
+    private void repairStrays(String batchId) {
+        Set<String> listed = fixedLists.remembered(batchId);
+        if (listed == null) {
+            return;
+        }
+        for (Claim stray : ledger.membersOf(batchId)) {
+            if (!listed.contains(stray.uri())) {
+                ledger.storedClaimOf(Ledger.fileId(stray)).ifPresent(c -> alreadyClaimed(c,
+                        new ObjectEvent(stray.bucket(), stray.key(), stray.size(), stray.etag(), stray.versionId(), null)));
+            }
+        }
     }
 
     /**
@@ -123,6 +175,10 @@ public final class BatchEngine {
      */
     public Outcome offer(ObjectEvent event, boolean precheck) {
         metrics.eventsReceived.increment();
+        Optional<QuarantineReason> unsafe = KeySafety.check(event.key());
+        if (unsafe.isPresent()) {
+            return quarantine(event, unsafe.get());
+        }
         ObjectEvent file = complete(event);
         if (file == null) {
             return new Outcome(Outcome.Kind.GONE, null);
@@ -131,36 +187,100 @@ public final class BatchEngine {
         if (reason.isPresent()) {
             return quarantine(file, reason.get());
         }
+        fenceAtMostEverySecond();
         String fileId = Ledger.fileId(file.bucket(), file.key(), file.etag(), file.versionId());
-        if (precheck && ledger.isClaimed(fileId)) {
-            return duplicate(fileId);
+        if (precheck) {
+            Optional<Stored<Claim>> existing = ledger.storedClaimOf(fileId);
+            if (existing.isPresent()) {
+                return alreadyClaimed(existing.get(), file);
+            }
         }
         if (current != null && policy.closeBefore(current.files.size(), current.bytes, file.size())) {
             ship(current, CloseReason.BYTES);
         }
         OpenBatch batch = openBatch();
         Claim claim = new Claim(file.bucket(), file.key(), file.etag(), file.versionId(), file.size(),
-                store.fileUri(file.location()), batch.record.batchId(), clock.instant());
-        ledger.writeMember(claim);
-        if (!ledger.claim(claim)) {
-            Optional<Claim> existing = ledger.claimOf(fileId);
-            if (existing.isEmpty() || !batch.record.batchId().equals(existing.get().batchId()) || batch.contains(claim)) {
-                if (batch.files.isEmpty()) {
-                    // Nothing joined this batch: drop it rather than leave an empty open record behind.
-                    ledger.forget(owner, batch.record.batchId());
-                    current = null;
-                }
-                return duplicate(fileId);
+                store.fileUri(file.location()), batch.record.batchId(), clock.instant(), owner);
+        boolean claimed;
+        try {
+            ledger.writeMember(claim);
+            hook.reached(Step.MEMBER_WRITTEN);
+            claimed = ledger.claim(claim);
+        } catch (RuntimeException e) {
+            batch.uncertain = true;
+            throw e;
+        }
+        if (!claimed) {
+            Optional<Stored<Claim>> existing = ledger.storedClaimOf(fileId);
+            if (existing.isEmpty()) {
+                batch.uncertain = true;
+                throw new IllegalStateException("claim of " + file.location() + " refused but not found; retried later");
             }
-            claim = existing.get(); // claimed by this batch before an earlier attempt failed: keep it
+            if (!batch.record.batchId().equals(existing.get().value().batchId())) {
+                Outcome o = alreadyClaimed(existing.get(), file);
+                forgetIfEmpty(batch);
+                return o;
+            }
+            if (batch.contains(claim)) {
+                return duplicate(batch.record.batchId());
+            }
+            claim = existing.get().value(); // claimed by this batch before an earlier attempt failed: keep it
         }
         hook.reached(Step.CLAIMED);
+        return accepted(batch, claim);
+    }
+
+    private Outcome accepted(OpenBatch batch, Claim claim) {
         batch.add(claim);
         metrics.filesAccepted.increment();
         String batchId = batch.record.batchId();
         policy.closeNow(batch.files.size(), batch.bytes, batch.oldest, clock.instant())
                 .ifPresent(why -> ship(batch, why));
         return new Outcome(Outcome.Kind.ACCEPTED, batchId);
+    }
+
+    /**
+     * A file whose claim names another batch. It is a duplicate when that batch will ship it or has shipped
+     * it; when the batch closed without it (the claim landed after its list was fixed) or ended empty, the
+     * claim is re-pointed to the open batch; a batch of this owner that no engine holds is shipped now.
+     * When the ledger no longer knows the batch (history removed by hand) it is taken as a duplicate.
+     */
+    private Outcome alreadyClaimed(Stored<Claim> existing, ObjectEvent file) {
+        Claim claim = existing.value();
+        String batchId = claim.batchId();
+        if (isOpen(batchId)) {
+            return duplicate(batchId);
+        }
+        FixedLists.Fixed fixed = fixedLists.of(claim);
+        if (fixed == null) {
+            String batchOwner = claim.owner() == null ? owner : claim.owner();
+            Optional<Stored<BatchRecord>> record = ledger.readBatch(batchOwner, batchId);
+            if (record.isPresent() && !batchOwner.equals(owner)) {
+                return duplicate(batchId); // another owner's batch (a backfill): that owner ships it
+            }
+            if (record.isPresent()) {
+                LOG.warn("batch {} of {} was left open by an earlier term; shipping it now", batchId, owner);
+                adopt(record.get(), CloseReason.RECOVERED);
+            }
+            fixed = fixedLists.of(claim);
+        }
+        if (fixed == null || fixed.uris() == null || fixed.uris().contains(claim.uri())) {
+            return duplicate(batchId);
+        }
+        LOG.warn("{} is claimed by batch {} whose manifest does not list it; claiming it again", claim.uri(), batchId);
+        OpenBatch batch = openBatch();
+        Claim fresh = claim.forBatch(batch.record.batchId(), owner, clock.instant());
+        try {
+            ledger.writeMember(fresh);
+            if (!ledger.reclaim(existing, fresh)) {
+                throw new IllegalStateException("claim of " + claim.uri() + " changed while being claimed again; retried later");
+            }
+        } catch (RuntimeException e) {
+            batch.uncertain = true;
+            throw e;
+        }
+        hook.reached(Step.CLAIMED);
+        return accepted(batch, fresh);
     }
 
     /** Retries batches whose shipping failed, and ships the open batch once its oldest file waited long enough. */
@@ -177,7 +297,8 @@ public final class BatchEngine {
 
     /** Ships the open batch whatever its size (end of a backfill). */
     public void flush() {
-        if (current != null && !current.files.isEmpty()) {
+        tick();
+        if (current != null && (!current.files.isEmpty() || current.uncertain)) {
             ship(current, CloseReason.FLUSH);
         }
     }
@@ -205,6 +326,35 @@ public final class BatchEngine {
         return b == null || b.oldest == null ? Duration.ZERO : Duration.between(b.oldest, clock.instant());
     }
 
+    /** Lets a long quarantine copy keep the caller alive (visibility extension, liveness) while it waits. */
+    public void whileWaiting(Runnable keepAlive) {
+        quarantine.whileWaiting(keepAlive);
+    }
+
+    /**
+     * The term check before offering, at most once a second: a GET per file would add a third request to
+     * the two PUTs a file costs. A deposed engine can claim files for up to a second more; those claims land
+     * in a batch it can no longer close (If-Match) and are claimed again (see the class comment).
+     */
+    private void fenceAtMostEverySecond() {
+        Instant now = clock.instant();
+        if (term == 0 || lastFenceCheck == null || !now.isBefore(lastFenceCheck.plusSeconds(1))) {
+            fence();
+            lastFenceCheck = now;
+        }
+    }
+
+    /** Throws {@link Fenced} when a newer engine of this owner has started. */
+    public void fence() {
+        if (term == 0) {
+            term = ledger.beginTerm(owner, instance, clock.instant());
+        }
+        long now = ledger.currentTerm(owner);
+        if (now != term) {
+            throw new Fenced(owner + " term " + term + " is over: term " + now + " has started");
+        }
+    }
+
     private ObjectEvent complete(ObjectEvent e) {
         if (e.etag() != null && e.size() >= 0) {
             return e;
@@ -219,6 +369,7 @@ public final class BatchEngine {
             case EXCLUDED_NAME -> "key does not match include-patterns or matches exclude-patterns";
             case TOO_SMALL -> "size " + file.size() + " bytes is below the minimum " + settings.sizeBand().minBytes();
             case TOO_LARGE -> "size " + file.size() + " bytes is above the maximum " + settings.sizeBand().maxBytes();
+            case UNSAFE_KEY -> KeySafety.problem(file.key()).orElse("unsafe key");
         };
         if (quarantine.put(file, reason, detail, clock.instant())) {
             metrics.quarantined(reason);
@@ -229,18 +380,48 @@ public final class BatchEngine {
         return new Outcome(Outcome.Kind.DUPLICATE, null);
     }
 
-    private Outcome duplicate(String fileId) {
+    private Outcome duplicate(String batchId) {
         metrics.duplicates.increment();
-        return new Outcome(Outcome.Kind.DUPLICATE, ledger.claimOf(fileId).map(Claim::batchId).orElse(null));
+        return new Outcome(Outcome.Kind.DUPLICATE, batchId);
     }
 
     private OpenBatch openBatch() {
         if (current == null) {
-            BatchRecord r = new BatchRecord("b-" + UUID.randomUUID(), owner, clock.instant(), null, null, null);
-            ledger.writeBatch(r);
-            current = new OpenBatch(r);
+            BatchRecord r = new BatchRecord("b-" + UUID.randomUUID(), owner, term, clock.instant(), null, null, null, null);
+            String etag = ledger.createBatch(r);
+            current = new OpenBatch(r, etag);
         }
         return current;
+    }
+
+    /** Drops an empty open batch, unless a write for it threw (its files would then be in the ledger only). */
+    private void forgetIfEmpty(OpenBatch batch) {
+        if (batch == current && batch.files.isEmpty() && !batch.uncertain) {
+            ledger.abandonEmpty(owner, batch.record.batchId(), clock.instant());
+            current = null;
+        }
+    }
+
+    /** Ships a batch this engine does not hold (left by a crash or an earlier term); false when it had no files. */
+    private boolean adopt(Stored<BatchRecord> stored, CloseReason reason) {
+        BatchRecord open = stored.value();
+        if (open.closed() && ledger.sentOf(open.batchId()).isPresent()) {
+            // Killed between the sent record and removing the open one: already on the manifest queue.
+            ledger.forget(owner, open.batchId());
+            return false;
+        }
+        OpenBatch b = new OpenBatch(open, stored.etag());
+        if (!open.closed()) {
+            ledger.membersOf(open.batchId()).forEach(b::add);
+            if (b.files.isEmpty()) {
+                ledger.abandonEmpty(owner, open.batchId(), clock.instant());
+                return false;
+            }
+        }
+        LOG.info("recovering batch {} of {} left {} (term {})", open.batchId(), owner,
+                open.closed() ? "closed" : "open", open.term());
+        ship(b, reason);
+        return true;
     }
 
     private void ship(OpenBatch batch, CloseReason reason) {
@@ -249,6 +430,8 @@ public final class BatchEngine {
         }
         try {
             shipOnce(batch, reason);
+        } catch (Fenced e) {
+            throw e;
         } catch (RuntimeException e) {
             unshipped.add(batch);
             throw e;
@@ -256,30 +439,46 @@ public final class BatchEngine {
     }
 
     private void shipOnce(OpenBatch batch, CloseReason reason) {
-        List<ManifestFile> files = batch.files.stream()
-                .sorted(Comparator.comparing(Claim::uri))
-                .map(c -> new ManifestFile(c.uri(), c.size(), c.etag(), c.versionId()))
-                .toList();
+        fence();
         BatchRecord closed = batch.record;
         if (!closed.closed()) {
+            List<Claim> members = fromLedger(batch);
+            if (members.isEmpty()) {
+                ledger.abandonEmpty(owner, closed.batchId(), clock.instant()); // its writes had not been applied
+                return;
+            }
             Instant at = clock.instant();
-            Manifest m = Manifest.of(at, files, settings.outputLocation(), settings.schemaUri());
-            closed = new BatchRecord(closed.batchId(), owner, closed.openedAt(), at, m.manifestId(), reason.name());
-            ledger.writeBatch(closed);
+            Manifest m = Manifest.of(at, manifestFiles(members), settings.outputLocation(), settings.schemaUri());
+            BatchRecord closing = closed.close(term, at, m.manifestId(), reason.name(), members);
+            Optional<String> etag = ledger.replaceBatch(closing, batch.etag);
+            if (etag.isEmpty()) {
+                throw new Fenced("batch " + closed.batchId() + " was changed by another engine of " + owner
+                        + " (term " + term + "); leaving it to that engine");
+            }
+            closed = closing;
             batch.record = closed;
+            batch.etag = etag.get();
             hook.reached(Step.BATCH_CLOSED);
         }
-        Manifest manifest = Manifest.of(closed.closedAt(), files, settings.outputLocation(), settings.schemaUri());
+        List<Claim> files = closed.files() != null ? closed.files() : ledger.membersOf(closed.batchId());
+        Manifest manifest = Manifest.of(closed.closedAt(), manifestFiles(files), settings.outputLocation(), settings.schemaUri());
         if (!manifest.manifestId().equals(closed.manifestId())) {
             LOG.warn("batch {} rebuilt as {} but was closed as {}", closed.batchId(), manifest.manifestId(), closed.manifestId());
         }
         String uri = shipper.write(manifest);
         hook.reached(Step.MANIFEST_WRITTEN);
-        shipper.send(uri, manifest);
+        if (!batch.sent) {
+            fence();
+            shipper.send(uri, manifest);
+            batch.sent = true;
+        }
         hook.reached(Step.MANIFEST_SENT);
-        ledger.markSent(owner, new SentRecord(closed.batchId(), manifest.manifestId(), uri, manifest.fileCount(),
+        ledger.recordSent(new SentRecord(closed.batchId(), manifest.manifestId(), uri, manifest.fileCount(),
                 manifest.totalBytes(), clock.instant()));
+        hook.reached(Step.SENT_RECORDED);
+        ledger.forget(closed.owner(), closed.batchId());
         hook.reached(Step.BATCH_RECORDED);
+        fixedLists.remember(closed.batchId(), files.stream().map(Claim::uri).collect(Collectors.toSet()));
         metrics.manifestsWritten.increment();
         if (batch.oldest != null) {
             metrics.batchFilled(Duration.between(batch.oldest, clock.instant()));
@@ -287,5 +486,30 @@ public final class BatchEngine {
         shipped.add(closed.batchId());
         LOG.info("manifest {} sent: {} files, {} bytes, closed by {}", manifest.manifestId(), manifest.fileCount(),
                 manifest.totalBytes(), closed.closeReason());
+    }
+
+    /**
+     * The batch's files: those accepted in memory, plus members of the ledger whose claim names the batch
+     * (a claim written by a call that threw). One listing per batch; a GET pair only for files memory lacks.
+     */
+    private List<Claim> fromLedger(OpenBatch batch) {
+        Map<String, Claim> byId = new LinkedHashMap<>();
+        batch.files.forEach(c -> byId.put(Ledger.fileId(c), c));
+        for (String id : ledger.memberIds(batch.record.batchId())) {
+            if (!byId.containsKey(id)) {
+                ledger.memberOf(batch.record.batchId(), id).ifPresent(c -> {
+                    LOG.info("batch {} also holds {} (a claim whose write reported an error)", batch.record.batchId(), c.uri());
+                    byId.put(id, c);
+                });
+            }
+        }
+        return new ArrayList<>(byId.values());
+    }
+
+    private static List<ManifestFile> manifestFiles(List<Claim> claims) {
+        return claims.stream()
+                .sorted(Comparator.comparing(Claim::uri))
+                .map(c -> new ManifestFile(c.uri(), c.size(), c.etag(), c.versionId()))
+                .toList();
     }
 }

@@ -32,7 +32,7 @@ public final class BuilderMetrics {
         manifestsWritten = Counter.builder("ndjson_parquet_builder_manifests_written")
                 .description("Manifests written and sent to the manifest queue").register(registry);
         malformedMessages = Counter.builder("ndjson_parquet_builder_messages_malformed")
-                .description("Ingest messages in no known format, left to the queue's redrive policy").register(registry);
+                .description("Ingest messages in no known format (left to the queue's redrive policy) and unreadable records of readable messages (recorded under the quarantine location)").register(registry);
         batchFill = Timer.builder("ndjson_parquet_builder_batch_fill")
                 .description("Time from a batch's first file to its manifest being sent").register(registry);
         for (QuarantineReason r : QuarantineReason.values()) {
@@ -69,6 +69,10 @@ public final class BuilderMetrics {
 
     public double manifestCount() {
         return manifestsWritten.count();
+    }
+
+    public double malformedCount() {
+        return malformedMessages.count();
     }
 
     public double eventCount() {

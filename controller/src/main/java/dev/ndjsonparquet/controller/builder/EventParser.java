@@ -19,7 +19,12 @@ import java.util.List;
  *   <li>EventBridge {@code "detail-type":"Object Created"} events from {@code aws.s3};</li>
  *   <li>either of the above wrapped in an SNS notification ({@code "Type":"Notification"}).</li>
  * </ul>
- * Keys are URL-decoded ({@code +} is a space, {@code %XX} UTF-8 bytes) as S3 encodes them in notifications.
+ * Keys of S3 event notifications are URL-decoded ({@code +} is a space, {@code %XX} UTF-8 bytes): S3
+ * URL-encodes the key in notifications. EventBridge "Object Created" events carry the key as it is (a key
+ * {@code a+b:c.json} arrives as {@code a+b:c.json}), so their keys are taken verbatim.
+ *
+ * <p>A record that cannot be read (no bucket or key, a key that is not valid URL encoding) is reported in
+ * {@link Parsed#malformed()} with its reason; the other records of the message are still returned.
  */
 public final class EventParser {
 
@@ -34,7 +39,14 @@ public final class EventParser {
      * @param created the created objects, in message order
      * @param ignored records that are not object creations (deletions, test events, other detail types)
      */
-    public record Parsed(List<ObjectEvent> created, int ignored) {
+    public record Parsed(List<ObjectEvent> created, int ignored, List<Malformed> malformed) {
+        public Parsed(List<ObjectEvent> created, int ignored) {
+            this(created, ignored, List.of());
+        }
+    }
+
+    /** One record of a message that could not be read: its position, the reason and the record's JSON. */
+    public record Malformed(int index, String reason, String record) {
     }
 
     /** A body that is not one of the understood formats; such a message is left to the queue's redrive policy. */
@@ -76,18 +88,29 @@ public final class EventParser {
             throw new MalformedEventException("Records is not an array", null);
         }
         List<ObjectEvent> created = new ArrayList<>();
+        List<Malformed> malformed = new ArrayList<>();
         int ignored = 0;
+        int index = 0;
         for (JsonNode r : records) {
+            int at = index++;
             String name = r.path("eventName").asText("");
             if (!name.startsWith("ObjectCreated:") && !name.startsWith("s3:ObjectCreated:")) {
                 ignored++;
                 continue;
             }
             JsonNode s3 = r.path("s3");
-            created.add(event(s3.path("bucket").path("name"), s3.path("object"), "eTag", "versionId",
-                    r.path("eventTime").asText(null)));
+            try {
+                created.add(event(s3.path("bucket").path("name"), s3.path("object"), "eTag", "versionId",
+                        r.path("eventTime").asText(null), true));
+            } catch (MalformedEventException e) {
+                malformed.add(new Malformed(at, e.getMessage(), r.toString()));
+            }
         }
-        return new Parsed(created, ignored);
+        if (created.isEmpty() && ignored == 0 && !malformed.isEmpty() && malformed.size() == index) {
+            // Nothing readable at all: the whole message is malformed (left to the redrive policy).
+            throw new MalformedEventException(malformed.get(0).reason(), null);
+        }
+        return new Parsed(created, ignored, malformed);
     }
 
     private static Parsed eventBridge(JsonNode root) {
@@ -96,14 +119,21 @@ public final class EventParser {
         }
         JsonNode detail = root.path("detail");
         return new Parsed(List.of(event(detail.path("bucket").path("name"), detail.path("object"), "etag", "version-id",
-                root.path("time").asText(null))), 0);
+                root.path("time").asText(null), false)), 0);
     }
 
-    private static ObjectEvent event(JsonNode bucket, JsonNode object, String etagField, String versionField, String time) {
+    private static ObjectEvent event(JsonNode bucket, JsonNode object, String etagField, String versionField, String time,
+                                     boolean urlEncoded) {
         if (!bucket.isTextual() || bucket.asText().isEmpty() || !object.path("key").isTextual()) {
             throw new MalformedEventException("an object-created record without bucket name or object key", null);
         }
-        String key = URLDecoder.decode(object.path("key").asText(), StandardCharsets.UTF_8);
+        String raw = object.path("key").asText();
+        String key;
+        try {
+            key = urlEncoded ? URLDecoder.decode(raw, StandardCharsets.UTF_8) : raw;
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException("object key '" + raw + "' is not valid URL encoding: " + e.getMessage(), e);
+        }
         long size = object.path("size").canConvertToLong() ? object.path("size").asLong() : -1;
         String etag = ObjectEvent.normalizeEtag(object.path(etagField).asText(null));
         String version = object.path(versionField).asText(null);

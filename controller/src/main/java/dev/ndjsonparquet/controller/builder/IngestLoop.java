@@ -20,8 +20,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * Reads the ingest queue and feeds the {@link BatchEngine}. An ingest message is deleted only when every
  * file it names is settled: quarantined, a duplicate of a file already in a sent manifest, or in a batch
  * whose manifest reached the manifest queue. Until then it stays in flight, its visibility extended at half
- * the visibility timeout. A message in no known format is left alone, so the queue's redrive policy moves it
- * to the dead-letter queue.
+ * the visibility timeout (also while a long quarantine copy runs). A message in no known format is left
+ * alone, so the queue's redrive policy moves it to the dead-letter queue; a record of an otherwise readable
+ * message that cannot be read is recorded under the quarantine location with its reason, and counted.
+ *
+ * <p>The loop ends when the engine is {@link Fenced} (a newer engine of its owner started): the caller
+ * starts a new term from the ledger if it still leads.
  */
 public final class IngestLoop {
 
@@ -75,12 +79,16 @@ public final class IngestLoop {
     /** Finishes what a previous builder started, then polls until {@code keepRunning} says stop. */
     public void run(BooleanSupplier keepRunning) {
         active = keepRunning;
+        engine.whileWaiting(this::keepAlive);
         engine.recover();
         Duration backoff = Duration.ofSeconds(1);
         while (keepRunning.getAsBoolean()) {
             try {
                 pollOnce();
                 backoff = Duration.ofSeconds(1);
+            } catch (Fenced e) {
+                LOG.warn("builder term ended: {}", e.getMessage());
+                return;
             } catch (RuntimeException e) {
                 LOG.warn("builder poll failed, retrying in {}: {}", backoff, e.toString());
                 sleep(backoff);
@@ -92,6 +100,7 @@ public final class IngestLoop {
 
     /** One receive, then age closing, message settling, visibility extension and (when due) reconciliation. */
     public int pollOnce() {
+        engine.whileWaiting(this::keepAlive);
         int wait = waitSeconds();
         List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
                 .waitTimeSeconds(wait).visibilityTimeout(visibilitySeconds)).messages();
@@ -128,13 +137,34 @@ public final class IngestLoop {
             return;
         }
         InFlight message = new InFlight(m, clock.instant());
-        for (ObjectEvent event : parsed.created()) {
-            BatchEngine.Outcome outcome = engine.offer(event, false);
-            if (outcome.batchId() != null && engine.isOpen(outcome.batchId())) {
-                message.waitingFor.add(outcome.batchId());
+        inFlight.add(message); // before the offers, so a long quarantine copy keeps extending it
+        try {
+            for (EventParser.Malformed bad : parsed.malformed()) {
+                metrics.malformedMessages.increment();
+                engine.quarantine().recordMalformed(m.messageId(), bad.index(), bad.reason(), bad.record(), clock.instant());
+                LOG.warn("ingest message {} record {} recorded as malformed: {}", m.messageId(), bad.index(), bad.reason());
             }
+            for (ObjectEvent event : parsed.created()) {
+                BatchEngine.Outcome outcome = engine.offer(event, false);
+                if (outcome.batchId() != null && engine.isOpen(outcome.batchId())) {
+                    message.waitingFor.add(outcome.batchId());
+                }
+            }
+        } catch (RuntimeException e) {
+            // Not settled: the message comes back after its visibility timeout and is offered again.
+            inFlight.remove(message);
+            throw e;
         }
-        inFlight.add(message);
+    }
+
+    /** Run while the loop waits on something long (a quarantine copy): extends visibility, keeps liveness. */
+    private void keepAlive() {
+        if (!active.getAsBoolean()) {
+            // Lost the Lease during a long copy: stop here (the copy may finish on its own; the message comes
+            // back to the new leader, which copies again). Bounds how long a deposed leader keeps working.
+            throw new Fenced("leadership lost during a long quarantine copy");
+        }
+        extendVisibility();
     }
 
     private void settle() {
@@ -164,8 +194,9 @@ public final class IngestLoop {
 
     private void extendVisibility() {
         Instant now = clock.instant();
+        long halfMillis = visibilitySeconds * 500L;
         List<InFlight> due = inFlight.stream()
-                .filter(m -> !now.isBefore(m.extendedAt.plusSeconds(visibilitySeconds / 2)))
+                .filter(m -> !now.isBefore(m.extendedAt.plusMillis(halfMillis)))
                 .toList();
         for (int i = 0; i < due.size(); i += 10) {
             List<InFlight> chunk = due.subList(i, Math.min(due.size(), i + 10));
@@ -188,7 +219,7 @@ public final class IngestLoop {
             next = deadline;
         }
         for (InFlight m : inFlight) {
-            Instant extendAt = m.extendedAt.plusSeconds(visibilitySeconds / 2);
+            Instant extendAt = m.extendedAt.plusMillis(visibilitySeconds * 500L);
             if (extendAt.isBefore(next)) {
                 next = extendAt;
             }

@@ -81,6 +81,30 @@ public final class LocalDirectoryStore implements ObjectStore {
         }
     }
 
+    /** Compare-and-replace under one lock per process: the local runner is a single process. */
+    @Override
+    public Optional<String> replaceIfMatch(StoreUri at, byte[] content, String etag) {
+        synchronized (LocalDirectoryStore.class) {
+            Optional<ObjectInfo> h = head(at);
+            if (h.isEmpty() || !h.get().etag().equals(etag)) {
+                return Optional.empty();
+            }
+            Path target = path(at);
+            Path temp = writeTemp(target, content);
+            try {
+                // The ETag is size and modification time: make sure a replacement never keeps the old one.
+                long old = Files.getLastModifiedTime(target).toMillis();
+                Files.setLastModifiedTime(temp, java.nio.file.attribute.FileTime.fromMillis(
+                        Math.max(System.currentTimeMillis(), old + 1)));
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                deleteQuietly(temp);
+                throw new UncheckedIOException("cannot write " + target, e);
+            }
+            return head(at).map(ObjectInfo::etag);
+        }
+    }
+
     @Override
     public Optional<ObjectInfo> head(StoreUri at) {
         Path p = path(at);
@@ -100,7 +124,14 @@ public final class LocalDirectoryStore implements ObjectStore {
             return List.of();
         }
         List<ObjectInfo> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(bucket)) {
+        // Walk only the directory the prefix names (up to its last '/'), not the whole bucket: the ledger
+        // lists one batch's members per batch, in a bucket holding every claim.
+        String dirPart = prefix.key().contains("/") ? prefix.key().substring(0, prefix.key().lastIndexOf('/')) : "";
+        Path start = dirPart.isEmpty() ? bucket : bucket.resolve(dirPart).normalize();
+        if (!start.startsWith(bucket) || !Files.isDirectory(start)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(start)) {
             files.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().contains(TEMP_SUFFIX))
                     .map(p -> bucket.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/"))

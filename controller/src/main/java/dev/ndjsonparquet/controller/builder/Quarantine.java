@@ -1,26 +1,57 @@
 package dev.ndjsonparquet.controller.builder;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Puts a rejected file aside: a copy under {@code <location>/<reason>/<bucket>/<key>} (mode copy) and a
  * reason record under {@code <location>/records/<file-id>.json}, created once. The source is never deleted.
+ * A key that paths would rewrite ({@link QuarantineReason#UNSAFE_KEY}) is never copied: the record names the
+ * exact key, and a copy under that key would carry the same problem.
+ *
+ * <p>The copy (a multipart copy above 5 GiB, see {@link S3ObjectStore}) runs on a thread of its own while the
+ * calling loop waits for it, running the keep-alive it was given (visibility extension, liveness) every
+ * {@link #KEEP_ALIVE_EVERY}: a copy of hundreds of gigabytes takes minutes.
+ *
+ * <p>Events that cannot be read (a record of a message whose key is not valid URL encoding, say) are
+ * recorded under {@code <location>/malformed-events/<message-id>-<index>.json} with the reason and the record.
  */
 public final class Quarantine {
+
+    static final Duration KEEP_ALIVE_EVERY = Duration.ofSeconds(1);
 
     /** Why and where a file was quarantined. {@code copy} is null in reference mode. */
     public record Record(String source, String bucket, String key, String etag, long size, String reason,
                          String detail, String mode, String copy, Instant quarantinedAt) {
     }
 
+    /** An event record that could not be read, kept with the reason. */
+    public record MalformedEvent(String messageId, int index, String reason, String record, Instant recordedAt) {
+    }
+
     private final ObjectStore store;
     private final StoreUri location;
     private final BuilderSettings.QuarantineMode mode;
+    private Runnable keepAlive = () -> { };
+    private ExecutorService copier;
 
     public Quarantine(ObjectStore store, StoreUri location, BuilderSettings.QuarantineMode mode) {
         this.store = store;
         this.location = location;
         this.mode = mode;
+    }
+
+    /** What to run while a copy is in progress (the caller's thread waits in the meantime). */
+    void whileWaiting(Runnable keepAlive) {
+        this.keepAlive = keepAlive;
     }
 
     /** True when the file was quarantined by this call, false when an earlier event already did it. */
@@ -30,17 +61,62 @@ public final class Quarantine {
             return false;
         }
         String copy = null;
-        if (mode == BuilderSettings.QuarantineMode.COPY) {
+        boolean copies = mode == BuilderSettings.QuarantineMode.COPY && reason != QuarantineReason.UNSAFE_KEY;
+        if (copies) {
             StoreUri target = location.child(reason.code() + "/" + file.bucket() + "/" + file.key());
-            store.copy(file.location(), target);
+            copyWhileKeepingAlive(file.location(), target);
             copy = store.fileUri(target);
         }
-        Record r = new Record(store.fileUri(file.location()), file.bucket(), file.key(), file.etag(), file.size(),
-                reason.code(), detail, mode.name().toLowerCase(java.util.Locale.ROOT), copy, now);
+        String source = reason == QuarantineReason.UNSAFE_KEY ? file.location().toString() : store.fileUri(file.location());
+        Record r = new Record(source, file.bucket(), file.key(), file.etag(), file.size(),
+                reason.code(), detail, copies ? mode.name().toLowerCase(Locale.ROOT) : "reference", copy, now);
         return store.putIfAbsent(record, Ledger.write(r));
+    }
+
+    /** Records an unreadable event once; true when this call recorded it. */
+    public boolean recordMalformed(String messageId, int index, String reason, String record, Instant now) {
+        StoreUri at = location.child("malformed-events/" + safe(messageId) + "-" + index + ".json");
+        return store.putIfAbsent(at, Ledger.write(new MalformedEvent(messageId, index, reason, record, now)));
     }
 
     public StoreUri recordUri(ObjectEvent file) {
         return location.child("records/" + Ledger.fileId(file.bucket(), file.key(), file.etag(), file.versionId()) + ".json");
+    }
+
+    private void copyWhileKeepingAlive(StoreUri from, StoreUri to) {
+        Future<?> copying = copier().submit(() -> store.copy(from, to));
+        while (true) {
+            try {
+                copying.get(KEEP_ALIVE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException stillCopying) {
+                keepAlive.run();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("quarantine copy of " + from + " failed", e.getCause());
+            } catch (InterruptedException e) {
+                copying.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while copying " + from + " to quarantine", e);
+            }
+        }
+    }
+
+    private synchronized ExecutorService copier() {
+        if (copier == null) {
+            // One copy at a time; the thread ends when idle, so engines of past terms leave none behind.
+            copier = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "quarantine-copy");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return copier;
+    }
+
+    private static String safe(String id) {
+        return id == null ? "unknown" : id.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

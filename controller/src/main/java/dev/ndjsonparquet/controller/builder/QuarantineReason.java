@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum QuarantineReason {
     TOO_SMALL,
     TOO_LARGE,
-    EXCLUDED_NAME;
+    EXCLUDED_NAME,
+    /** A key a Hadoop path would rewrite ({@code //}, {@code /./}, {@code /../}): see {@link KeySafety}. */
+    UNSAFE_KEY;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -14,7 +14,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * {@link ObjectStore} over S3 with the AWS SDK v2. Put-if-absent is a conditional PutObject with
  * {@code If-None-Match: *}: S3 answers 412 Precondition Failed when the key exists, and 409 when another
- * conditional write to the same key is in progress (retried here). Copies above 5 GiB, the CopyObject
+ * conditional write to the same key is in progress (retried here). Replace-if-match is a PutObject with
+ * {@code If-Match: <etag>} (412 when the object changed). Copies above 5 GiB, the CopyObject
  * limit, go through a multipart copy.
  */
 public final class S3ObjectStore implements ObjectStore {
@@ -70,6 +71,39 @@ public final class S3ObjectStore implements ObjectStore {
             return Optional.of(s3.getObjectAsBytes(b -> b.bucket(at.bucket()).key(at.key())).asByteArray());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<Versioned> read(StoreUri at) {
+        try {
+            var response = s3.getObjectAsBytes(b -> b.bucket(at.bucket()).key(at.key()));
+            return Optional.of(new Versioned(response.asByteArray(), ObjectEvent.normalizeEtag(response.response().eTag())));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<String> replaceIfMatch(StoreUri at, byte[] content, String etag) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                String written = s3.putObject(b -> b.bucket(at.bucket()).key(at.key()).ifMatch("\"" + etag + "\""),
+                        RequestBody.fromBytes(content)).eTag();
+                return Optional.of(ObjectEvent.normalizeEtag(written));
+            } catch (NoSuchKeyException e) {
+                return Optional.empty();
+            } catch (S3Exception e) {
+                int status = e.statusCode();
+                if (status == 412 || status == 404) {
+                    return Optional.empty();
+                }
+                if (status == 409 && attempt < CONFLICT_RETRIES) {
+                    sleep(50L << attempt);
+                    continue;
+                }
+                throw e;
+            }
         }
     }
 

@@ -5,6 +5,8 @@ package dev.ndjsonparquet.controller.builder;
  * happened (or, for {@link #DELETING_INGEST}, right before). Tests throw from the hook to simulate a crash.
  */
 public enum Step {
+    /** A file's member record is in the ledger, its claim not yet (a kill here is mid-step). */
+    MEMBER_WRITTEN,
     /** A file's claim is in the ledger. */
     CLAIMED,
     /** A batch's closing record (manifest id, creation time) is in the ledger. */
@@ -13,6 +15,8 @@ public enum Step {
     MANIFEST_WRITTEN,
     /** The manifest message is on the manifest queue. */
     MANIFEST_SENT,
+    /** The batch's sent record is written; its open record not yet removed (a kill here is mid-step). */
+    SENT_RECORDED,
     /** The batch is recorded as sent and no longer open. */
     BATCH_RECORDED,
     /** About to delete ingest messages whose files are all settled. */

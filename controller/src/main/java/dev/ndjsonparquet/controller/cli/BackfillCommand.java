@@ -36,7 +36,9 @@ import picocli.CommandLine.Option;
  * checks, ledger and batching, for initial loads and reprocessing. Files already claimed (by the builder or
  * an earlier backfill) are skipped, so a partly processed prefix yields manifests of the new files only.
  * The last, partial batch is shipped at the end. It may run while the builder runs (the ledger decides each
- * file once); run one backfill at a time, as a re-run finishes the batches a killed one left open.
+ * file once). Its batches belong to the owner {@code backfill}, which has its own term in the ledger: a
+ * second backfill started meanwhile raises the term, and the first stops at its next file (fenced) instead
+ * of shipping batches the second one also ships. A re-run finishes the batches a killed one left open.
  */
 @Command(name = "backfill",
         mixinStandardHelpOptions = true,

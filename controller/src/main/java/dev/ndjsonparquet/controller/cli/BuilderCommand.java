@@ -66,6 +66,8 @@ public final class BuilderCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BuilderCommand.class);
     /** Longer than one poll can take: a 20 s long poll, then calls with 30 s timeouts. */
     private static final Duration STALLED = Duration.ofMinutes(3);
+    /** The longest single call a deposed leader may still be inside: the AWS clients' whole-call timeout. */
+    static final Duration LONGEST_CALL = AwsClients.Timeouts.DEFAULT.apiCall();
     /** The role-wide owner of open batches: a new leader finishes the batches of the one before. */
     static final String OWNER = "builder";
 
@@ -144,16 +146,37 @@ public final class BuilderCommand implements Callable<Integer> {
             }, "shutdown"));
             LOG.info("builder ready: lease {}/{} as {}, metrics on port {}", namespace, settings.leaseName(), identity,
                     health.port());
+            boolean waitOut = true;
             while (!stop.get()) {
                 heartbeat.set(Instant.now(clock));
                 if (!leadership.isLeader()) {
+                    waitOut = true;
                     sleep(Duration.ofSeconds(1));
                     continue;
+                }
+                if (waitOut) {
+                    // The previous leader may still be inside one call when this replica gets the Lease (its
+                    // clock, GC pauses, a 90 s S3 timeout): wait it out before recovering, so its last write
+                    // lands before this term reads the ledger. The ledger's fencing makes a write that lands
+                    // later harmless too (refused, or found and claimed again); the wait makes it rare.
+                    Duration takeover = leadership.config().leaseDuration().plus(LONGEST_CALL);
+                    LOG.info("leading; waiting {} for a previous leader's last call before recovering", takeover);
+                    Instant until = Instant.now(clock).plus(takeover);
+                    while (!stop.get() && leadership.isLeader() && Instant.now(clock).isBefore(until)) {
+                        heartbeat.set(Instant.now(clock));
+                        sleep(Duration.ofSeconds(1));
+                    }
+                    if (stop.get() || !leadership.isLeader()) {
+                        continue;
+                    }
+                    waitOut = false;
                 }
                 try {
                     // A new term starts from the ledger: recover, then poll while this replica leads.
                     newLoop(settings, clients, store, metrics, clock)
                             .run(() -> !stop.get() && leadership.isLeader() && touch(heartbeat, clock));
+                    // Ended by the Lease, a stop, or a newer term of the builder (fenced): wait out again.
+                    waitOut = true;
                 } catch (RuntimeException e) {
                     LOG.warn("builder term ended by an error, starting again from the ledger: {}", e.toString());
                     sleep(Duration.ofSeconds(5));

@@ -149,4 +149,47 @@ class DecisionsTest {
     private static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
+
+    /** S3 notifications URL-encode keys ('+' is a space); EventBridge events carry them as they are. */
+    @Test
+    void keysAreDecodedOnlyInTheNotificationFormat() {
+        for (String key : List.of("a+b.json", "100%.json", "with space.json", "\u00fcn\u00ef/c\u00f6d\u00e9.json",
+                "raw/2023-08-08T14:03:40.532432.zip", "a%2Bb.json")) {
+            String notified = Harness.s3Notification(Harness.record("b", key, 10, "e"));
+            assertEquals(key, EventParser.parse(notified).created().get(0).key(), "notification of " + key);
+            String bridged = Harness.eventBridge("b", key, 10, "e");
+            assertEquals(key, EventParser.parse(bridged).created().get(0).key(), "EventBridge event of " + key);
+        }
+        // What S3 really sends for "a b+c:d.json" in a notification, and EventBridge for the same key.
+        assertEquals("a b+c:d.json", EventParser.parse(
+                "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},"
+                        + "\"object\":{\"key\":\"a+b%2Bc%3Ad.json\",\"size\":1,\"eTag\":\"e\"}}}]}").created().get(0).key());
+        assertEquals("a b+c:d.json", EventParser.parse("{\"detail-type\":\"Object Created\",\"source\":\"aws.s3\","
+                + "\"detail\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"a b+c:d.json\",\"size\":1}}}").created().get(0).key());
+    }
+
+    @Test
+    void aBadEscapeMakesOneRecordMalformedNotTheMessage() {
+        String bad = Harness.record("b", "x.json", 10, "e").replace("x.json", "100%zz.json");
+        EventParser.Parsed p = EventParser.parse(Harness.s3Notification(bad, Harness.record("b", "ok.json", 10, "e")));
+        assertEquals(List.of("ok.json"), p.created().stream().map(ObjectEvent::key).toList());
+        assertEquals(1, p.malformed().size());
+        assertEquals(0, p.malformed().get(0).index());
+        assertTrue(p.malformed().get(0).reason().contains("100%zz.json"));
+        assertThrows(EventParser.MalformedEventException.class, () -> EventParser.parse(Harness.s3Notification(bad)),
+                "a message with nothing readable is malformed as a whole");
+        // EventBridge keys are not decoded, so a '%' there is just a character.
+        assertEquals("100%zz.json", EventParser.parse(Harness.eventBridge("b", "100%zz.json", 1, "e")).created().get(0).key());
+    }
+
+    @Test
+    void keysThatPathsRewriteAreUnsafe() {
+        for (String bad : List.of("in//x.json", "in/./x.json", "in/../x.json", "/x.json", "./x.json", "../x.json",
+                "in/.", "in/..", "in/", "")) {
+            assertEquals(Optional.of(QuarantineReason.UNSAFE_KEY), KeySafety.check(bad), bad);
+        }
+        for (String ok : List.of("in/x.json", "in/.hidden.json", "in/..x.json", "in/x..json", "a+b/%2e%2e/c.json", "in/ x.json")) {
+            assertEquals(Optional.empty(), KeySafety.check(ok), ok);
+        }
+    }
 }

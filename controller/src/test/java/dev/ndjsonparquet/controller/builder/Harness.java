@@ -79,12 +79,49 @@ final class Harness {
 
     /** A builder over another store (the local-directory store stands in for S3 in the benchmark). */
     Builder builder(ObjectStore store, StepHook hook, Clock clock) {
+        return builder(store, servers.sqs, hook, clock);
+    }
+
+    /** A builder over the given store and SQS client (fault-injecting wrappers in the fault tests). */
+    Builder builder(ObjectStore store, software.amazon.awssdk.services.sqs.SqsClient sqs, StepHook hook, Clock clock) {
         BuilderMetrics metrics = new BuilderMetrics(new SimpleMeterRegistry());
-        ManifestShipper shipper = new ManifestShipper(store, settings.manifestLocation(), servers.sqs, manifestQueue);
+        ManifestShipper shipper = new ManifestShipper(store, settings.manifestLocation(), sqs, manifestQueue);
         BatchEngine engine = new BatchEngine(settings, store, shipper, metrics, hook, clock, "builder");
-        IngestLoop loop = new IngestLoop(servers.sqs, ingestQueue, engine, metrics, hook, clock,
+        IngestLoop loop = new IngestLoop(sqs, ingestQueue, engine, metrics, hook, clock,
                 settings.ingestVisibilitySeconds(), null).withMaxWaitSeconds(1);
         return new Builder(engine, loop, metrics);
+    }
+
+    /**
+     * Polls like the production loop does (an error ends the poll, the next one goes on) until the condition
+     * holds; errors are counted, not thrown. {@link Fenced} ends the builder: rethrown.
+     */
+    static int pollThroughErrors(Builder b, Duration limit, BooleanSupplier done) {
+        Instant end = Instant.now().plus(limit);
+        int errors = 0;
+        while (!done.getAsBoolean()) {
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("condition not reached within " + limit + " (" + errors + " poll errors)");
+            }
+            try {
+                b.loop().pollOnce();
+            } catch (Fenced e) {
+                throw e;
+            } catch (RuntimeException e) {
+                errors++;
+            }
+        }
+        return errors;
+    }
+
+    /** Malformed events and messages the builder counted. */
+    double builderMalformed(Builder b) {
+        return b.metrics().malformedCount();
+    }
+
+    /** True when the ingest queue is empty and the builder holds no message. */
+    boolean drained(Builder b) {
+        return queueDepth(ingestQueue) == 0 && b.loop().inFlightCount() == 0;
     }
 
     Builder builder() {
@@ -118,14 +155,24 @@ final class Harness {
         return "{\"Records\":[" + String.join(",", records) + "]}";
     }
 
+    /** An EventBridge "Object Created" event: the key as it is (EventBridge does not URL-encode it). */
     static String eventBridge(String bucket, String key, long size, String etag) {
-        String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
+        String encoded = jsonString(key);
         return """
                 {"version":"0","id":"17793124-05d4-b198-2fde-7ededc63b103","detail-type":"Object Created","source":"aws.s3",
                  "account":"111122223333","time":"2026-01-01T00:00:00Z","region":"us-east-1","resources":["arn:aws:s3:::%s"],
                  "detail":{"version":"0","bucket":{"name":"%s"},"object":{"key":"%s","size":%d,"etag":"%s","sequencer":"617f08299329d189"},
                  "request-id":"N4N7GDK58NMKJ12R","requester":"123456789012","reason":"PutObject"}}"""
                 .formatted(bucket, bucket, encoded, size, etag);
+    }
+
+    private static String jsonString(String s) {
+        try {
+            String quoted = Ledger.JSON.writeValueAsString(s);
+            return quoted.substring(1, quoted.length() - 1);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Puts the object and sends its S3 notification; returns the manifest URI it should end up under. */

@@ -103,6 +103,19 @@ class ObjectStoreTest {
         store.delete(new StoreUri(bucket, "copies/a.json"));
         assertTrue(store.head(new StoreUri(bucket, "copies/a.json")).isEmpty());
 
+        // Replace-if-match: the fence of batch records and claims.
+        StoreUri r = new StoreUri(bucket, "fence/record.json");
+        assertTrue(store.putIfAbsent(r, bytes("term 1")));
+        ObjectStore.Versioned v1 = store.read(r).orElseThrow();
+        assertEquals("term 1", text(v1.content()));
+        assertEquals(store.head(r).orElseThrow().etag(), v1.etag(), "read returns the content's ETag");
+        String e2 = store.replaceIfMatch(r, bytes("term 2, closed"), v1.etag()).orElseThrow();
+        assertEquals(e2, store.head(r).orElseThrow().etag(), "the new ETag is returned");
+        assertTrue(store.replaceIfMatch(r, bytes("a deposed writer"), v1.etag()).isEmpty(), "a stale ETag is refused");
+        assertEquals("term 2, closed", text(store.get(r).orElseThrow()));
+        assertTrue(store.replaceIfMatch(new StoreUri(bucket, "fence/missing.json"), bytes("x"), e2).isEmpty(),
+                "nothing to replace");
+        assertTrue(store.head(new StoreUri(bucket, "fence/missing.json")).isEmpty());
     }
 
     private static byte[] bytes(String s) {

@@ -1,0 +1,188 @@
+package dev.ndjsonparquet.controller.builder;
+
+import static dev.ndjsonparquet.controller.builder.Harness.assertExactlyOnce;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ndjsonparquet.controller.builder.Harness.ManualClock;
+import dev.ndjsonparquet.controller.builder.Step.StepHook;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Keys and events over ElasticMQ and S3Mock: odd but valid keys in both event formats reach the manifest as
+ * the exact key; keys a Hadoop path would rewrite are quarantined before they are claimed; a record whose key
+ * is not valid URL encoding does not stop the poll; a slow quarantine copy does not let messages reappear.
+ */
+class KeysAndEventsTest {
+
+    private static final List<String> ODD_KEYS = List.of(
+            "odd/a+b.json", "odd/100%.json", "odd/with space.json", "odd/\u00fcn\u00ef/c\u00f6d\u00e9 \u6587.json",
+            "odd/2023-08-08T14:03:40.532432.json", "odd/a%2Bb.json");
+
+    /** S3 notifications URL-encode the key ('+' for a space); EventBridge carries it as it is. */
+    @Test
+    void oddKeysInBothFormatsNameTheExactObject() {
+        Harness h = new Harness();
+        ManualClock clock = new ManualClock();
+        Harness.Builder b = h.builder(StepHook.NONE, clock);
+        List<String> uris = new ArrayList<>();
+        for (String k : ODD_KEYS) {
+            String notified = k.replace("odd/", "odd/s3/");
+            String bridged = k.replace("odd/", "odd/eb/");
+            h.send(Harness.s3Notification(Harness.record(h.input, notified, 200, h.putObject(notified, 200))));
+            h.send(Harness.eventBridge(h.input, bridged, 200, h.putObject(bridged, 200)));
+            uris.add(h.uri(notified));
+            uris.add(h.uri(bridged));
+        }
+        Harness.pollUntil(b, Duration.ofSeconds(60), () -> b.metrics().acceptedCount() == uris.size());
+        clock.advance(Duration.ofSeconds(61));
+        b.loop().pollOnce();
+        assertExactlyOnce(uris, h.sentManifests().values());
+        assertEquals(0, b.metrics().quarantinedCount(QuarantineReason.TOO_SMALL), "every size came from its own object");
+        assertEquals(0, h.queueDepth(h.ingestQueue));
+    }
+
+    @Test
+    void keysThatPathsRewriteAreQuarantinedBeforeBeingClaimed() {
+        Harness h = new Harness();
+        ManualClock clock = new ManualClock();
+        Harness.Builder b = h.builder(StepHook.NONE, clock);
+        List<String> unsafe = List.of("in//x.json", "in/./x.json", "in/../x.json", "/in/x.json", "in/..", "in/sub/../../y.json");
+        for (String k : unsafe) {
+            h.send(Harness.s3Notification(Harness.record(h.input, k, 200, "0123456789abcdef0123456789abcdef")));
+        }
+        String good = h.upload("in/x.json", 200);
+        Harness.pollUntil(b, Duration.ofSeconds(60),
+                () -> b.metrics().quarantinedCount(QuarantineReason.UNSAFE_KEY) == unsafe.size() && b.metrics().acceptedCount() == 1);
+        clock.advance(Duration.ofSeconds(61));
+        b.loop().pollOnce();
+        assertExactlyOnce(List.of(good), h.sentManifests().values());
+        Quarantine q = new Quarantine(h.store, h.settings.quarantineLocation(), h.settings.quarantineMode());
+        for (String k : unsafe) {
+            JsonNode record = json(h.store.get(q.recordUri(new ObjectEvent(h.input, k, 200,
+                    "0123456789abcdef0123456789abcdef", null, null))).orElseThrow());
+            assertEquals("unsafe-key", record.path("reason").asText(), k);
+            assertEquals(k, record.path("key").asText(), "the record names the exact key");
+            assertEquals("reference", record.path("mode").asText(), "an unsafe key is never copied");
+            assertTrue(record.path("detail").asText().contains("'"), record.path("detail").asText());
+        }
+        assertEquals(0, StreamSupport.stream(h.store.list(new StoreUri(h.work, "quarantine/unsafe-key/")).spliterator(), false).count());
+        assertEquals(0, h.queueDepth(h.ingestQueue));
+    }
+
+    /**
+     * A record whose key is not valid URL encoding is recorded with its reason and counted; the other records
+     * of its message and the other messages of the poll go on. A message with nothing readable is left for
+     * the queue's redrive policy (the dead-letter queue), as any malformed message.
+     */
+    @Test
+    void aBadPercentEscapeDoesNotStopThePoll() {
+        Harness h = new Harness();
+        ManualClock clock = new ManualClock();
+        Harness.Builder b = h.builder(StepHook.NONE, clock);
+        String x = "bad/x.json";
+        String y = "bad/y.json";
+        String badRecord = Harness.record(h.input, "bad/placeholder.json", 200, "0123456789abcdef0123456789abcdef")
+                .replace("bad/placeholder.json", "bad/100%zz.json");
+        h.send(Harness.s3Notification(badRecord, Harness.record(h.input, x, 200, h.putObject(x, 200))));
+        h.send(Harness.s3Notification(badRecord.replace("100%zz", "only%g")));
+        h.send(Harness.s3Notification(Harness.record(h.input, y, 200, h.putObject(y, 200))));
+
+        int received = 0;
+        for (int i = 0; i < 10 && received < 3; i++) {
+            received += b.loop().pollOnce(); // never throws on the bad escapes
+        }
+        assertEquals(3, received);
+        assertEquals(2, b.metrics().acceptedCount());
+        clock.advance(Duration.ofSeconds(61));
+        b.loop().pollOnce();
+        assertExactlyOnce(List.of(h.uri(x), h.uri(y)), h.sentManifests().values());
+        assertEquals(2.0, h.builderMalformed(b), "one bad record recorded, one unreadable message");
+        List<JsonNode> recorded = new ArrayList<>();
+        h.store.list(new StoreUri(h.work, "quarantine/malformed-events/"))
+                .forEach(o -> recorded.add(json(h.store.get(o.location()).orElseThrow())));
+        assertEquals(1, recorded.size());
+        assertTrue(recorded.get(0).path("reason").asText().contains("not valid URL encoding"), recorded.get(0).toString());
+        assertTrue(recorded.get(0).path("record").asText().contains("100%zz"));
+        assertEquals(1, h.queueDepth(h.ingestQueue), "only the unreadable message is left, for the dead-letter queue");
+        assertEquals(0, b.loop().inFlightCount());
+    }
+
+    /**
+     * A quarantine copy slower than several visibility timeouts: the copy runs off the loop, which keeps
+     * extending the message, so no other consumer sees it meanwhile; then the message is settled.
+     */
+    @Test
+    void aSlowQuarantineCopyKeepsTheMessageInvisible() throws Exception {
+        Harness h = new Harness();
+        h.settings = h.settings(10, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 2);
+        Duration copyTakes = Duration.ofSeconds(7);
+        java.util.concurrent.CountDownLatch copying = new java.util.concurrent.CountDownLatch(1);
+        FaultyStore slow = new FaultyStore(h.store).beforeEach((op, at) -> {
+            if (op.equals("copy")) {
+                copying.countDown();
+                sleep(copyTakes.toMillis());
+            }
+        });
+        Harness.Builder b = h.builder(slow, h.servers.sqs, StepHook.NONE, Clock.systemUTC());
+        h.upload("slow/x.csv", 300); // excluded name: quarantined with a copy
+
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread builder = new Thread(() -> {
+            try {
+                while (b.metrics().quarantinedCount(QuarantineReason.EXCLUDED_NAME) == 0) {
+                    b.loop().pollOnce();
+                }
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        }, "builder");
+        builder.start();
+        // Another consumer starts looking once the builder holds the message and its copy has begun.
+        assertTrue(copying.await(60, java.util.concurrent.TimeUnit.SECONDS), "the copy started");
+        Instant started = Instant.now();
+        AtomicInteger seenByOthers = new AtomicInteger();
+        while (builder.isAlive()) {
+            for (Message m : h.servers.sqs.receiveMessage(r -> r.queueUrl(h.ingestQueue).waitTimeSeconds(1)
+                    .visibilityTimeout(1)).messages()) {
+                seenByOthers.incrementAndGet();
+            }
+        }
+        builder.join();
+        assertTrue(failed.get() == null, "builder failed: " + failed.get());
+        assertTrue(Duration.between(started, Instant.now()).compareTo(Duration.ofSeconds(6)) >= 0,
+                "the other consumer looked for longer than three visibility timeouts");
+        assertEquals(0, seenByOthers.get(), "the message never became visible while the copy ran");
+        assertEquals(0, h.queueDepth(h.ingestQueue), "settled once quarantined");
+        assertEquals(300, h.store.head(new StoreUri(h.work, "quarantine/excluded-name/" + h.input + "/slow/x.csv"))
+                .orElseThrow().size());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static JsonNode json(byte[] bytes) {
+        try {
+            return Ledger.JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
