@@ -50,9 +50,14 @@ no webhook involved (the root filesystem is read-only). Spark adds its local dir
 {{- $_ := set $sparkConf "spark.eventLog.rolling.enabled" "true" }}
 {{- end }}
 {{- /* Conversion settings: the driver's environment, by the names ConversionSettings declares. */ -}}
+{{- /* A secret setting (ConversionSettings declares ICEBERG_CATALOG_PROPERTIES secret) names a Secret: `<name>:<key>`. */ -}}
 {{- range $env, $v := .Values.conversion }}
 {{- if ne (toString $v) "" }}
+{{- if eq $env "ICEBERG_CATALOG_PROPERTIES" }}
+{{- $_ := set $sparkConf (printf "spark.kubernetes.driver.secretKeyRef.%s" $env) (toString $v) }}
+{{- else }}
 {{- $_ := set $sparkConf (printf "spark.kubernetes.driverEnv.%s" $env) (toString $v) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- $sparkConf = merge (deepCopy .Values.spark.sparkConf) $sparkConf -}}

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -89,6 +90,19 @@ class ConversionSettingsChartTest {
     }
 
     @Test
+    void aSecretSettingReachesTheDriverFromASecretNeverFromTheApplication() {
+        List<Setting<?>> secrets = ConversionSettings.ALL.stream().filter(Setting::secret).toList();
+        assertTrue(!secrets.isEmpty(), "ConversionSettings declares secret settings");
+        for (Setting<?> secret : secrets) {
+            SparkApplication app = built("conversion:\n  " + secret.env() + ": \"catalog-credentials:properties\"\n");
+            Map<String, String> conf = app.getSpec().getSparkConf();
+            assertEquals("catalog-credentials:properties", conf.get("spark.kubernetes.driver.secretKeyRef." + secret.env()),
+                    secret.env());
+            assertTrue(conf.keySet().stream().noneMatch(k -> k.endsWith("driverEnv." + secret.env())), conf.toString());
+        }
+    }
+
+    @Test
     void theOldWaySplitsASchemaWithSpacesApart() {
         // Why conversion settings no longer travel as SPARK_APP_ARGS: the list is re-split on whitespace.
         List<String> args = DispatcherSettings.SPARK_APP_ARGS.parse("--schema " + DDL);
@@ -106,6 +120,16 @@ class ConversionSettingsChartTest {
         assertTrue(problems.stream().anyMatch(p -> p.contains("compression") && p.contains("brotli") || p.contains("PARQUET_COMPRESSION")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.contains("split-size-mb")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.contains("partition-by")), problems.toString());
+    }
+
+    @Test
+    void settingsThatDoNotFitTogetherAreRefusedAtStartUp() {
+        String yaml = Chart.find(Yaml.readAll(Chart.templateWith("conversion:\n  OUTPUT_MODE: iceberg\n  ICEBERG_CATALOG_TYPE: glue\n")),
+                "ConfigMap", Chart.RELEASE + "-sparkapplication").path("data").path("sparkapplication.yaml").asString();
+        List<String> problems = ApplicationTemplate.of("chart", yaml).problems();
+        assertTrue(problems.stream().anyMatch(p -> p.contains("iceberg-warehouse") && p.contains("glue")), problems.toString());
+        assertEquals(List.of(), DriverConversionSettings.problems(built("conversion:\n  OUTPUT_MODE: iceberg\n"
+                + "  ICEBERG_CATALOG_TYPE: glue\n  ICEBERG_WAREHOUSE: s3://lake/warehouse\n")));
     }
 
     @Test

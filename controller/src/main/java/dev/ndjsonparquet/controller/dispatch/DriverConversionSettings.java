@@ -43,10 +43,13 @@ public final class DriverConversionSettings {
         return SettingsResolver.resolve(ConversionSettings.ALL, Map.of(), environment(app), Map.of());
     }
 
-    /** Every problem with the template's conversion settings; empty when the driver will accept them all. */
+    /**
+     * Every problem with the template's conversion settings, each on its own and together (an Iceberg output
+     * without its catalog, say); empty when the driver will accept them all.
+     */
     public static List<String> problems(SparkApplication app) {
         try {
-            resolve(app);
+            ConversionSettings.Values.from(resolve(app));
             return List.of();
         } catch (SettingsException e) {
             return e.problems().stream().map(p -> "conversion setting " + p).toList();
