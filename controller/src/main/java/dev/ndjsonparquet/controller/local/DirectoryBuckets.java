@@ -58,6 +58,18 @@ public final class DirectoryBuckets implements ObjectStore {
     }
 
     @Override
+    public Optional<String> replaceIfMatch(StoreUri at, byte[] content, String etag) {
+        Bucket b = bucket(at);
+        return b.store().replaceIfMatch(b.inner(at), content, etag);
+    }
+
+    @Override
+    public Optional<Versioned> read(StoreUri at) {
+        Bucket b = bucket(at);
+        return b.store().read(b.inner(at));
+    }
+
+    @Override
     public void put(StoreUri at, byte[] content) {
         Bucket b = bucket(at);
         b.store().put(b.inner(at), content);
