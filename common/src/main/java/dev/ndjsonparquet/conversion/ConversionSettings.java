@@ -116,12 +116,20 @@ public final class ConversionSettings {
                     + "percent cheaper and larger).")
             .build();
 
+    // Cost per manifest (issue 12).
+    public static final Setting<Double> EXECUTOR_CORE_HOUR_PRICE_USD = Setting.decimal("executor-core-hour-price-usd")
+            .env("EXECUTOR_CORE_HOUR_PRICE_USD").defaultValue(0.31 / 15).atLeast(0)
+            .describedAs("Price of one executor core for an hour, for the cost estimate of each manifest in its result "
+                    + "record and the dispatcher's metrics. Default: `plan`'s spot m6i.4xlarge (0.31 USD an hour) over its "
+                    + "15 usable vCPUs.")
+            .build();
+
     public static final List<Setting<?>> ALL = List.of(SCHEMA, SCHEMA_MISMATCH, INFER_SAMPLE_LINES, COMPRESSION,
             PARTITION_BY, SPLIT_SIZE_MB, TARGET_FILE_SIZE_MB, COMPRESSION_RATIO_ESTIMATE, MAX_LINE_BYTES,
             BAD_RECORD_RAW_MAX_BYTES,
             OUTPUT_MODE, ICEBERG_CATALOG_TYPE, ICEBERG_CATALOG_URI, ICEBERG_WAREHOUSE, ICEBERG_TABLE,
             ICEBERG_BAD_RECORDS_TABLE, ICEBERG_REST_SIGNING_NAME, ICEBERG_CATALOG_PROPERTIES,
-            PARQUET_WRITER, ZSTD_LEVEL);
+            PARQUET_WRITER, ZSTD_LEVEL, EXECUTOR_CORE_HOUR_PRICE_USD);
 
     private ConversionSettings() {
     }
@@ -131,7 +139,7 @@ public final class ConversionSettings {
                          PartitionMode partitionBy, long splitBytes, long targetFileBytes, double compressionRatio,
                          int maxLineBytes, int badRecordRawMaxBytes,
                          OutputMode outputMode, IcebergSettings iceberg,
-                         WriterEngine writer, int zstdLevel) implements java.io.Serializable {
+                         WriterEngine writer, int zstdLevel, double executorCoreHourPriceUsd) implements java.io.Serializable {
 
         /** @throws dev.ndjsonparquet.settings.SettingsException when the Iceberg settings do not fit together */
         public static Values from(ResolvedSettings s) {
@@ -146,7 +154,8 @@ public final class ConversionSettings {
                     s.get(INFER_SAMPLE_LINES), s.get(COMPRESSION), s.get(PARTITION_BY),
                     (long) s.get(SPLIT_SIZE_MB) << 20, (long) s.get(TARGET_FILE_SIZE_MB) << 20,
                     s.get(COMPRESSION_RATIO_ESTIMATE), s.get(MAX_LINE_BYTES), s.get(BAD_RECORD_RAW_MAX_BYTES),
-                    s.get(OUTPUT_MODE), iceberg, s.get(PARQUET_WRITER), s.get(ZSTD_LEVEL));
+                    s.get(OUTPUT_MODE), iceberg, s.get(PARQUET_WRITER), s.get(ZSTD_LEVEL),
+                    s.get(EXECUTOR_CORE_HOUR_PRICE_USD));
         }
 
         /** Every setting at its default. */
@@ -158,37 +167,38 @@ public final class ConversionSettings {
         public Values withSchema(String ddlOrPath) {
             return new Values(ddlOrPath, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
                     targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
-                    writer, zstdLevel);
+                    writer, zstdLevel, executorCoreHourPriceUsd);
         }
 
         public Values withPartitionBy(PartitionMode mode) {
             return new Values(schema, mismatch, inferSampleLines, compression, mode, splitBytes,
                     targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
-                    writer, zstdLevel);
+                    writer, zstdLevel, executorCoreHourPriceUsd);
         }
 
         public Values withSplitBytes(long bytes) {
             return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, bytes,
                     targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
-                    writer, zstdLevel);
+                    writer, zstdLevel, executorCoreHourPriceUsd);
         }
 
         /** These settings writing Iceberg through the given catalog settings. */
         public Values withIceberg(IcebergSettings settings) {
             return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
                     targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, OutputMode.ICEBERG, settings,
-                    writer, zstdLevel);
+                    writer, zstdLevel, executorCoreHourPriceUsd);
         }
 
         public Values withMismatch(SchemaMismatch m) {
             return new Values(schema, m, inferSampleLines, compression, partitionBy, splitBytes,
                     targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
-                    writer, zstdLevel);
+                    writer, zstdLevel, executorCoreHourPriceUsd);
         }
 
         public Values withWriter(WriterEngine w) {
             return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
-                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg, w, zstdLevel);
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg, w, zstdLevel,
+                    executorCoreHourPriceUsd);
         }
     }
 }

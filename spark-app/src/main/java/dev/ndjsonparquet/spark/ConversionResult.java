@@ -35,7 +35,8 @@ public record ConversionResult(
         Durations durationsMs,
         String dataLocation,
         String badRecordsLocation,
-        IcebergCommit iceberg) {
+        IcebergCommit iceberg,
+        Usage usage) {
 
     /** A result of the plain Parquet mode (no Iceberg commit). */
     public ConversionResult(String manifestId, Instant startedAt, Instant finishedAt, int files, int filesConverted,
@@ -44,7 +45,27 @@ public record ConversionResult(
                             String schemaSource, Durations durationsMs, String dataLocation, String badRecordsLocation) {
         this(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead, blankLines,
                 rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource, durationsMs,
-                dataLocation, badRecordsLocation, null);
+                dataLocation, badRecordsLocation, null, null);
+    }
+
+    /**
+     * What the manifest's run used: executor cores held (Spark's parallelism: the cores of its registered
+     * executors) times the run's wall time, the tasks' own run time, and the cost of the held cores at
+     * {@code executor-core-hour-price-usd}, also per TB of input. Drivers and start-up are not counted.
+     */
+    public record Usage(double executorCoreSeconds, double taskSeconds, double costEstimateUsd, double costPerTbUsd) {
+        public static Usage of(int executorCores, long wallMillis, long taskMillis, long bytesIn, double coreHourPriceUsd) {
+            double coreSeconds = executorCores * wallMillis / 1000.0;
+            double cost = coreSeconds / 3600.0 * coreHourPriceUsd;
+            return new Usage(coreSeconds, taskMillis / 1000.0, cost, bytesIn <= 0 ? 0 : cost / (bytesIn / 1e12));
+        }
+    }
+
+    /** This result with what its run used. */
+    public ConversionResult withUsage(Usage u) {
+        return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
+                blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
+                durationsMs, dataLocation, badRecordsLocation, iceberg, u);
     }
 
     /**
@@ -58,7 +79,7 @@ public record ConversionResult(
     public ConversionResult withIceberg(IcebergCommit commit) {
         return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
                 blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
-                durationsMs, dataLocation, badRecordsLocation, commit);
+                durationsMs, dataLocation, badRecordsLocation, commit, usage);
     }
 
     /** A file that could not be read, and why; its rows are not in the output. */

@@ -17,6 +17,7 @@ import dev.ndjsonparquet.spark.commit.ResultRecords;
 import dev.ndjsonparquet.spark.commit.SupersededAttemptException;
 import dev.ndjsonparquet.spark.source.SourcePin;
 import dev.ndjsonparquet.spark.table.IcebergOutput;
+import dev.ndjsonparquet.spark.usage.TaskTime;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,6 +145,15 @@ public final class ManifestConversion {
         }
         Instant started = Instant.now();
         long t0 = System.nanoTime();
+        try (TaskTime taskTime = TaskTime.listen(spark.sparkContext())) {
+            return convertAttempt(manifestUri, attempt, manifest, layout, resultPath, outFs, iceberg, started, t0, taskTime);
+        }
+    }
+
+    private Outcome convertAttempt(String manifestUri, int attempt, Manifest manifest, OutputLayout layout, Path resultPath,
+                                   FileSystem outFs, IcebergOutput iceberg, Instant started, long t0, TaskTime taskTime)
+            throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
         AttemptFence fence = AttemptFence.begin(conf, layout, manifest.manifestId(), attempt, checkpoints);
         for (String dir : List.of(layout.dataRoot(), layout.badRecords(), layout.staging())) {
             outFs.delete(new Path(dir), true);
@@ -206,7 +216,9 @@ public final class ManifestConversion {
                 kept.stream().mapToLong(SplitStats::rescuedRows).sum(), badRecords, keptBytes,
                 data.bytes() + bad.bytes(), data.count(), schema.source(),
                 new ConversionResult.Durations(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0)),
-                layout.dataRoot(), badRecords == 0 ? null : layout.badRecords());
+                layout.dataRoot(), badRecords == 0 ? null : layout.badRecords())
+                .withUsage(ConversionResult.Usage.of(spark.sparkContext().defaultParallelism(), ms(t3 - t0),
+                        taskTime.millis(), keptBytes, settings.executorCoreHourPriceUsd()));
         fence.check(Checkpoints.Point.RESULT);
         if (iceberg != null) {
             result = iceberg.commit(result);

@@ -7,6 +7,7 @@ import dev.ndjsonparquet.controller.k8s.EventRecorder;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
 import dev.ndjsonparquet.controller.observability.DispatcherMetrics;
+import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.manifest.InvalidManifestException;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
@@ -395,7 +396,7 @@ public final class Dispatcher implements Runnable {
                 Duration.between(t.stateSince, now), operatorRetriesSubmission(app), runTime,
                 limits.runLimit().forBytes(t.request.manifest().totalBytes())));
         if (action instanceof Action.Complete) {
-            complete(t);
+            complete(t, app, now);
         } else if (action instanceof Action.Retry r) {
             scheduleRetry(t, app, r, now);
         } else if (action instanceof Action.DeadLetter d) {
@@ -405,11 +406,15 @@ public final class Dispatcher implements Runnable {
         }
     }
 
-    private void complete(Tracked t) {
+    private void complete(Tracked t, SparkApplication app, Instant now) {
         deleteDeliveries(t);
         tracked.remove(t.manifestId);
         io.metrics().succeeded();
-        LOG.info("manifest converted; message deleted after {} attempt(s)", t.attempt);
+        RunUsage usage = RunUsage.of(app, now, DriverConversionSettings.resolve(app)
+                .get(ConversionSettings.EXECUTOR_CORE_HOUR_PRICE_USD));
+        io.metrics().runUsage(usage.executorCoreSeconds(), usage.costUsd(), t.request.manifest().totalBytes());
+        LOG.info("manifest converted; message deleted after {} attempt(s); {} executor core-seconds, about {} USD",
+                t.attempt, Math.round(usage.executorCoreSeconds()), String.format(java.util.Locale.ROOT, "%.4f", usage.costUsd()));
     }
 
     private void scheduleRetry(Tracked t, SparkApplication app, Action.Retry r, Instant now) {

@@ -93,6 +93,19 @@ public final class DispatcherMetrics {
         leader.set(isLeader ? 1 : 0);
     }
 
+    /**
+     * What a converted manifest's run held and cost (see {@code RunUsage}), and its input bytes: the cost per
+     * TB is {@code cost_usd_total / input_bytes_total * 1e12} over any window.
+     */
+    public void runUsage(double executorCoreSeconds, double costUsd, long inputBytes) {
+        Counter.builder(P + "executor_core_seconds").description("Executor core-seconds held by converted manifests' runs")
+                .register(registry).increment(executorCoreSeconds);
+        Counter.builder(P + "cost_usd").description("Estimated executor cost of converted manifests (executor-core-hour-price-usd)")
+                .register(registry).increment(costUsd);
+        Counter.builder(P + "input_bytes").description("Input bytes of converted manifests")
+                .register(registry).increment(inputBytes);
+    }
+
     /** Time an application spent in a state, recorded when it leaves it. */
     public void timeInState(ApplicationState state, Duration d) {
         Timer.builder(P + "application_state_duration").description("Time applications spent in each state")

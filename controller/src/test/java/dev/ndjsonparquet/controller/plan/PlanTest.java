@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsResolver;
 import java.util.Map;
@@ -17,6 +18,15 @@ class PlanTest {
         Map<String, String> withRate = new java.util.HashMap<>(Map.of("mb-per-second-per-core", "30"));
         withRate.putAll(flags);
         return PlanSettings.inputs(SettingsResolver.resolve(PlanSettings.ALL, withRate, Map.of(), Map.of()));
+    }
+
+    @Test
+    void theCostOfAManifestIsPricedAsThePlanPricesExecutorCores() {
+        // One fact in two declarations: a manifest's cost estimate (result record, dispatcher metrics) uses the
+        // plan's default spot node price over its usable vCPUs.
+        double perCoreHour = PlanSettings.SPOT_PRICE_PER_HOUR.defaultValue()
+                / (PlanSettings.NODE_VCPU.defaultValue() - PlanSettings.NODE_RESERVED_VCPU.defaultValue());
+        assertEquals(perCoreHour, ConversionSettings.EXECUTOR_CORE_HOUR_PRICE_USD.defaultValue(), 1e-12);
     }
 
     @Test
