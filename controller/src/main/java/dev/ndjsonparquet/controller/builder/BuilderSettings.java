@@ -71,7 +71,7 @@ public record BuilderSettings(
             .describedAs("s3://bucket/prefix/ where manifests are written, one object <manifest-id>.json each")
             .build();
     public static final Setting<String> OUTPUT_LOCATION = Setting.string("output-location")
-            .env("OUTPUT_LOCATION").required().check(BuilderSettings::storeUriProblem)
+            .env("OUTPUT_LOCATION").required().check(BuilderSettings::outputUriProblem)
             .describedAs("Parquet table root written into each manifest's output field (s3a://bucket/prefix)")
             .build();
     public static final Setting<String> QUARANTINE_LOCATION = Setting.string("quarantine-location")
@@ -198,6 +198,17 @@ public record BuilderSettings(
                 declared.contains(METRICS_PORT) ? r.get(METRICS_PORT) : 0);
     }
 
+    /**
+     * These settings with another size band: for scenarios whose files are bytes, not MiB (the end-to-end tests
+     * quarantine a file above 64 KiB), which the MiB-sized declarations cannot say.
+     */
+    public BuilderSettings withSizeBand(SizeBand band) {
+        return new BuilderSettings(ingestQueueUrl, manifestQueueUrl, manifestLocation, outputLocation, quarantineLocation,
+                ledgerLocation, schemaUri, maxFilesPerManifest, maxBatchBytes, maxBatchAgeSeconds, band, patterns,
+                quarantineMode, reconcileIntervalSeconds, reconcileLocations, reconcileLookbackHours, ingestVisibilitySeconds,
+                awsRegion, awsEndpointUrl, leaseName, metricsPort);
+    }
+
     /** The batch policy these settings describe. */
     public BatchPolicy batchPolicy() {
         return new BatchPolicy(maxFilesPerManifest, maxBatchBytes, java.time.Duration.ofSeconds(maxBatchAgeSeconds));
@@ -215,6 +226,11 @@ public record BuilderSettings(
         } catch (IllegalArgumentException e) {
             return Optional.of(e.getMessage());
         }
+    }
+
+    /** A table root in S3, or a local directory's file: URI (the local pipeline's table; the dispatcher's allowed-outputs decides). */
+    private static Optional<String> outputUriProblem(String value) {
+        return value.startsWith("file:/") ? Optional.empty() : storeUriProblem(value);
     }
 
     private static Optional<String> storeUriListProblem(String value) {

@@ -3,9 +3,9 @@ package dev.ndjsonparquet.controller.cli;
 import dev.ndjsonparquet.controller.aws.AwsClients;
 import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.builder.BatchEngine;
+import dev.ndjsonparquet.controller.builder.BuilderAssembly;
 import dev.ndjsonparquet.controller.builder.BuilderMetrics;
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
-import dev.ndjsonparquet.controller.builder.ManifestShipper;
 import dev.ndjsonparquet.controller.builder.ObjectStore;
 import dev.ndjsonparquet.controller.builder.Reconciler;
 import dev.ndjsonparquet.controller.builder.S3ObjectStore;
@@ -117,9 +117,7 @@ public final class BackfillCommand implements Callable<Integer> {
             }
             ObjectStore store = new S3ObjectStore(clients.s3());
             BuilderMetrics metrics = new BuilderMetrics(new SimpleMeterRegistry());
-            BatchEngine engine = new BatchEngine(settings, store,
-                    new ManifestShipper(store, settings.manifestLocation(), clients.sqs(), settings.manifestQueueUrl()),
-                    metrics, Step.StepHook.NONE, clock, OWNER);
+            BatchEngine engine = BuilderAssembly.engine(settings, store, clients.sqs(), metrics, Step.StepHook.NONE, clock, OWNER);
             List<String> recovered = engine.recover();
             if (!recovered.isEmpty()) {
                 out.printf("finished %d batch(es) an earlier backfill left open%n", recovered.size());

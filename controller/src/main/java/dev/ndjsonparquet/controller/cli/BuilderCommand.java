@@ -4,12 +4,11 @@ import dev.ndjsonparquet.controller.aws.AwsClients;
 import dev.ndjsonparquet.controller.aws.RedrivePolicyCheck;
 import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.builder.BatchEngine;
+import dev.ndjsonparquet.controller.builder.BuilderAssembly;
 import dev.ndjsonparquet.controller.builder.BuilderMetrics;
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
 import dev.ndjsonparquet.controller.builder.IngestLoop;
-import dev.ndjsonparquet.controller.builder.ManifestShipper;
 import dev.ndjsonparquet.controller.builder.ObjectStore;
-import dev.ndjsonparquet.controller.builder.Reconciler;
 import dev.ndjsonparquet.controller.builder.S3ObjectStore;
 import dev.ndjsonparquet.controller.builder.Step;
 import dev.ndjsonparquet.controller.builder.StoreUri;
@@ -187,15 +186,8 @@ public final class BuilderCommand implements Callable<Integer> {
 
     private static IngestLoop newLoop(BuilderSettings settings, AwsClients clients, ObjectStore store,
                                       BuilderMetrics metrics, Clock clock) {
-        ManifestShipper shipper = new ManifestShipper(store, settings.manifestLocation(), clients.sqs(),
-                settings.manifestQueueUrl());
-        BatchEngine engine = new BatchEngine(settings, store, shipper, metrics, Step.StepHook.NONE, clock, OWNER);
-        Reconciler reconciler = settings.reconcileIntervalSeconds() > 0
-                ? new Reconciler(store, settings.reconcileLocations(), Duration.ofSeconds(settings.reconcileIntervalSeconds()),
-                        Duration.ofHours(settings.reconcileLookbackHours()), clock)
-                : null;
-        return new IngestLoop(clients.sqs(), settings.ingestQueueUrl(), engine, metrics, Step.StepHook.NONE, clock,
-                settings.ingestVisibilitySeconds(), reconciler);
+        BatchEngine engine = BuilderAssembly.engine(settings, store, clients.sqs(), metrics, Step.StepHook.NONE, clock, OWNER);
+        return BuilderAssembly.loop(settings, engine, store, clients.sqs(), metrics, Step.StepHook.NONE, clock);
     }
 
     private static boolean touch(AtomicReference<Instant> heartbeat, Clock clock) {

@@ -4,13 +4,11 @@ import dev.ndjsonparquet.controller.aws.AwsClients;
 import dev.ndjsonparquet.controller.aws.ManifestLoader;
 import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.builder.BatchEngine;
+import dev.ndjsonparquet.controller.builder.BuilderAssembly;
 import dev.ndjsonparquet.controller.builder.BuilderMetrics;
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
 import dev.ndjsonparquet.controller.builder.IngestLoop;
-import dev.ndjsonparquet.controller.builder.ManifestShipper;
-import dev.ndjsonparquet.controller.builder.NamePatterns;
 import dev.ndjsonparquet.controller.builder.ObjectStore;
-import dev.ndjsonparquet.controller.builder.SizeBand;
 import dev.ndjsonparquet.controller.builder.Step;
 import dev.ndjsonparquet.controller.builder.StoreUri;
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
@@ -160,17 +158,38 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    private static BuilderSettings builderSettings(ResolvedSettings s, Layout layout, String ingestUrl, String manifestUrl) {
+    /**
+     * The builder's settings on this machine, resolved through the same declarations as the builder command's: the
+     * pipeline settings the user gave, the in-process queues, and the work bucket's and the table's locations; every
+     * other builder setting keeps its declared default.
+     */
+    static BuilderSettings builderSettings(ResolvedSettings s, Layout layout, String ingestUrl, String manifestUrl) {
+        Map<String, String> local = userValues(s, BuilderSettings.ALL);
         StoreUri work = layout.work();
-        String schema = s.get(BuilderSettings.SCHEMA_URI);
-        return new BuilderSettings(ingestUrl, manifestUrl, work.child("manifests/"), tableUri(layout.output()),
-                work.child("quarantine/"), work.child("ledger/"), schema == null || schema.isBlank() ? null : schema,
-                s.get(BuilderSettings.MAX_FILES_PER_MANIFEST), (long) (s.get(BuilderSettings.MAX_BATCH_SIZE_GB) * BuilderSettings.GB),
-                s.get(BuilderSettings.MAX_BATCH_AGE_SECONDS),
-                new SizeBand(s.get(BuilderSettings.MIN_FILE_SIZE_MB) * BuilderSettings.MB,
-                        s.get(BuilderSettings.MAX_FILE_SIZE_MB) * BuilderSettings.MB),
-                NamePatterns.of(s.get(BuilderSettings.INCLUDE_PATTERNS), s.get(BuilderSettings.EXCLUDE_PATTERNS)),
-                s.get(BuilderSettings.QUARANTINE_MODE), 0, List.of(), 24, 300, REGION, null, null, 0);
+        local.put(BuilderSettings.INGEST_QUEUE_URL.key(), ingestUrl);
+        local.put(BuilderSettings.MANIFEST_QUEUE_URL.key(), manifestUrl);
+        local.put(BuilderSettings.MANIFEST_LOCATION.key(), work.child("manifests/").toString());
+        local.put(BuilderSettings.QUARANTINE_LOCATION.key(), work.child("quarantine/").toString());
+        local.put(BuilderSettings.LEDGER_LOCATION.key(), work.child("ledger/").toString());
+        local.put(BuilderSettings.OUTPUT_LOCATION.key(), tableUri(layout.output()));
+        local.put(BuilderSettings.AWS_REGION.key(), REGION);
+        if (local.containsKey(BuilderSettings.SCHEMA_URI.key()) && local.get(BuilderSettings.SCHEMA_URI.key()).isBlank()) {
+            local.remove(BuilderSettings.SCHEMA_URI.key());
+        }
+        return BuilderSettings.from(SettingsResolver.resolve(BuilderSettings.ALL, Map.of(), Map.of(), local), BuilderSettings.ALL);
+    }
+
+    /** The pipeline settings the user gave that {@code declarations} declare, as text to resolve again. */
+    private static Map<String, String> userValues(ResolvedSettings s, List<Setting<?>> declarations) {
+        Map<String, String> values = new HashMap<>();
+        for (Setting<?> declared : declarations) {
+            if (LocalSettings.PIPELINE.contains(declared) && s.get(declared) != null) {
+                Object v = s.get(declared);
+                values.put(declared.key(), v instanceof List<?> list
+                        ? String.join(" ", list.stream().map(String::valueOf).toList()) : String.valueOf(v));
+            }
+        }
+        return values;
     }
 
     /**
@@ -180,14 +199,7 @@ public final class LocalPipeline implements AutoCloseable {
      */
     static DispatcherSettings dispatcherSettings(ResolvedSettings s, Layout layout, ObjectStore store, BuilderSettings builder,
                                                  String manifestUrl, String deadLetterUrl) {
-        Map<String, String> local = new HashMap<>();
-        for (Setting<?> declared : DispatcherSettings.ALL) {
-            if (LocalSettings.PIPELINE.contains(declared) && s.get(declared) != null) {
-                Object v = s.get(declared);
-                local.put(declared.key(), v instanceof List<?> list
-                        ? String.join(" ", list.stream().map(String::valueOf).toList()) : String.valueOf(v));
-            }
-        }
+        Map<String, String> local = userValues(s, DispatcherSettings.ALL);
         local.put(DispatcherSettings.MANIFEST_QUEUE_URL.key(), manifestUrl);
         local.put(DispatcherSettings.DEAD_LETTER_QUEUE_URL.key(), deadLetterUrl);
         local.put(DispatcherSettings.HISTORY_LIMIT.key(), "1000");
@@ -228,11 +240,9 @@ public final class LocalPipeline implements AutoCloseable {
     private void runBuilder() {
         while (!stopped) {
             try {
-                ManifestShipper shipper = new ManifestShipper(store, builderSettings.manifestLocation(), aws.sqs(), manifestUrl);
-                BatchEngine engine = new BatchEngine(builderSettings, store, shipper, builderMetrics, Step.StepHook.NONE,
-                        Clock.systemUTC(), OWNER);
-                new IngestLoop(aws.sqs(), ingestUrl, engine, builderMetrics, Step.StepHook.NONE, Clock.systemUTC(),
-                        builderSettings.ingestVisibilitySeconds(), null)
+                BatchEngine engine = BuilderAssembly.engine(builderSettings, store, aws.sqs(), builderMetrics,
+                        Step.StepHook.NONE, Clock.systemUTC(), OWNER);
+                BuilderAssembly.loop(builderSettings, engine, store, aws.sqs(), builderMetrics, Step.StepHook.NONE, Clock.systemUTC())
                         .withMaxWaitSeconds(1)
                         .run(() -> !stopped);
             } catch (RuntimeException e) {

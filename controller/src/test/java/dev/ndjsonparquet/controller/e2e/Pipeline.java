@@ -3,15 +3,13 @@ package dev.ndjsonparquet.controller.e2e;
 import dev.ndjsonparquet.controller.aws.ManifestLoader;
 import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.builder.BatchEngine;
+import dev.ndjsonparquet.controller.builder.BuilderAssembly;
 import dev.ndjsonparquet.controller.builder.BuilderMetrics;
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
 import dev.ndjsonparquet.controller.builder.IngestLoop;
-import dev.ndjsonparquet.controller.builder.ManifestShipper;
-import dev.ndjsonparquet.controller.builder.NamePatterns;
 import dev.ndjsonparquet.controller.builder.S3ObjectStore;
 import dev.ndjsonparquet.controller.builder.SizeBand;
 import dev.ndjsonparquet.controller.builder.Step;
-import dev.ndjsonparquet.controller.builder.StoreUri;
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
 import dev.ndjsonparquet.controller.dispatch.Dispatcher;
 import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
@@ -102,12 +100,30 @@ final class Pipeline implements AutoCloseable {
         deadLetterQueue = queue("manifests-" + n + "-dead-letters", null, 0);
         manifestQueue = queue("manifests-" + n, deadLetterQueue, 10);
         store = new S3ObjectStore(s3);
-        builderSettings = new BuilderSettings(ingestQueue, manifestQueue,
-                StoreUri.parse("s3://" + work + "/manifests/"), "s3a://" + lake + "/events",
-                StoreUri.parse("s3://" + work + "/quarantine/"), StoreUri.parse("s3://" + work + "/ledger/"),
-                null, limits.maxFilesPerManifest(), 1L << 40, 2, new SizeBand(100, 64 * 1024), NamePatterns.defaults(),
-                BuilderSettings.QuarantineMode.COPY, 0, List.of(), 24, 6, Servers.REGION, null, "builder", 0);
+        builderSettings = builderSettings(limits);
         template = ApplicationTemplate.of("end-to-end template", template(servers.s3Endpoint.getPort()));
+    }
+
+    /**
+     * The builder's settings as a platform team would set them for these buckets and queues, through the
+     * declarations; the size band is in bytes (100 B to 64 KiB), which the MiB-sized settings cannot say.
+     */
+    private BuilderSettings builderSettings(Limits limits) {
+        Map<String, String> values = new HashMap<>();
+        values.put(BuilderSettings.INGEST_QUEUE_URL.key(), ingestQueue);
+        values.put(BuilderSettings.MANIFEST_QUEUE_URL.key(), manifestQueue);
+        values.put(BuilderSettings.MANIFEST_LOCATION.key(), "s3://" + work + "/manifests/");
+        values.put(BuilderSettings.OUTPUT_LOCATION.key(), "s3a://" + lake + "/events");
+        values.put(BuilderSettings.QUARANTINE_LOCATION.key(), "s3://" + work + "/quarantine/");
+        values.put(BuilderSettings.LEDGER_LOCATION.key(), "s3://" + work + "/ledger/");
+        values.put(BuilderSettings.MAX_FILES_PER_MANIFEST.key(), Integer.toString(limits.maxFilesPerManifest()));
+        values.put(BuilderSettings.MAX_BATCH_SIZE_GB.key(), "1024");
+        values.put(BuilderSettings.MAX_BATCH_AGE_SECONDS.key(), "2");
+        values.put(BuilderSettings.INGEST_VISIBILITY_SECONDS.key(), "6");
+        values.put(BuilderSettings.AWS_REGION.key(), Servers.REGION);
+        values.put(BuilderSettings.LEASE_NAME.key(), "builder");
+        return BuilderSettings.from(SettingsResolver.resolve(BuilderSettings.ALL, Map.of(), Map.of(), values), BuilderSettings.ALL)
+                .withSizeBand(new SizeBand(100, 64 * 1024));
     }
 
     /**
@@ -183,10 +199,9 @@ final class Pipeline implements AutoCloseable {
                     throw new Killed(step);
                 }
             };
-            ManifestShipper shipper = new ManifestShipper(store, builderSettings.manifestLocation(), servers.sqs(), manifestQueue);
-            BatchEngine engine = new BatchEngine(builderSettings, store, shipper, metrics, hook, Clock.systemUTC(), "builder");
-            IngestLoop loop = new IngestLoop(servers.sqs(), ingestQueue, engine, metrics, hook, Clock.systemUTC(),
-                    builderSettings.ingestVisibilitySeconds(), null).withMaxWaitSeconds(1);
+            BatchEngine engine = BuilderAssembly.engine(builderSettings, store, servers.sqs(), metrics, hook, Clock.systemUTC(), "builder");
+            IngestLoop loop = BuilderAssembly.loop(builderSettings, engine, store, servers.sqs(), metrics, hook, Clock.systemUTC())
+                    .withMaxWaitSeconds(1);
             try {
                 engine.recover();
                 while (!stopped) {

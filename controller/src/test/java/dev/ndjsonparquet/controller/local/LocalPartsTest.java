@@ -25,6 +25,29 @@ class LocalPartsTest {
     Path tmp;
 
     @Test
+    void theLocalBuilderSettingsAreTheDeclarationsWithTheUsersValuesAndThisMachinesLocations() {
+        var resolved = dev.ndjsonparquet.settings.SettingsResolver.resolve(LocalSettings.RUN,
+                Map.of("input", "/in", "output", "/out", "spark-classpath", "/a.jar", "max-files-per-manifest", "7",
+                        "exclude-patterns", "*.tmp"),
+                Map.of(), LocalSettings.localDefaults());
+        var layout = new LocalPipeline.Layout(Map.of("work", tmp), new StoreUri("work", "in/"), new StoreUri("work", "state/"),
+                tmp.resolve("table"), tmp.resolve("logs"));
+        var s = LocalPipeline.builderSettings(resolved, layout, "http://sqs/ingest", "http://sqs/manifests");
+        assertEquals(7, s.maxFilesPerManifest(), "the user's value");
+        assertEquals(5, s.maxBatchAgeSeconds(), "the local default");
+        assertEquals(0, s.sizeBand().minBytes(), "no lower bound locally");
+        assertTrue(s.admission().check("a.tmp", 10).isPresent(), "the user's exclude pattern");
+        assertEquals(new StoreUri("work", "state/manifests/"), s.manifestLocation());
+        assertEquals(new StoreUri("work", "state/ledger/"), s.ledgerLocation());
+        assertEquals(LocalPipeline.tableUri(tmp.resolve("table")), s.outputLocation());
+        assertEquals("http://sqs/ingest", s.ingestQueueUrl());
+        assertEquals(300, s.ingestVisibilitySeconds(), "the declared default");
+        assertEquals("ndjson-parquet-builder", s.leaseName(), "the declared default");
+        assertEquals(0, s.reconcileIntervalSeconds(), "no listing sweep locally");
+        assertEquals(null, s.schemaUri());
+    }
+
+    @Test
     void theNotificationIsReadByTheBuildersParserAsS3Sends() {
         var info = new ObjectStore.ObjectInfo(new StoreUri("landing", "ndjson/day 1/a+b.ndjson"), 1234, "4d2-1f", Instant.EPOCH);
         var parsed = EventParser.parse(S3Events.objectCreated(info, "us-east-1", Instant.parse("2026-11-26T00:00:00Z")));

@@ -1,0 +1,39 @@
+package dev.ndjsonparquet.controller.builder;
+
+import java.time.Clock;
+import java.time.Duration;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The one place the manifest builder is put together from its typed settings: the production
+ * {@code builder} and {@code backfill} commands, the local pipeline and the end-to-end tests all call it, so
+ * that a setting added to {@link BuilderSettings} reaches every path. What differs between them (the object
+ * store, the SQS client, the clock, the step hook of fault tests, the ledger owner) is passed in.
+ */
+public final class BuilderAssembly {
+
+    private BuilderAssembly() {
+    }
+
+    /** The batching engine of {@code owner} (one ledger term per owner), shipping to the settings' manifest queue. */
+    public static BatchEngine engine(BuilderSettings settings, ObjectStore store, SqsClient sqs, BuilderMetrics metrics,
+                                     Step.StepHook hook, Clock clock, String owner) {
+        ManifestShipper shipper = new ManifestShipper(store, settings.manifestLocation(), sqs, settings.manifestQueueUrl());
+        return new BatchEngine(settings, store, shipper, metrics, hook, clock, owner);
+    }
+
+    /** The ingest loop feeding {@code engine}, with the periodic listing sweep when the settings turn it on. */
+    public static IngestLoop loop(BuilderSettings settings, BatchEngine engine, ObjectStore store, SqsClient sqs,
+                                  BuilderMetrics metrics, Step.StepHook hook, Clock clock) {
+        return new IngestLoop(sqs, settings.ingestQueueUrl(), engine, metrics, hook, clock,
+                settings.ingestVisibilitySeconds(), sweep(settings, store, clock));
+    }
+
+    /** The periodic listing the settings describe, or null when reconcile-interval-seconds is 0. */
+    static Reconciler sweep(BuilderSettings settings, ObjectStore store, Clock clock) {
+        return settings.reconcileIntervalSeconds() > 0
+                ? new Reconciler(store, settings.reconcileLocations(), Duration.ofSeconds(settings.reconcileIntervalSeconds()),
+                        Duration.ofHours(settings.reconcileLookbackHours()), clock)
+                : null;
+    }
+}
