@@ -64,6 +64,9 @@ public final class BatchEngine {
     private final Admission admission;
     private final List<String> shipped = new ArrayList<>();
     private final List<OpenBatch> unshipped = new ArrayList<>();
+    /** Batches stopped by a broken invariant in this term: not retried, not shipped (see {@link BrokenBatch}). */
+    private final Set<String> stopped = new java.util.LinkedHashSet<>();
+    private final List<String> newlyStopped = new ArrayList<>();
     private final FixedLists fixedLists;
 
     private long term;
@@ -258,6 +261,9 @@ public final class BatchEngine {
             if (record.isPresent() && !batchOwner.equals(owner)) {
                 return duplicate(batchId); // another owner's batch (a backfill): that owner ships it
             }
+            if (stopped.contains(batchId)) {
+                return duplicate(batchId); // reported already in this term; its file stays with it in the ledger
+            }
             if (record.isPresent()) {
                 LOG.warn("batch {} of {} was left open by an earlier term; shipping it now", batchId, owner);
                 adopt(record.get(), CloseReason.RECOVERED);
@@ -314,6 +320,30 @@ public final class BatchEngine {
         List<String> out = List.copyOf(shipped);
         shipped.clear();
         return out;
+    }
+
+    /**
+     * Batch ids stopped since the last call (a manifest rebuilt with another id than the one recorded at
+     * close): they will not ship in this term, so the ingest messages waiting for them are settled.
+     */
+    public List<String> drainStopped() {
+        List<String> out = List.copyOf(newlyStopped);
+        newlyStopped.clear();
+        return out;
+    }
+
+    /** Batch ids stopped by a broken invariant in this term. */
+    public Set<String> stoppedBatches() {
+        return Set.copyOf(stopped);
+    }
+
+    /** A closed batch that cannot ship as recorded: an invariant broke, retrying cannot mend it. */
+    static final class BrokenBatch extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BrokenBatch(String message) {
+            super(message);
+        }
     }
 
     /** When the open batch closes by age, or empty when no batch waits. */
@@ -421,7 +451,7 @@ public final class BatchEngine {
         LOG.info("recovering batch {} of {} left {} (term {})", open.batchId(), owner,
                 open.closed() ? "closed" : "open", open.term());
         ship(b, reason);
-        return true;
+        return !stopped.contains(open.batchId());
     }
 
     private void ship(OpenBatch batch, CloseReason reason) {
@@ -432,6 +462,14 @@ public final class BatchEngine {
             shipOnce(batch, reason);
         } catch (Fenced e) {
             throw e;
+        } catch (BrokenBatch e) {
+            // Shipping it under either id would break exactly-once keyed on the manifest id: stop this batch,
+            // leave its closed record in the ledger for an operator, and go on with the others.
+            metrics.batchesStopped.increment();
+            stopped.add(batch.record.batchId());
+            newlyStopped.add(batch.record.batchId());
+            LOG.error("batch {} stopped: {}; its closed record stays in the ledger for an operator", batch.record.batchId(),
+                    e.getMessage());
         } catch (RuntimeException e) {
             unshipped.add(batch);
             throw e;
@@ -463,7 +501,8 @@ public final class BatchEngine {
         List<Claim> files = closed.files() != null ? closed.files() : ledger.membersOf(closed.batchId());
         Manifest manifest = Manifest.of(closed.closedAt(), manifestFiles(files), settings.outputLocation(), settings.schemaUri());
         if (!manifest.manifestId().equals(closed.manifestId())) {
-            LOG.warn("batch {} rebuilt as {} but was closed as {}", closed.batchId(), manifest.manifestId(), closed.manifestId());
+            throw new BrokenBatch("its manifest, rebuilt from the closing record, has id " + manifest.manifestId()
+                    + " but the batch was closed as " + closed.manifestId());
         }
         String uri = shipper.write(manifest);
         hook.reached(Step.MANIFEST_WRITTEN);

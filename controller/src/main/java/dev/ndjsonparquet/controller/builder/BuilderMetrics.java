@@ -18,6 +18,7 @@ public final class BuilderMetrics {
     final Counter duplicates;
     final Counter manifestsWritten;
     final Counter malformedMessages;
+    final Counter batchesStopped;
     final Timer batchFill;
     private final Map<QuarantineReason, Counter> quarantined = new EnumMap<>(QuarantineReason.class);
 
@@ -33,6 +34,8 @@ public final class BuilderMetrics {
                 .description("Manifests written and sent to the manifest queue").register(registry);
         malformedMessages = Counter.builder("ndjson_parquet_builder_messages_malformed")
                 .description("Ingest messages in no known format (left to the queue's redrive policy) and unreadable records of readable messages (recorded under the quarantine location)").register(registry);
+        batchesStopped = Counter.builder("ndjson_parquet_builder_batches_stopped")
+                .description("Batches not shipped because their manifest, rebuilt from the closing record, has another id than the one recorded at close (left in the ledger for an operator)").register(registry);
         batchFill = Timer.builder("ndjson_parquet_builder_batch_fill")
                 .description("Time from a batch's first file to its manifest being sent").register(registry);
         for (QuarantineReason r : QuarantineReason.values()) {
@@ -73,6 +76,10 @@ public final class BuilderMetrics {
 
     public double malformedCount() {
         return malformedMessages.count();
+    }
+
+    public double stoppedBatchCount() {
+        return batchesStopped.count();
     }
 
     public double eventCount() {

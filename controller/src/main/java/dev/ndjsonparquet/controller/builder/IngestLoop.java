@@ -169,9 +169,13 @@ public final class IngestLoop {
 
     private void settle() {
         List<String> shipped = engine.drainShipped();
+        // A stopped batch will not ship in this term; its files are recorded with it in the ledger, where each
+        // new term reports it again, so its messages are settled rather than held (or redelivered) forever.
+        List<String> stopped = engine.drainStopped();
         List<InFlight> done = new ArrayList<>();
         for (InFlight m : inFlight) {
             shipped.forEach(m.waitingFor::remove);
+            stopped.forEach(m.waitingFor::remove);
             if (m.waitingFor.isEmpty()) {
                 done.add(m);
             }

@@ -3,12 +3,14 @@ package dev.ndjsonparquet.controller.builder;
 import static dev.ndjsonparquet.controller.builder.Harness.assertExactlyOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -56,5 +58,58 @@ class CrashTest {
 
         assertExactlyOnce(uris, h.sentManifests().values());
         assertEquals(0, restarted.engine().ledger().openBatches("builder").size(), "no batch left open");
+    }
+
+    /**
+     * A closed batch whose manifest, rebuilt from its closing record, gets another id than the one recorded at
+     * close (here: the record edited after the crash) breaks the invariant exactly-once rests on. The restarted
+     * builder stops that batch with an error (counted, nothing written or sent for it, its record kept in the
+     * ledger) and goes on with the other files.
+     */
+    @Test
+    void aBatchRebuiltWithAnotherIdThanRecordedAtCloseIsStoppedAndTheBuilderGoesOn() {
+        Harness h = new Harness();
+        h.settings = h.settings(4, 1_000_000, 2, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 2);
+        List<String> first = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            first.add(h.upload("broken/a" + i + ".json", 120 + i));
+        }
+        Harness.Builder killed = h.builder(s -> {
+            if (s == Step.BATCH_CLOSED) {
+                throw new SimulatedCrash(s);
+            }
+        }, Clock.systemUTC());
+        killed.engine().recover();
+        assertThrows(SimulatedCrash.class, () -> Harness.pollUntil(killed, Duration.ofSeconds(60), () -> false));
+
+        var ledger = killed.engine().ledger();
+        var open = ledger.openBatches("builder");
+        assertEquals(1, open.size(), "the killed builder left its closed batch");
+        var closed = open.get(0).value();
+        assertTrue(closed.closed() && closed.files().size() == 4, closed::toString);
+        var edited = new Ledger.BatchRecord(closed.batchId(), closed.owner(), closed.term(), closed.openedAt(),
+                closed.closedAt(), "not-the-rebuilt-id", closed.closeReason(), closed.files());
+        assertTrue(ledger.replaceBatch(edited, open.get(0).etag()).isPresent());
+
+        List<String> second = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            second.add(h.upload("broken/b" + i + ".json", 130 + i));
+        }
+        Harness.Builder restarted = h.builder();
+        assertEquals(List.of(), restarted.engine().recover(), "the broken batch is not reported as finished");
+        assertEquals(1.0, restarted.metrics().stoppedBatchCount(), "the stopped batch is counted");
+        assertEquals(java.util.Set.of(closed.batchId()), restarted.engine().stoppedBatches());
+        Harness.pollUntil(restarted, Duration.ofSeconds(60),
+                () -> h.queueDepth(h.ingestQueue) == 0 && restarted.loop().inFlightCount() == 0);
+
+        var sent = h.sentManifests().values();
+        assertExactlyOnce(second, sent);
+        assertTrue(sent.stream().flatMap(m -> m.files().stream()).noneMatch(f -> first.contains(f.uri())),
+                "nothing of the stopped batch was shipped");
+        assertEquals(1.0, restarted.metrics().stoppedBatchCount(), "redelivered files of the batch do not count it again");
+        var kept = ledger.openBatches("builder");
+        assertEquals(1, kept.size(), "the stopped batch stays in the ledger for an operator");
+        assertEquals("not-the-rebuilt-id", kept.get(0).value().manifestId());
+        assertTrue(ledger.sentOf(closed.batchId()).isEmpty(), "no sent record for the stopped batch");
     }
 }

@@ -85,10 +85,8 @@ final class Harness {
     /** A builder over the given store and SQS client (fault-injecting wrappers in the fault tests). */
     Builder builder(ObjectStore store, software.amazon.awssdk.services.sqs.SqsClient sqs, StepHook hook, Clock clock) {
         BuilderMetrics metrics = new BuilderMetrics(new SimpleMeterRegistry());
-        ManifestShipper shipper = new ManifestShipper(store, settings.manifestLocation(), sqs, manifestQueue);
-        BatchEngine engine = new BatchEngine(settings, store, shipper, metrics, hook, clock, "builder");
-        IngestLoop loop = new IngestLoop(sqs, ingestQueue, engine, metrics, hook, clock,
-                settings.ingestVisibilitySeconds(), null).withMaxWaitSeconds(1);
+        BatchEngine engine = BuilderAssembly.engine(settings, store, sqs, metrics, hook, clock, "builder");
+        IngestLoop loop = BuilderAssembly.loop(settings, engine, store, sqs, metrics, hook, clock).withMaxWaitSeconds(1);
         return new Builder(engine, loop, metrics);
     }
 
