@@ -34,10 +34,6 @@ public final class EventRecorder {
         record("Warning", applicationName, applicationUid, reason, message);
     }
 
-    public void normal(String applicationName, String applicationUid, String reason, String message) {
-        record("Normal", applicationName, applicationUid, reason, message);
-    }
-
     private void record(String type, String applicationName, String applicationUid, String reason, String message) {
         String now = Instant.now().toString();
         String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message;

@@ -47,10 +47,6 @@ public final class DispatcherMetrics {
                 .description("1 while this replica holds the dispatcher Lease").register(registry);
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     public void received() {
         received.increment();
     }
