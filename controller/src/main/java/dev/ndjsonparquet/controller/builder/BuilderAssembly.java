@@ -30,9 +30,9 @@ public final class BuilderAssembly {
     }
 
     /** The periodic listing the settings describe, or null when reconcile-interval-seconds is 0. */
-    static Reconciler sweep(BuilderSettings settings, ObjectStore store, Clock clock) {
+    static ListingSweep sweep(BuilderSettings settings, ObjectStore store, Clock clock) {
         return settings.reconcileIntervalSeconds() > 0
-                ? new Reconciler(store, settings.reconcileLocations(), Duration.ofSeconds(settings.reconcileIntervalSeconds()),
+                ? new ListingSweep(store, settings.reconcileLocations(), Duration.ofSeconds(settings.reconcileIntervalSeconds()),
                         Duration.ofHours(settings.reconcileLookbackHours()), clock)
                 : null;
     }

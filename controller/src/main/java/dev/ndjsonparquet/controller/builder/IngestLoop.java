@@ -39,7 +39,7 @@ public final class IngestLoop {
     private final StepHook hook;
     private final Clock clock;
     private final int visibilitySeconds;
-    private final Reconciler reconciler;
+    private final ListingSweep sweep;
     private final List<InFlight> inFlight = new ArrayList<>();
     private int maxWaitSeconds = LONG_POLL_SECONDS;
     private BooleanSupplier active = () -> true;
@@ -59,7 +59,7 @@ public final class IngestLoop {
     }
 
     public IngestLoop(SqsClient sqs, String queueUrl, BatchEngine engine, BuilderMetrics metrics, StepHook hook,
-                      Clock clock, int visibilitySeconds, Reconciler reconciler) {
+                      Clock clock, int visibilitySeconds, ListingSweep sweep) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.engine = engine;
@@ -67,7 +67,7 @@ public final class IngestLoop {
         this.hook = hook;
         this.clock = clock;
         this.visibilitySeconds = visibilitySeconds;
-        this.reconciler = reconciler;
+        this.sweep = sweep;
     }
 
     /** Shortens the long poll (tests, benchmarks); the default is SQS's maximum, 20 s. */
@@ -114,8 +114,8 @@ public final class IngestLoop {
             return messages.size();
         }
         engine.tick();
-        if (reconciler != null) {
-            reconciler.runIfDue(engine);
+        if (sweep != null) {
+            sweep.runIfDue(engine);
         }
         settle();
         extendVisibility();

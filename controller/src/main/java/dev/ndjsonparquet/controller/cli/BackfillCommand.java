@@ -7,7 +7,7 @@ import dev.ndjsonparquet.controller.builder.BuilderAssembly;
 import dev.ndjsonparquet.controller.builder.BuilderMetrics;
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
 import dev.ndjsonparquet.controller.builder.ObjectStore;
-import dev.ndjsonparquet.controller.builder.Reconciler;
+import dev.ndjsonparquet.controller.builder.ListingSweep;
 import dev.ndjsonparquet.controller.builder.S3ObjectStore;
 import dev.ndjsonparquet.controller.builder.Step;
 import dev.ndjsonparquet.controller.builder.StoreUri;
@@ -123,7 +123,7 @@ public final class BackfillCommand implements Callable<Integer> {
                 out.printf("finished %d batch(es) an earlier backfill left open%n", recovered.size());
             }
             for (StoreUri prefix : prefixes) {
-                Reconciler.Summary s = Reconciler.feed(store, engine, prefix, newerThan);
+                ListingSweep.Summary s = ListingSweep.feed(store, engine, prefix, newerThan);
                 out.printf("%s: %d listed, %d accepted, %d already claimed, %d quarantined, %d older than --since%n",
                         prefix, s.listed(), s.accepted(), s.duplicates(), s.quarantined(), s.skippedOlder());
             }

@@ -211,11 +211,11 @@ class BuilderTest {
         BatchEngine backfill = new BatchEngine(h.settings, h.store,
                 new ManifestShipper(h.store, h.settings.manifestLocation(), h.servers.sqs, h.manifestQueue),
                 metrics, Step.StepHook.NONE, clock, "backfill");
-        assertEquals(new Reconciler.Summary(16, 0, 0, 0, 16), Reconciler.feed(h.store, backfill,
+        assertEquals(new ListingSweep.Summary(16, 0, 0, 0, 16), ListingSweep.feed(h.store, backfill,
                 new StoreUri(h.input, "load/"), java.time.Instant.now().plusSeconds(3600)), "nothing newer than the future");
-        Reconciler.Summary s = Reconciler.feed(h.store, backfill, new StoreUri(h.input, "load/"), null);
+        ListingSweep.Summary s = ListingSweep.feed(h.store, backfill, new StoreUri(h.input, "load/"), null);
         backfill.flush();
-        assertEquals(new Reconciler.Summary(16, 12, 3, 1, 0), s);
+        assertEquals(new ListingSweep.Summary(16, 12, 3, 1, 0), s);
 
         Map<String, Manifest> sent = h.sentManifests();
         assertEquals(List.of(3, 10, 2), sizes(sent));
@@ -239,10 +239,10 @@ class BuilderTest {
                 new ManifestShipper(local, settings.manifestLocation(), h.servers.sqs, h.manifestQueue),
                 new BuilderMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
                 Step.StepHook.NONE, new ManualClock(), "backfill");
-        Reconciler.Summary s = Reconciler.feed(local, engine, new StoreUri("landing", "in/"), null);
+        ListingSweep.Summary s = ListingSweep.feed(local, engine, new StoreUri("landing", "in/"), null);
         engine.flush();
-        assertEquals(new Reconciler.Summary(4, 3, 0, 1, 0), s);
-        assertEquals(new Reconciler.Summary(4, 0, 4, 0, 0), Reconciler.feed(local, engine, new StoreUri("landing", "in/"), null),
+        assertEquals(new ListingSweep.Summary(4, 3, 0, 1, 0), s);
+        assertEquals(new ListingSweep.Summary(4, 0, 4, 0, 0), ListingSweep.feed(local, engine, new StoreUri("landing", "in/"), null),
                 "a second listing finds everything claimed or quarantined");
         List<dev.ndjsonparquet.manifest.ManifestMessage> messages = h.manifestMessages();
         assertEquals(1, messages.size());

@@ -10,11 +10,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Lists prefixes and offers every object to the engine: the {@code backfill} command once, the builder's
  * periodic reconciliation (off by default) for notifications that never arrived. The ledger makes a file
- * seen both ways count once.
+ * seen both ways count once. (The {@code reconcile-*} settings name the periodic use; this is an S3 listing, not a
+ * Kubernetes reconciler.)
  */
-public final class Reconciler {
+public final class ListingSweep {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ListingSweep.class);
 
     /** What one listing did. */
     public record Summary(long listed, long accepted, long duplicates, long quarantined, long skippedOlder) {
@@ -27,7 +28,7 @@ public final class Reconciler {
     private final Clock clock;
     private Instant lastRun;
 
-    public Reconciler(ObjectStore store, List<StoreUri> prefixes, Duration interval, Duration lookback, Clock clock) {
+    public ListingSweep(ObjectStore store, List<StoreUri> prefixes, Duration interval, Duration lookback, Clock clock) {
         this.store = store;
         this.prefixes = List.copyOf(prefixes);
         this.interval = interval;
