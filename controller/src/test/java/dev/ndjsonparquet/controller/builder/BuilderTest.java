@@ -208,9 +208,8 @@ class BuilderTest {
         h.putObject("elsewhere/other.json", 150);
 
         BuilderMetrics metrics = new BuilderMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        BatchEngine backfill = new BatchEngine(h.settings, h.store,
-                new ManifestShipper(h.store, h.settings.manifestLocation(), h.servers.sqs, h.manifestQueue),
-                metrics, Step.StepHook.NONE, clock, "backfill");
+        BatchEngine backfill = BuilderAssembly.engine(h.settings, h.store, h.servers.sqs, metrics, Step.StepHook.NONE, clock,
+                "backfill");
         assertEquals(new ListingSweep.Summary(16, 0, 0, 0, 16), ListingSweep.feed(h.store, backfill,
                 new StoreUri(h.input, "load/"), java.time.Instant.now().plusSeconds(3600)), "nothing newer than the future");
         ListingSweep.Summary s = ListingSweep.feed(h.store, backfill, new StoreUri(h.input, "load/"), null);
@@ -235,8 +234,7 @@ class BuilderTest {
         }
         local.put(new StoreUri("landing", "in/small.json"), new byte[10]);
         BuilderSettings settings = h.settings;
-        BatchEngine engine = new BatchEngine(settings, local,
-                new ManifestShipper(local, settings.manifestLocation(), h.servers.sqs, h.manifestQueue),
+        BatchEngine engine = BuilderAssembly.engine(settings, local, h.servers.sqs,
                 new BuilderMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
                 Step.StepHook.NONE, new ManualClock(), "backfill");
         ListingSweep.Summary s = ListingSweep.feed(local, engine, new StoreUri("landing", "in/"), null);

@@ -193,7 +193,6 @@ class TwoLeadersTest {
 
     private static BatchEngine backfill(Harness h, Clock clock) {
         BuilderMetrics metrics = new BuilderMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        return new BatchEngine(h.settings, h.store, new ManifestShipper(h.store, h.settings.manifestLocation(),
-                h.servers.sqs, h.manifestQueue), metrics, StepHook.NONE, clock, "backfill");
+        return BuilderAssembly.engine(h.settings, h.store, h.servers.sqs, metrics, StepHook.NONE, clock, "backfill");
     }
 }
