@@ -92,7 +92,7 @@ spec:
     - {{ .name }}
     {{- end }}
   {{- end }}
-  mainClass: {{ .Values.spark.mainClass }}
+  # No mainClass: the dispatcher always sets the Spark application's own (SparkApplicationBuilder.MAIN_CLASS).
   mainApplicationFile: {{ .Values.spark.mainApplicationFile }}
   # The dispatcher owns retries (MAX_ATTEMPTS); spark-operator never reruns a failed application.
   restartPolicy:

@@ -1,6 +1,8 @@
 package dev.ndjsonparquet.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
 import dev.ndjsonparquet.controller.dispatch.ExecutorSizing;
@@ -10,6 +12,7 @@ import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestFile;
 import dev.ndjsonparquet.testsupport.CrdSchemaValidator;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +57,11 @@ class DispatcherTemplateContractTest {
         assertEquals(namespace, built.path("metadata").path("namespace").asString());
         assertEquals("ndjson-parquet", built.path("metadata").path("labels").path("app.kubernetes.io/part-of").asString());
         assertEquals(25, built.path("spec").path("executor").path("instances").asInt(), "400 GiB at 16 GiB per executor");
+        // The chart has no main class to set (nothing would read it): the application carries the Spark app's own.
+        assertFalse(templateNode.path("spec").has("mainClass"), "the template's mainClass would be overwritten");
+        assertEquals("dev.ndjsonparquet.spark.ConvertManifest", built.path("spec").path("mainClass").asString());
+        assertTrue(Files.isRegularFile(Repo.root().resolve("spark-app/src/main/java/dev/ndjsonparquet/spark/ConvertManifest.java")),
+                "the main class the dispatcher sets exists in spark-app");
         // Nothing of the template is lost on the way through the typed model.
         for (String field : List.of("sparkConf", "hadoopConf", "volumes", "restartPolicy", "timeToLiveSeconds", "image", "sparkVersion")) {
             assertEquals(templateNode.path("spec").path(field), built.path("spec").path(field), field);

@@ -171,7 +171,7 @@ public final class ManifestConversion {
         if (iceberg != null) {
             layout = iceberg.prepare(layout, schema.schema());
         }
-        List<InputSplit> splits = SplitPlanner.plan(readable, settings.splitBytes());
+        List<FileSplitRange> splits = SplitPlanner.plan(readable, settings.splitBytes());
         long t1 = System.nanoTime();
         fence.check(Checkpoints.Point.PLANNED);
 
@@ -277,7 +277,7 @@ public final class ManifestConversion {
     }
 
     private List<SplitStats> convert(Configuration conf, Manifest manifest, OutputLayout layout, SchemaSource.Found schema,
-                                     List<InputSplit> splits) throws IOException {
+                                     List<FileSplitRange> splits) throws IOException {
         PartitionMode mode = settings.partitionBy();
         int eventField = -1;
         if (mode.kind() == PartitionMode.Kind.EVENT_DATE) {
@@ -322,7 +322,7 @@ public final class ManifestConversion {
     }
 
     /** Deletes the Parquet files written by the tasks of quarantined files (their partition id is in the name). */
-    private static void removeRowsOfQuarantinedFiles(Configuration conf, OutputLayout layout, List<InputSplit> splits,
+    private static void removeRowsOfQuarantinedFiles(Configuration conf, OutputLayout layout, List<FileSplitRange> splits,
                                                      Map<Integer, String> quarantined) throws IOException {
         List<String> prefixes = splits.stream().filter(s -> quarantined.containsKey(s.fileIndex()))
                 .map(s -> String.format("part-%05d-", s.index())).toList();
@@ -348,7 +348,7 @@ public final class ManifestConversion {
     }
 
     /** Turns the successful attempts' staging files into Parquet with absolute line numbers; returns the count. */
-    private long writeBadRecords(Manifest manifest, OutputLayout layout, List<InputSplit> splits,
+    private long writeBadRecords(Manifest manifest, OutputLayout layout, List<FileSplitRange> splits,
                                  Map<Integer, SplitStats> bySplit, List<SplitStats> kept) {
         List<String> files = kept.stream().map(SplitStats::badFile).filter(f -> f != null).toList();
         long count = kept.stream().mapToLong(SplitStats::badRecords).sum();
@@ -360,7 +360,7 @@ public final class ManifestConversion {
         }
         Map<String, Long> linesBefore = new HashMap<>();
         List<Row> offsets = new ArrayList<>();
-        for (InputSplit s : splits) {
+        for (FileSplitRange s : splits) {
             long before = linesBefore.getOrDefault(s.uri(), 0L);
             offsets.add(RowFactory.create(s.index(), manifest.files().get(s.fileIndex()).uri(), before));
             linesBefore.put(s.uri(), before + bySplit.get(s.index()).physicalLines());
@@ -385,11 +385,11 @@ public final class ManifestConversion {
     }
 
     /** The columnar path's bad records: straight from the staging files to Parquet, no Spark job. */
-    private long writeBadRecordsInDriver(Manifest manifest, OutputLayout layout, List<InputSplit> splits,
+    private long writeBadRecordsInDriver(Manifest manifest, OutputLayout layout, List<FileSplitRange> splits,
                                          Map<Integer, SplitStats> bySplit, List<SplitStats> kept) {
         Map<String, Long> linesBefore = new HashMap<>();
         Map<Integer, Long> before = new HashMap<>();
-        for (InputSplit s : splits) {
+        for (FileSplitRange s : splits) {
             long b = linesBefore.getOrDefault(s.uri(), 0L);
             before.put(s.index(), b);
             linesBefore.put(s.uri(), b + bySplit.get(s.index()).physicalLines());

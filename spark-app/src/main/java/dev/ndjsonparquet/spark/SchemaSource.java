@@ -97,7 +97,7 @@ final class SchemaSource {
             try {
                 FileSystem fs = p.getFileSystem(conf);
                 try (InputStream in = Decompression.isCompressed(f) ? Decompression.open(f, fs.open(p)) : fs.open(p)) {
-                    LineReader r = new LineReader(in, 0, Long.MAX_VALUE, maxLineBytes);
+                    NdjsonLineReader r = new NdjsonLineReader(in, 0, Long.MAX_VALUE, maxLineBytes);
                     int taken = 0;
                     long fileBytes = 0;
                     while (taken < perFile && fileBytes < perFileBytes && r.next()) {

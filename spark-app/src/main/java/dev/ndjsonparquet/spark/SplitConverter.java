@@ -29,7 +29,7 @@ import org.apache.spark.util.SerializableConfiguration;
  * (the driver then removes whatever rows it had produced); an error of the storage itself fails the
  * task, so Spark retries it.
  */
-final class SplitConverter implements FlatMapFunction<Iterator<InputSplit>, InternalRow> {
+final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, InternalRow> {
 
     private static final long serialVersionUID = 1L;
 
@@ -58,7 +58,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<InputSplit>, Inte
     }
 
     @Override
-    public Iterator<InternalRow> call(Iterator<InputSplit> splits) {
+    public Iterator<InternalRow> call(Iterator<FileSplitRange> splits) {
         if (!splits.hasNext()) {
             return java.util.Collections.emptyIterator();
         }
@@ -66,10 +66,10 @@ final class SplitConverter implements FlatMapFunction<Iterator<InputSplit>, Inte
     }
 
     private final class Rows implements Iterator<InternalRow> {
-        private final InputSplit split;
+        private final FileSplitRange split;
         private final JsonRowConverter converter;
         private InputStream in;
-        private LineReader reader;
+        private NdjsonLineReader reader;
         private BadRecordWriter bad;
         private GenericInternalRow next;
         private boolean done;
@@ -79,7 +79,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<InputSplit>, Inte
         private long rescued;
         private String quarantine;
 
-        Rows(InputSplit split) {
+        Rows(FileSplitRange split) {
             this.split = split;
             this.converter = new JsonRowConverter(schema, mismatch, eventDateField >= 0 ? 1 : 0);
         }
@@ -140,7 +140,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<InputSplit>, Inte
             }
             try {
                 in = split.compressed() ? Decompression.open(split.uri(), guarded) : guarded;
-                reader = new LineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(), maxLineBytes);
+                reader = new NdjsonLineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(), maxLineBytes);
             } catch (SourceReadException e) {
                 quarantine = PinnedSource.reasonOrRethrow(e);
                 raw.close();

@@ -13,21 +13,21 @@ public final class SplitPlanner {
     public record PlannedFile(int fileIndex, String uri, long size) {
     }
 
-    public static List<InputSplit> plan(List<PlannedFile> files, long splitBytes) {
+    public static List<FileSplitRange> plan(List<PlannedFile> files, long splitBytes) {
         if (splitBytes <= 0) {
             throw new IllegalArgumentException("split size must be positive");
         }
-        List<InputSplit> splits = new ArrayList<>();
+        List<FileSplitRange> splits = new ArrayList<>();
         for (PlannedFile f : files) {
             boolean compressed = Decompression.isCompressed(f.uri());
             if (compressed || f.size() <= splitBytes) {
-                splits.add(new InputSplit(splits.size(), f.fileIndex(), 0, f.uri(), 0, f.size(), compressed));
+                splits.add(new FileSplitRange(splits.size(), f.fileIndex(), 0, f.uri(), 0, f.size(), compressed));
                 continue;
             }
             int part = 0;
             for (long start = 0; start < f.size(); start += splitBytes) {
                 long end = Math.min(f.size(), start + splitBytes);
-                splits.add(new InputSplit(splits.size(), f.fileIndex(), part++, f.uri(), start, end, false));
+                splits.add(new FileSplitRange(splits.size(), f.fileIndex(), part++, f.uri(), start, end, false));
             }
         }
         return splits;

@@ -55,7 +55,7 @@ import software.amazon.awssdk.core.exception.SdkException;
         sortOptions = false,
         description = {"Runs the dispatcher: one SparkApplication per manifest message, at most max-concurrent-runs at once.",
                 "Each value comes from its flag, else its environment variable, else the --config file, else its default.",
-                "Life-cycle and settings: controller/DISPATCHER.md."},
+                "Life-cycle and settings: docs/dispatcher.md."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:stopped", "1:a start-up check failed (every problem is listed)",
                 "2:bad usage, settings or template (every problem is listed)"})

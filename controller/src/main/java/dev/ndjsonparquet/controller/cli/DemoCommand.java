@@ -34,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code ndjson-parquet demo}: the whole pipeline on this machine with sample data. Generates NDJSON files
  * (with bad lines, and one file outside the size band) in a local "landing" bucket, sends their S3
  * notifications to an in-process SQS ingest queue, and runs the real manifest builder, dispatcher and Spark
- * application (local mode, one JVM per SparkApplication). See controller/LOCAL.md.
+ * application (local mode, one JVM per SparkApplication). See docs/local.md.
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         description = {"Nodes, applications and dollars a day and a month for a daily NDJSON volume, "
                 + "side by side with the original Glue/EMR design.",
                 "Each value comes from its flag, else its environment variable, else the --config file, else its default.",
-                "Formulas: controller/PLAN.md."},
+                "Formulas: docs/plan.md."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:the plan was printed", "1:an unexpected error", "2:bad usage or settings (every problem is listed)"})
 public final class PlanCommand implements Callable<Integer> {

@@ -31,7 +31,7 @@ import org.slf4j.MDC;
 /**
  * The dispatch loop: reads manifest messages while fewer than {@code maxConcurrentRuns} owned
  * applications are active, runs one SparkApplication per manifest and settles each message by what its
- * application does (see {@code controller/DISPATCHER.md}). One thread; each step observes the cluster
+ * application does (see {@code docs/dispatcher.md}). One thread; each step observes the cluster
  * once (one list call), decides with {@link StatePolicy} and acts through the adapters. Only the leader
  * steps; a replica that loses the Lease forgets its messages, which the new leader receives again and
  * whose applications it adopts.

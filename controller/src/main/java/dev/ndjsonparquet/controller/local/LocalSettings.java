@@ -84,7 +84,7 @@ public final class LocalSettings {
             DEMO_ICEBERG), PIPELINE);
     public static final List<Setting<?>> RUN = concat(List.of(INPUT, OUTPUT), PIPELINE);
 
-    /** The settings only local runs have, in the order of the LOCAL.md table. */
+    /** The settings only local runs have, in the order of the docs/local.md table. */
     public static final List<Setting<?>> OWN = List.of(DEMO_DIR, DEMO_FILES, DEMO_FILE_SIZE_MB, DEMO_BAD_LINES, DEMO_ICEBERG,
             INPUT, OUTPUT,
             SPARK_CLASSPATH, SPARK_JAVA_OPTS, LOCAL_SPARK_CORES, LOCAL_SPARK_MEMORY);

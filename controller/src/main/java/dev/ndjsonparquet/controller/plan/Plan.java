@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Capacity and cost arithmetic: inputs in, result out, nothing else. Every formula is written out in
- * {@code controller/PLAN.md}; the numbered steps there match the comments here.
+ * {@code docs/plan.md}; the numbered steps there match the comments here.
  */
 public final class Plan {
 

@@ -2,7 +2,7 @@ package dev.ndjsonparquet.controller.plan;
 
 import java.util.List;
 
-/** Everything {@link Plan#compute} works out; each part's formula is in {@code controller/PLAN.md}. */
+/** Everything {@link Plan#compute} works out; each part's formula is in {@code docs/plan.md}. */
 public record PlanResult(
         PlanInputs inputs,
         Workload workload,

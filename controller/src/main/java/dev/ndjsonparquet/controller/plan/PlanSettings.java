@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Every input of {@code ndjson-parquet plan}, declared once. Flags, environment variables, the
- * {@code --config} file and the settings table in {@code controller/PLAN.md} all come from here.
+ * {@code --config} file and the settings table in {@code docs/plan.md} all come from here.
  */
 public final class PlanSettings {
 

@@ -14,7 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * controller/BUILDER.md embeds the settings table generated from {@link BuilderSettings}; this fails when
+ * docs/builder.md embeds the settings table generated from {@link BuilderSettings}; this fails when
  * it is stale. Regenerate with {@code -Dbuilder.docs.write=true}.
  */
 class BuilderDocsTest {
@@ -24,18 +24,18 @@ class BuilderDocsTest {
 
     @Test
     void settingsTableInBuilderMdIsCurrent() throws IOException {
-        Path doc = Path.of("BUILDER.md");
+        Path doc = Path.of("..", "docs", "builder.md");
         String text = Files.readString(doc, StandardCharsets.UTF_8);
         int start = text.indexOf(START);
         int end = text.indexOf(END);
-        assertTrue(start >= 0 && end > start, "BUILDER.md lacks the generated settings section markers");
+        assertTrue(start >= 0 && end > start, "docs/builder.md lacks the generated settings section markers");
         String expected = SettingsTable.markdown(BuilderSettings.ALL);
         String actual = text.substring(start + START.length(), end);
         if (!expected.equals(actual) && Boolean.getBoolean("builder.docs.write")) {
             Files.writeString(doc, text.substring(0, start + START.length()) + expected + text.substring(end), StandardCharsets.UTF_8);
             return;
         }
-        assertEquals(expected, actual, "the settings table in controller/BUILDER.md is stale: "
+        assertEquals(expected, actual, "the settings table in docs/builder.md is stale: "
                 + "run the test with -Dbuilder.docs.write=true to regenerate it");
     }
 

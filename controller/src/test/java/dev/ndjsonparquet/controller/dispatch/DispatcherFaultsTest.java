@@ -126,7 +126,7 @@ class DispatcherFaultsTest {
             long forBad = dead.stream().filter(m -> badId.equals(m.messageAttributes().get("manifestId").stringValue())).count();
             if (call == Faults.Call.SEND_DEAD_LETTER) {
                 // SQS has no idempotent send on standard queues: a send that failed after taking effect is
-                // sent again, never lost; every copy carries the same key (DISPATCHER.md, limits).
+                // sent again, never lost; every copy carries the same key (docs/dispatcher.md, limits).
                 assertEquals(1 + faults.injected(call), forBad, "one dead letter plus one copy per ambiguous send");
                 assertEquals(1, dead.stream().map(m -> m.messageAttributes().get("deadLetterKey").stringValue()).distinct().count());
             } else {

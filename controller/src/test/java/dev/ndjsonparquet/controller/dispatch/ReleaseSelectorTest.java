@@ -1,6 +1,7 @@
 package dev.ndjsonparquet.controller.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
@@ -39,8 +40,10 @@ class ReleaseSelectorTest {
         try (InputStream in = ReleaseSelectorTest.class.getResourceAsStream(ApplicationTemplate.BUILT_IN)) {
             builtIn = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+        String metadata = "\nmetadata:\n  labels:\n";
+        assertTrue(builtIn.contains(metadata), "the built-in template's metadata labels moved");
         return ApplicationTemplate.of(release, release == null ? builtIn
-                : builtIn.replace("  labels: {}", "  labels:\n    " + Labels.RELEASE + ": " + release));
+                : builtIn.replace(metadata, metadata + "    " + Labels.RELEASE + ": " + release + "\n"));
     }
 
     private static SparkApplication build(SparkApplicationBuilder builder, String prefix) {

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * controller/LOCAL.md embeds the table of local-only settings and the local defaults, generated from
+ * docs/local.md embeds the table of local-only settings and the local defaults, generated from
  * {@link LocalSettings}; this fails when it is stale. Regenerate with {@code -Dlocal.docs.write=true}.
  */
 class LocalDocsTest {
@@ -33,18 +33,18 @@ class LocalDocsTest {
 
     @Test
     void settingsTableInLocalMdIsCurrent() throws IOException {
-        Path doc = Path.of("LOCAL.md");
+        Path doc = Path.of("..", "docs", "local.md");
         String text = Files.readString(doc, StandardCharsets.UTF_8);
         int start = text.indexOf(START);
         int end = text.indexOf(END);
-        assertTrue(start >= 0 && end > start, "LOCAL.md lacks the generated settings section markers");
+        assertTrue(start >= 0 && end > start, "docs/local.md lacks the generated settings section markers");
         String expected = generated();
         String actual = text.substring(start + START.length(), end);
         if (!expected.equals(actual) && Boolean.getBoolean("local.docs.write")) {
             Files.writeString(doc, text.substring(0, start + START.length()) + expected + text.substring(end), StandardCharsets.UTF_8);
             return;
         }
-        assertEquals(expected, actual, "the settings table in controller/LOCAL.md is stale: "
+        assertEquals(expected, actual, "the settings table in docs/local.md is stale: "
                 + "run the test with -Dlocal.docs.write=true to regenerate it");
     }
 

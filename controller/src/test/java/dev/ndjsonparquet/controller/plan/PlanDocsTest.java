@@ -7,13 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** controller/PLAN.md embeds the settings table generated from the declarations; this fails when they drift. */
+/** docs/plan.md embeds the settings table generated from the declarations; this fails when they drift. */
 class PlanDocsTest {
 
     @Test
     void planMdHoldsTheGeneratedSettingsTable() throws Exception {
-        String doc = Files.readString(Path.of("PLAN.md"));
+        String doc = Files.readString(Path.of("..", "docs", "plan.md"));
         String table = SettingsTable.markdown(PlanSettings.ALL);
-        assertTrue(doc.contains(table), "controller/PLAN.md's settings table is out of date; replace it with:\n" + table);
+        assertTrue(doc.contains(table), "docs/plan.md's settings table is out of date; replace it with:\n" + table);
     }
 }

@@ -1,6 +1,6 @@
 package dev.ndjsonparquet.spark.write;
 
-import dev.ndjsonparquet.spark.InputSplit;
+import dev.ndjsonparquet.spark.FileSplitRange;
 import dev.ndjsonparquet.spark.SplitStats;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ public final class ColumnarConversionJob {
 
     /** Converts the splits; returns each split's statistics (from the attempt that committed). */
     public static List<SplitStats> run(SparkSession spark, Configuration conf, ColumnarWriteSpec spec,
-                                       List<InputSplit> splits) throws IOException {
+                                       List<FileSplitRange> splits) throws IOException {
         String protocol = spark.conf().get("spark.sql.sources.commitProtocolClass", DEFAULT_PROTOCOL);
         FileCommitProtocol committer = FileCommitProtocol.instantiate(protocol, UUID.randomUUID().toString(),
                 spec.dataRoot(), false);

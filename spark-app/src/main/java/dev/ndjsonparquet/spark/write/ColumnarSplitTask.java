@@ -3,9 +3,9 @@ package dev.ndjsonparquet.spark.write;
 import dev.ndjsonparquet.spark.BadRecordWriter;
 import dev.ndjsonparquet.spark.Decompression;
 import dev.ndjsonparquet.spark.HadoopPaths;
-import dev.ndjsonparquet.spark.InputSplit;
+import dev.ndjsonparquet.spark.FileSplitRange;
 import dev.ndjsonparquet.spark.JsonRowConverter;
-import dev.ndjsonparquet.spark.LineReader;
+import dev.ndjsonparquet.spark.NdjsonLineReader;
 import dev.ndjsonparquet.spark.SourceReadException;
 import dev.ndjsonparquet.spark.source.PinnedSource;
 import dev.ndjsonparquet.spark.source.SourceChangedException;
@@ -51,7 +51,7 @@ import org.apache.spark.util.SerializableConfiguration;
  * compressed file stops the split and is reported for quarantine; a storage error fails the attempt
  * (the commit protocol discards its files and Spark retries it).
  */
-public final class ColumnarSplitTask implements FlatMapFunction<Iterator<InputSplit>, ColumnarTaskResult> {
+public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSplitRange>, ColumnarTaskResult> {
 
     private static final long serialVersionUID = 1L;
     private static final int BATCH_ROWS = 4096;
@@ -72,11 +72,11 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<InputSp
     }
 
     @Override
-    public Iterator<ColumnarTaskResult> call(Iterator<InputSplit> splits) throws Exception {
+    public Iterator<ColumnarTaskResult> call(Iterator<FileSplitRange> splits) throws Exception {
         if (!splits.hasNext()) {
             return java.util.Collections.emptyIterator();
         }
-        InputSplit split = splits.next();
+        FileSplitRange split = splits.next();
         TaskContext ctx = TaskContext.get();
         TaskAttemptContext attempt = attemptContext(ctx, split.index());
         committer.setupTask(attempt);
@@ -103,7 +103,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<InputSp
         return new TaskAttemptContextImpl(c, taskAttemptId);
     }
 
-    private ColumnarTaskResult convert(InputSplit split, TaskAttemptContext attempt, TaskContext ctx) throws IOException {
+    private ColumnarTaskResult convert(FileSplitRange split, TaskAttemptContext attempt, TaskContext ctx) throws IOException {
         StructType full = spec.schema().add(JsonRowConverter.RESCUED_COLUMN, DataTypes.StringType);
         MessageType parquet = ParquetSchemas.of(full);
         ColumnTree tree = ColumnTree.of(full, parquet);
@@ -124,7 +124,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<InputSp
             Path path = HadoopPaths.of(split.uri());
             FSDataInputStream raw;
             InputStream in = null;
-            LineReader reader = null;
+            NdjsonLineReader reader = null;
             try {
                 raw = PinnedSource.open(path, c); // the version the driver planned against, or a quarantine
             } catch (SourceChangedException e) {
@@ -139,7 +139,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<InputSp
                 InputStream guarded = SourceReadException.guard(raw);
                 try {
                     in = split.compressed() ? Decompression.open(split.uri(), guarded) : guarded;
-                    reader = new LineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(),
+                    reader = new NdjsonLineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(),
                             spec.maxLineBytes());
                 } catch (SourceReadException e) {
                     raw.close();

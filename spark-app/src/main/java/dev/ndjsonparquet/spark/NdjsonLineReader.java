@@ -10,7 +10,7 @@ import java.io.InputStream;
  * {@code \r} are not part of the line; a UTF-8 byte-order mark at the start of a file is skipped.
  * A line longer than {@code maxLineBytes} is reported as too long, with its first bytes kept.
  */
-public final class LineReader {
+public final class NdjsonLineReader {
 
     private static final int INITIAL_BUFFER = 1 << 20;
 
@@ -38,7 +38,7 @@ public final class LineReader {
      * @param end          the split's end (exclusive); {@code Long.MAX_VALUE} to read to the end of the stream
      * @param maxLineBytes lines longer than this are reported as too long
      */
-    public LineReader(InputStream in, long start, long end, int maxLineBytes) throws IOException {
+    public NdjsonLineReader(InputStream in, long start, long end, int maxLineBytes) throws IOException {
         this.in = in;
         this.end = end;
         // Small splits (and tests) start small; the buffer grows to the longest line as needed.

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class LineReaderTest {
+class NdjsonLineReaderTest {
 
     private static List<String> read(byte[] data, long start, long end, int maxLine) throws IOException {
         ByteArrayInputStream in = new ByteArrayInputStream(data);
         in.skip(start > 0 ? start - 1 : 0);
-        LineReader r = new LineReader(in, start, end, maxLine);
+        NdjsonLineReader r = new NdjsonLineReader(in, start, end, maxLine);
         List<String> out = new ArrayList<>();
         while (r.next()) {
             out.add(r.lineTooLong() ? "TOO_LONG:" + r.lineFullLength()

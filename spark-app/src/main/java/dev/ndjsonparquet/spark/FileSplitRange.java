@@ -14,6 +14,6 @@ import java.io.Serializable;
  * @param end        last byte (exclusive); for compressed files the file size
  * @param compressed true when the file is read through a decompressor
  */
-public record InputSplit(int index, int fileIndex, int splitOfFile, String uri, long start, long end,
+public record FileSplitRange(int index, int fileIndex, int splitOfFile, String uri, long start, long end,
                          boolean compressed) implements Serializable {
 }

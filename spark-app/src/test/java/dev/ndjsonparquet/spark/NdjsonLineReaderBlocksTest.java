@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The newline scan eight bytes at a time: every line of every length and content comes back exactly. */
-class LineReaderBlocksTest {
+class NdjsonLineReaderBlocksTest {
 
     @Test
     void linesOfEveryLengthAroundTheBlockSizeComeBackExactly() throws IOException {
@@ -34,7 +34,7 @@ class LineReaderBlocksTest {
             all.write(line);
             all.write('\n');
         }
-        LineReader reader = new LineReader(new ByteArrayInputStream(all.toByteArray()), 0, Long.MAX_VALUE, 1 << 20);
+        NdjsonLineReader reader = new NdjsonLineReader(new ByteArrayInputStream(all.toByteArray()), 0, Long.MAX_VALUE, 1 << 20);
         for (byte[] expected : lines) {
             assertTrue(reader.next());
             byte[] actual = Arrays.copyOfRange(reader.lineBuffer(), reader.lineOffset(),
