@@ -56,7 +56,7 @@ import software.amazon.awssdk.services.s3.S3Client;
         description = {"Runs the manifest builder: S3 ObjectCreated notifications in, manifests of up to "
                 + "max-files-per-manifest files out, each file exactly once.",
                 "Each value comes from its flag, else its environment variable, else the --config file, else its default.",
-                "Design and settings: controller/BUILDER.md."},
+                "Design and settings: docs/builder.md."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:stopped", "1:a start-up check failed (every problem is listed)",
                 "2:bad usage or settings (every problem is listed)"})
