@@ -118,10 +118,10 @@ public final class ConversionSettings {
 
     // Cost per manifest (issue 12).
     public static final Setting<Double> EXECUTOR_CORE_HOUR_PRICE_USD = Setting.decimal("executor-core-hour-price-usd")
-            .env("EXECUTOR_CORE_HOUR_PRICE_USD").defaultValue(0.31 / 15).atLeast(0)
+            .env("EXECUTOR_CORE_HOUR_PRICE_USD").defaultValue(0.0207).atLeast(0)
             .describedAs("Price of one executor core for an hour, for the cost estimate of each manifest in its result "
                     + "record and the dispatcher's metrics. Default: `plan`'s spot m6i.4xlarge (0.31 USD an hour) over its "
-                    + "15 usable vCPUs.")
+                    + "15 usable vCPUs, rounded.")
             .build();
 
     public static final List<Setting<?>> ALL = List.of(SCHEMA, SCHEMA_MISMATCH, INFER_SAMPLE_LINES, COMPRESSION,
