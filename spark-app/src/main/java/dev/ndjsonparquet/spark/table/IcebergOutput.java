@@ -7,6 +7,7 @@ import dev.ndjsonparquet.conversion.PartitionMode;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.spark.ConversionResult;
 import dev.ndjsonparquet.spark.OutputLayout;
+import dev.ndjsonparquet.spark.write.BadRecordsParquet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,15 +61,6 @@ public final class IcebergOutput {
     public static final String BAD_RECORDS = "ndjson-parquet.bad-records";
 
     private static final Logger LOG = LoggerFactory.getLogger(IcebergOutput.class);
-    private static final StructType BAD_RECORD_COLUMNS = new StructType()
-            .add("manifest_id", DataTypes.StringType)
-            .add("source_file", DataTypes.StringType)
-            .add("line_number", DataTypes.LongType)
-            .add("byte_offset", DataTypes.LongType)
-            .add("reason", DataTypes.StringType)
-            .add("raw_line", DataTypes.StringType)
-            .add("raw_line_bytes", DataTypes.LongType)
-            .add("raw_line_truncated", DataTypes.BooleanType);
 
     private final SparkSession spark;
     private final IcebergSettings settings;
@@ -132,7 +124,7 @@ public final class IcebergOutput {
             Schema dataSchema = IcebergSchemas.tableSchema(fileColumns, partitionBy);
             Table data = TableSetup.ensure(catalog, TableIdentifier.parse(settings.table()), dataSchema,
                     IcebergSchemas.spec(dataSchema, partitionBy));
-            Schema badSchema = IcebergSchemas.tableSchema(BAD_RECORD_COLUMNS, PartitionMode.parse("none"));
+            Schema badSchema = IcebergSchemas.tableSchema(BadRecordsParquet.SCHEMA, PartitionMode.parse("none"));
             Table bad = TableSetup.ensure(catalog, TableIdentifier.parse(settings.badRecordsTable()), badSchema,
                     PartitionSpec.unpartitioned());
             return new OutputLayout(runDirectory(data), runDirectory(bad), plain.staging(), plain.result());
