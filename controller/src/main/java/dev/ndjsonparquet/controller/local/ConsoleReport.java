@@ -99,8 +99,8 @@ public final class ConsoleReport {
                         + "%.1f s converting, %.1f s committing%n",
                 time.runMillis() / 1000.0, s.results().size(), time.startupMillis() / 1000.0, time.planMillis() / 1000.0,
                 time.convertMillis() / 1000.0, time.finishMillis() / 1000.0);
-        out.printf(Locale.ROOT, "  throughput   %s converting (the engine's rate; a cluster's large manifests run at this"
-                        + " rate), %.2f MB/s end to end including start-ups%n",
+        out.printf(Locale.ROOT, "  throughput   %s converting (the engine on this machine, start-ups excluded), "
+                        + "%.2f MB/s end to end including start-ups%n",
                 rate(s.bytesIn(), time.convertMillis()), s.bytesIn() / 1e6 / seconds);
         for (PipelineReport.Quarantined q : s.quarantined()) {
             out.printf("  quarantined  %s: %s (%s)%n", q.source(), q.reason(), q.detail());
