@@ -34,4 +34,10 @@ public final class Decompression {
         }
         return raw;
     }
+
+    /** The quarantine reason of a compressed file that could not be read to its end. */
+    public static String corruptionReason(Throwable e) {
+        String m = e.getMessage();
+        return "corrupt or truncated compressed file: " + e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
 }

@@ -244,4 +244,15 @@ public final class NdjsonLineReader {
         bufEnd += n;
         return true;
     }
+
+    /** A line of only spaces, tabs and carriage returns: skipped, neither a row nor a bad record. */
+    public static boolean isBlank(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            byte c = b[i];
+            if (c != ' ' && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
 }

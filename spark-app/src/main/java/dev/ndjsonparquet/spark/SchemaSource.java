@@ -101,7 +101,7 @@ final class SchemaSource {
                     int taken = 0;
                     long fileBytes = 0;
                     while (taken < perFile && fileBytes < perFileBytes && r.next()) {
-                        if (r.lineTooLong() || SplitConverter.isBlank(r.lineBuffer(), r.lineOffset(), r.lineLength())) {
+                        if (r.lineTooLong() || NdjsonLineReader.isBlank(r.lineBuffer(), r.lineOffset(), r.lineLength())) {
                             continue;
                         }
                         fileBytes += r.lineLength();

@@ -147,7 +147,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
                 reader = null;
                 done = true;
             } catch (IOException e) {
-                quarantine = corruption(e);
+                quarantine = Decompression.corruptionReason(e);
                 raw.close();
                 reader = null;
                 done = true;
@@ -170,7 +170,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
                     if (!split.compressed()) {
                         throw e;
                     }
-                    quarantine = corruption(e);
+                    quarantine = Decompression.corruptionReason(e);
                     return null;
                 }
                 if (!more) {
@@ -180,7 +180,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
                 byte[] b = reader.lineBuffer();
                 int off = reader.lineOffset();
                 int len = reader.lineLength();
-                if (!reader.lineTooLong() && isBlank(b, off, len)) {
+                if (!reader.lineTooLong() && NdjsonLineReader.isBlank(b, off, len)) {
                     continue;
                 }
                 nonBlank++;
@@ -247,18 +247,4 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
         }
     }
 
-    static boolean isBlank(byte[] b, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            byte c = b[i];
-            if (c != ' ' && c != '\t' && c != '\r') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String corruption(Throwable e) {
-        String m = e.getMessage();
-        return "corrupt or truncated compressed file: " + e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-    }
 }

@@ -145,7 +145,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
                     raw.close();
                     quarantine = PinnedSource.reasonOrRethrow(e);
                 } catch (IOException e) {
-                    quarantine = corruption(e);
+                    quarantine = Decompression.corruptionReason(e);
                     raw.close();
                 }
             }
@@ -161,7 +161,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
                         if (!split.compressed()) {
                             throw e;
                         }
-                        quarantine = corruption(e);
+                        quarantine = Decompression.corruptionReason(e);
                         break;
                     }
                     if (!more) {
@@ -171,7 +171,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
                     byte[] b = reader.lineBuffer();
                     int off = reader.lineOffset();
                     int len = reader.lineLength();
-                    if (!reader.lineTooLong() && isBlank(b, off, len)) {
+                    if (!reader.lineTooLong() && NdjsonLineReader.isBlank(b, off, len)) {
                         continue;
                     }
                     nonBlank++;
@@ -216,20 +216,6 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
         }
     }
 
-    static boolean isBlank(byte[] b, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            byte c = b[i];
-            if (c != ' ' && c != '\t' && c != '\r') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String corruption(Throwable e) {
-        String m = e.getMessage();
-        return "corrupt or truncated compressed file: " + e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-    }
 
     /** The partition directory ({@code event_date=yyyy-MM-dd}) of the row just committed. */
     static final class EventDates {
