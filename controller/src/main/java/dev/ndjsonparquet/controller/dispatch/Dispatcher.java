@@ -441,7 +441,7 @@ public final class Dispatcher implements Runnable {
         }
         io.metrics().retried();
         if (app != null && !app.state().isTerminal() && !app.suspendRequested()
-                && !app.getMetadata().getName().equals(t.applicationName)) {
+                && SparkApplicationBuilder.attemptOf(app) < t.nextAttempt) {
             ensureLeader();
             io.applications().annotate(app.getMetadata().getName(), Map.of(), true);
         }
