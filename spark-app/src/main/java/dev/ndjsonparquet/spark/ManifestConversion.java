@@ -65,11 +65,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManifestConversion {
 
-    /** Test-only Spark setting: fail the task after this many lines (to prove a retry replaces partial output). */
-    public static final String FAIL_AFTER_LINES = "spark.ndjsonparquet.test.failAfterLines";
-    /** Test-only Spark setting: fail after the data is committed and before the result record is written. */
-    public static final String FAIL_BEFORE_RESULT = "spark.ndjsonparquet.test.failBeforeResult";
-
     /** Row groups of the columnar writer are cut at this buffered size (parquet-java's default). */
     private static final long ROW_GROUP_BYTES = 128L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ManifestConversion.class);
@@ -84,7 +79,7 @@ public final class ManifestConversion {
 
     private final SparkSession spark;
     private final ConversionSettings.Values settings;
-    private Checkpoints checkpoints = Checkpoints.NONE;
+    private Checkpoints checkpoints;
 
     public ManifestConversion(SparkSession spark, ConversionSettings.Values settings) {
         this.spark = spark;
@@ -95,7 +90,10 @@ public final class ManifestConversion {
     public record Outcome(ConversionResult result, boolean skipped, String resultLocation) {
     }
 
-    /** Test hooks: called at each point where the attempt is checked (see {@link Checkpoints}). */
+    /**
+     * Test hooks in the driver: called at each point of the run (see {@link Checkpoints}), instead of the class
+     * {@link Checkpoints#CLASS_SETTING} names. Tasks still use that class, if any.
+     */
     public ManifestConversion withCheckpoints(Checkpoints checkpoints) {
         this.checkpoints = checkpoints;
         return this;
@@ -125,6 +123,9 @@ public final class ManifestConversion {
     }
 
     private Outcome runAttempt(String manifestUri, int attempt) throws IOException {
+        if (checkpoints == null) {
+            checkpoints = Checkpoints.load(checkpointsClass());
+        }
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Manifest manifest = readManifest(conf, manifestUri);
         ManifestIdentity.requireMatchesFiles(manifest, manifestUri);
@@ -201,9 +202,6 @@ public final class ManifestConversion {
             throw new IllegalStateException("accounting does not add up for " + manifest.manifestId() + ": lines read "
                     + linesRead + " != rows written " + data.rows() + " + bad records " + badRecords);
         }
-        if (spark.conf().get(FAIL_BEFORE_RESULT, "false").equals("true")) {
-            throw new IllegalStateException("injected failure before the result record (test setting)");
-        }
         long t3 = System.nanoTime();
         List<ConversionResult.QuarantinedFile> q = quarantined.entrySet().stream()
                 .map(e -> new ConversionResult.QuarantinedFile(manifest.files().get(e.getKey()).uri(), e.getValue()))
@@ -222,6 +220,7 @@ public final class ManifestConversion {
         fence.check(Checkpoints.Point.RESULT);
         if (iceberg != null) {
             result = iceberg.commit(result);
+            checkpoints.reached(Checkpoints.Point.TABLE_COMMITTED, attempt);
         }
         writeResult(outFs, resultPath, result);
         fence.finish();
@@ -287,14 +286,14 @@ public final class ManifestConversion {
                         + ": the schema has no top-level field of that name");
             }
         }
-        long failAfter = Long.parseLong(spark.conf().get(FAIL_AFTER_LINES, "-1"));
+        String taskCheckpoints = checkpointsClass();
         if (settings.writer() == WriterEngine.COLUMNAR) {
             spark.sparkContext().setJobDescription("convert " + manifest.manifestId() + " (" + splits.size()
                     + " splits, columnar)");
             return ColumnarConversionJob.run(spark, conf, new ColumnarWriteSpec(schema.schema(), settings.mismatch(),
                     eventField, layout.dataRoot(), layout.staging(), settings.maxLineBytes(),
                     settings.badRecordRawMaxBytes(), settings.compression(), settings.zstdLevel(),
-                    settings.targetFileBytes(), ROW_GROUP_BYTES, failAfter), splits);
+                    settings.targetFileBytes(), ROW_GROUP_BYTES, taskCheckpoints), splits);
         }
         StructType out = schema.schema().add(JsonRowConverter.RESCUED_COLUMN, DataTypes.StringType);
         if (eventField >= 0) {
@@ -304,7 +303,7 @@ public final class ManifestConversion {
         CollectionAccumulator<SplitStats> acc = spark.sparkContext().collectionAccumulator("split statistics");
         SplitConverter task = new SplitConverter(schema.schema(), settings.mismatch(), eventField, layout.staging(),
                 settings.maxLineBytes(), settings.badRecordRawMaxBytes(), new SerializableConfiguration(conf), acc,
-                failAfter);
+                taskCheckpoints);
         JavaRDD<InternalRow> rows = jsc.parallelize(splits, splits.size()).mapPartitions(task);
         Dataset<Row> df = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows.rdd(), out, false);
         double avgLine = schema.avgLineBytes() > 0 ? schema.avgLineBytes() : 1000;
@@ -431,6 +430,11 @@ public final class ManifestConversion {
             conf.set("fs.s3a.committer.name", "magic");
         }
         conf.setIfUnset("fs.s3a.committer.magic.enabled", "true");
+    }
+
+    /** The class of test checkpoints named in the session's Spark settings, or null (production). */
+    private String checkpointsClass() {
+        return spark.conf().getOption(Checkpoints.CLASS_SETTING).getOrElse(() -> null);
     }
 
     private static long ms(long nanos) {

@@ -1,6 +1,7 @@
 package dev.ndjsonparquet.spark;
 
 import dev.ndjsonparquet.conversion.SchemaMismatch;
+import dev.ndjsonparquet.spark.commit.Checkpoints;
 import dev.ndjsonparquet.spark.source.PinnedSource;
 import dev.ndjsonparquet.spark.source.SourceChangedException;
 import java.io.IOException;
@@ -41,11 +42,11 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
     private final int rawMaxBytes;
     private final SerializableConfiguration conf;
     private final CollectionAccumulator<SplitStats> stats;
-    private final long failAfterLines;
+    private final String checkpointsClass;
 
     SplitConverter(StructType schema, SchemaMismatch mismatch, int eventDateField, String stagingDir,
                    int maxLineBytes, int rawMaxBytes, SerializableConfiguration conf,
-                   CollectionAccumulator<SplitStats> stats, long failAfterLines) {
+                   CollectionAccumulator<SplitStats> stats, String checkpointsClass) {
         this.schema = schema;
         this.mismatch = mismatch;
         this.eventDateField = eventDateField;
@@ -54,7 +55,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
         this.rawMaxBytes = rawMaxBytes;
         this.conf = conf;
         this.stats = stats;
-        this.failAfterLines = failAfterLines;
+        this.checkpointsClass = checkpointsClass;
     }
 
     @Override
@@ -68,6 +69,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
     private final class Rows implements Iterator<InternalRow> {
         private final FileSplitRange split;
         private final JsonRowConverter converter;
+        private final Checkpoints checkpoints = Checkpoints.load(checkpointsClass);
         private InputStream in;
         private NdjsonLineReader reader;
         private BadRecordWriter bad;
@@ -184,9 +186,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
                     continue;
                 }
                 nonBlank++;
-                if (failAfterLines >= 0 && nonBlank > failAfterLines) {
-                    throw new IllegalStateException("injected failure after " + failAfterLines + " lines (test setting)");
-                }
+                checkpoints.lineRead(split.index(), nonBlank);
                 if (reader.lineTooLong()) {
                     bad.write(split.index(), physical, reader.lineStart(),
                             "line longer than " + maxLineBytes + " bytes (" + reader.lineFullLength() + ")",

@@ -1,6 +1,11 @@
 package dev.ndjsonparquet.spark;
 
 import dev.ndjsonparquet.conversion.ConversionSettings;
+import dev.ndjsonparquet.conversion.WriterEngine;
+import dev.ndjsonparquet.spark.faults.FailAfterLines;
+import dev.ndjsonparquet.spark.faults.FailBeforeResult;
+import dev.ndjsonparquet.spark.faults.InjectedFailure;
+import dev.ndjsonparquet.spark.faults.InjectedFailures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A failed run followed by a retry gives every row exactly once; a finished manifest is not converted again. */
 class IdempotenceTest {
@@ -47,8 +54,7 @@ class IdempotenceTest {
 
     @AfterEach
     void clearInjectedFailures() {
-        spark.conf().unset(ManifestConversion.FAIL_AFTER_LINES);
-        spark.conf().unset(ManifestConversion.FAIL_BEFORE_RESULT);
+        InjectedFailures.clear(spark);
     }
 
     private void assertExactlyOnce(ConversionResult r) {
@@ -60,12 +66,19 @@ class IdempotenceTest {
         assertEquals(1, spark.read().parquet(r.badRecordsLocation()).count());
     }
 
-    @Test
-    void aTaskFailureHalfwayThenARetry() throws IOException {
+    @ParameterizedTest
+    @EnumSource(WriterEngine.class)
+    void aTaskFailureHalfwayThenARetry(WriterEngine writer) throws IOException {
         String manifest = SharedSpark.manifestOf(dir.resolve("out"), a, b);
-        spark.conf().set(ManifestConversion.FAIL_AFTER_LINES, "50");
-        assertThrows(Exception.class, () -> new ManifestConversion(spark, settings).run(manifest));
-        spark.conf().unset(ManifestConversion.FAIL_AFTER_LINES);
+        ConversionSettings.Values settings = this.settings.withWriter(writer);
+        InjectedFailures.install(spark, FailAfterLines.class);
+        Exception failed = assertThrows(Exception.class, () -> new ManifestConversion(spark, settings).run(manifest));
+        assertTrue(causedByInjection(failed), () -> "not the injected failure: " + failed);
+        try (Stream<Path> s = Files.walk(dir.resolve("out"))) {
+            assertTrue(s.noneMatch(p -> p.toString().endsWith(".parquet") && !p.toString().contains("_temporary")),
+                    "the failed task committed nothing");
+        }
+        InjectedFailures.clear(spark);
         ManifestConversion.Outcome o = new ManifestConversion(spark, settings).run(manifest);
         assertTrue(!o.skipped());
         assertExactlyOnce(o.result());
@@ -74,13 +87,23 @@ class IdempotenceTest {
     @Test
     void aFailureAfterTheDataWasCommittedThenARetry() throws IOException {
         String manifest = SharedSpark.manifestOf(dir.resolve("out"), a, b);
-        spark.conf().set(ManifestConversion.FAIL_BEFORE_RESULT, "true");
-        assertThrows(IllegalStateException.class, () -> new ManifestConversion(spark, settings).run(manifest));
+        InjectedFailures.install(spark, FailBeforeResult.class);
+        assertThrows(InjectedFailure.class, () -> new ManifestConversion(spark, settings).run(manifest));
         try (Stream<Path> s = Files.walk(dir.resolve("out"))) {
             assertTrue(s.anyMatch(p -> p.toString().endsWith(".parquet")), "the failed run left committed Parquet");
         }
-        spark.conf().unset(ManifestConversion.FAIL_BEFORE_RESULT);
+        InjectedFailures.clear(spark);
         assertExactlyOnce(new ManifestConversion(spark, settings).run(manifest).result());
+    }
+
+    /** The task's failure reaches the driver as Spark's job failure, whose message carries the task's. */
+    static boolean causedByInjection(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InjectedFailure || String.valueOf(c.getMessage()).contains("injected failure after")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

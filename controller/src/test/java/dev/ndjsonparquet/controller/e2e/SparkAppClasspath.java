@@ -38,6 +38,10 @@ final class SparkAppClasspath {
         assumeTrue(jar != null && Files.isDirectory(target.resolve("lib")),
                 "skipped: the spark-app jar and its lib directory are not in " + target
                         + "; build them first (mvn -DskipTests package, or run the integration tests with mvn verify)");
+        Path testClasses = target.resolve("test-classes");
+        assumeTrue(Files.isDirectory(testClasses.resolve("dev/ndjsonparquet/spark/faults")),
+                "skipped: spark-app's test classes (fault-injecting checkpoints) are not in " + testClasses
+                        + "; build them first (mvn -DskipTests package compiles them)");
         List<String> options = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         String opens = System.getProperty("ndjsonparquet.sparkJavaOpts", "");
         if (!opens.isBlank()) {
@@ -50,6 +54,7 @@ final class SparkAppClasspath {
                         "spark.ui.showConsoleProgress", "false",
                         "spark.driver.host", "127.0.0.1",
                         "spark.driver.bindAddress", "127.0.0.1",
-                        "spark.sql.shuffle.partitions", "2"));
+                        "spark.sql.shuffle.partitions", "2"),
+                testClasses.toString());
     }
 }

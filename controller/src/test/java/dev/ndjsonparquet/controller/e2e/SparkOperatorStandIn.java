@@ -57,8 +57,12 @@ final class SparkOperatorStandIn implements AutoCloseable {
      */
     enum Fate { RUN, DRIVER_LOST, STUCK, ZOMBIE }
 
-    /** The Spark setting that makes a driver fail after its data commit and before its result record. */
-    private static final String FAIL_BEFORE_RESULT = "spark.ndjsonparquet.test.failBeforeResult";
+    /**
+     * Makes a driver fail after its data commit and before its result record: the Spark setting naming spark-app's
+     * checkpoints class, and the test class it names (in spark-app's test classes, {@link Launch#faultClasspath}).
+     */
+    private static final String CHECKPOINTS_CLASS = "spark.ndjsonparquet.checkpoints.class";
+    private static final String FAIL_BEFORE_RESULT = "dev.ndjsonparquet.spark.faults.FailBeforeResult";
 
     /** Decides the fate of an execution. */
     @FunctionalInterface
@@ -73,8 +77,12 @@ final class SparkOperatorStandIn implements AutoCloseable {
         Fate fate(SparkApplication app, int attempt, int execution);
     }
 
-    /** How the child JVM is started: java, classpath, JVM options and extra system properties. */
-    record Launch(Path java, String classpath, List<String> javaOptions, Map<String, String> extraConf) {
+    /**
+     * How the child JVM is started: java, classpath, JVM options and extra system properties; faultClasspath is
+     * added to a zombie's classpath (spark-app's test classes, where its fault-injecting checkpoints live).
+     */
+    record Launch(Path java, String classpath, List<String> javaOptions, Map<String, String> extraConf,
+                  String faultClasspath) {
     }
 
     /** One execution that ended. */
@@ -280,7 +288,9 @@ final class SparkOperatorStandIn implements AutoCloseable {
         if (t.fate == Fate.RUN || t.fate == Fate.ZOMBIE) {
             List<String> command = command(t.app);
             if (t.fate == Fate.ZOMBIE) {
-                command.add(command.indexOf("-cp"), "-D" + FAIL_BEFORE_RESULT + "=true");
+                int cp = command.indexOf("-cp");
+                command.set(cp + 1, command.get(cp + 1) + java.io.File.pathSeparator + launch.faultClasspath());
+                command.add(cp, "-D" + CHECKPOINTS_CLASS + "=" + FAIL_BEFORE_RESULT);
             }
             try {
                 t.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(t).toFile()).start();

@@ -79,7 +79,7 @@ public final class AttemptFence {
             case PLANNED -> "converting";
             case DATA_COMMIT -> "committing its job";
             case CLEANUP -> "removing rows of quarantined files";
-            case RESULT -> "writing the result record";
+            case RESULT, TABLE_COMMITTED -> "writing the result record";
         });
     }
 

@@ -52,8 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IcebergOutput {
 
-    /** Test-only Spark setting: fail after the Iceberg commit and before the result record. */
-    public static final String FAIL_AFTER_COMMIT = "spark.ndjsonparquet.test.failAfterIcebergCommit";
     /** Snapshot summary property: where the run's result record (without the snapshot ids) was drafted. */
     public static final String RESULT_DRAFT = "ndjson-parquet.result-draft";
     /** Snapshot summary properties: the manifest's accounting, for readers of the table's history. */
@@ -138,7 +136,7 @@ public final class IcebergOutput {
      */
     public ConversionResult commit(ConversionResult result) {
         String draft = writeDraft(result);
-        ConversionResult committed = withCatalog(catalog -> {
+        return withCatalog(catalog -> {
             boolean s3Paths = CatalogProperties.recordsS3Paths(CatalogProperties.of(settings, null));
             Map<String, String> summary = Map.of(RESULT_DRAFT, draft,
                     LINES_READ, Long.toString(result.linesRead()),
@@ -168,10 +166,6 @@ public final class IcebergOutput {
             return withBadRecordsLocation(result, badLocation).withIceberg(new ConversionResult.IcebergCommit(
                     settings.table(), snapshot.snapshotId(), settings.badRecordsTable(), badSnapshot));
         });
-        if (spark.conf().get(FAIL_AFTER_COMMIT, "false").equals("true")) {
-            throw new IllegalStateException("injected failure after the Iceberg commit (test setting)");
-        }
-        return committed;
     }
 
     private static ConversionResult withBadRecordsLocation(ConversionResult r, String location) {

@@ -12,6 +12,7 @@ import dev.ndjsonparquet.spark.source.SourceChangedException;
 import dev.ndjsonparquet.spark.SplitStats;
 import dev.ndjsonparquet.spark.Timestamps;
 import dev.ndjsonparquet.spark.columns.ColumnBatch;
+import dev.ndjsonparquet.spark.commit.Checkpoints;
 import dev.ndjsonparquet.spark.columns.ColumnTree;
 import dev.ndjsonparquet.spark.parse.LineToColumns;
 import java.io.IOException;
@@ -112,6 +113,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
         EventDates eventDates = spec.eventDateField() < 0 ? null : new EventDates(tree, spec.eventDateField());
         Configuration c = conf.value();
         String attemptId = ctx == null ? "driver" : Long.toString(ctx.taskAttemptId());
+        Checkpoints checkpoints = Checkpoints.load(spec.checkpointsClass());
         long physical = 0;
         long nonBlank = 0;
         long rows = 0;
@@ -175,10 +177,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
                         continue;
                     }
                     nonBlank++;
-                    if (spec.failAfterLines() >= 0 && nonBlank > spec.failAfterLines()) {
-                        throw new IllegalStateException("injected failure after " + spec.failAfterLines()
-                                + " lines (test setting)");
-                    }
+                    checkpoints.lineRead(split.index(), nonBlank);
                     if (reader.lineTooLong()) {
                         bad.write(split.index(), physical, reader.lineStart(), "line longer than " + spec.maxLineBytes()
                                 + " bytes (" + reader.lineFullLength() + ")", b, off, len, reader.lineFullLength());

@@ -15,10 +15,10 @@ import org.apache.spark.sql.types.StructType;
  * @param zstdLevel       zstd level when the codec is zstd
  * @param targetFileBytes a file is closed once it reaches about this size
  * @param rowGroupBytes   a row group is cut when this much is buffered
- * @param failAfterLines  test setting: fail the task after this many lines (-1: never)
+ * @param checkpointsClass the class of checkpoints each task instantiates ({@code Checkpoints#CLASS_SETTING}), or null
  */
 public record ColumnarWriteSpec(StructType schema, SchemaMismatch mismatch, int eventDateField, String dataRoot,
                                 String stagingDir, int maxLineBytes, int rawMaxBytes, String compression,
-                                int zstdLevel, long targetFileBytes, long rowGroupBytes, long failAfterLines)
+                                int zstdLevel, long targetFileBytes, long rowGroupBytes, String checkpointsClass)
         implements Serializable {
 }

@@ -10,6 +10,10 @@ import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.spark.ConversionResult;
 import dev.ndjsonparquet.spark.ManifestConversion;
+import dev.ndjsonparquet.spark.faults.FailAfterTableCommit;
+import dev.ndjsonparquet.spark.faults.FailBeforeResult;
+import dev.ndjsonparquet.spark.faults.InjectedFailure;
+import dev.ndjsonparquet.spark.faults.InjectedFailures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,9 +146,12 @@ class IcebergOutputTest {
 
     @Test
     void killedAfterTheFilesAndBeforeTheCommit() throws IOException {
-        spark.conf().set(ManifestConversion.FAIL_BEFORE_RESULT, "true");
-        assertThrows(IllegalStateException.class, this::run);
-        spark.conf().unset(ManifestConversion.FAIL_BEFORE_RESULT);
+        InjectedFailures.install(spark, FailBeforeResult.class);
+        try {
+            assertThrows(InjectedFailure.class, this::run);
+        } finally {
+            InjectedFailures.clear(spark);
+        }
         assertNull(table().currentSnapshot(), "nothing visible before the commit");
         Set<String> leftBehind = parquetFileNamesUnder(dir.resolve("warehouse"));
         assertFalse(leftBehind.isEmpty(), "the killed run wrote files");
@@ -166,9 +173,12 @@ class IcebergOutputTest {
 
     @Test
     void killedAfterTheCommitAndBeforeTheResultRecord() throws IOException {
-        spark.conf().set(IcebergOutput.FAIL_AFTER_COMMIT, "true");
-        assertThrows(IllegalStateException.class, this::run);
-        spark.conf().unset(IcebergOutput.FAIL_AFTER_COMMIT);
+        InjectedFailures.install(spark, FailAfterTableCommit.class);
+        try {
+            assertThrows(InjectedFailure.class, this::run);
+        } finally {
+            InjectedFailures.clear(spark);
+        }
         assertFalse(Files.exists(dir.resolve("out/_results/" + manifestId + ".json")));
         long committedSnapshot = table().currentSnapshot().snapshotId();
         long filesAfterFirstRun = parquetFilesUnder(dir.resolve("warehouse"));

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.spark.ManifestConversion;
+import dev.ndjsonparquet.spark.commit.Checkpoints;
+import dev.ndjsonparquet.spark.faults.FailAfterLines;
+import dev.ndjsonparquet.spark.faults.FailAfterTableCommit;
+import dev.ndjsonparquet.spark.faults.FailBeforeResult;
+import dev.ndjsonparquet.spark.faults.InjectedFailures;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -67,11 +72,15 @@ class ReaderVisibilityTest {
         }, "table-reader");
         reader.start();
         try {
-            for (String failure : List.of(ManifestConversion.FAIL_AFTER_LINES, ManifestConversion.FAIL_BEFORE_RESULT,
-                    IcebergOutput.FAIL_AFTER_COMMIT)) {
-                spark.conf().set(failure, failure.equals(ManifestConversion.FAIL_AFTER_LINES) ? "50" : "true");
-                assertThrows(Exception.class, () -> new ManifestConversion(spark, settings).run(manifest), failure);
-                spark.conf().unset(failure);
+            for (Class<? extends Checkpoints> failure : List.of(FailAfterLines.class, FailBeforeResult.class,
+                    FailAfterTableCommit.class)) {
+                InjectedFailures.install(spark, failure);
+                try {
+                    assertThrows(Exception.class, () -> new ManifestConversion(spark, settings).run(manifest),
+                            failure.getSimpleName());
+                } finally {
+                    InjectedFailures.clear(spark);
+                }
             }
             new ManifestConversion(spark, settings).run(manifest);
             int before = polls.get();
