@@ -2,15 +2,11 @@ package dev.ndjsonparquet.spark;
 
 import dev.ndjsonparquet.conversion.SchemaMismatch;
 import dev.ndjsonparquet.spark.commit.Checkpoints;
-import dev.ndjsonparquet.spark.source.PinnedSource;
-import dev.ndjsonparquet.spark.source.SourceChangedException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -25,10 +21,10 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * The task: reads one split, turns each non-blank line into a row or a bad record, and reports what
- * it saw. A compressed file that turns out corrupt stops the split and is reported for quarantine
- * (the driver then removes whatever rows it had produced); an error of the storage itself fails the
- * task, so Spark retries it.
+ * The Spark-writer path's task: reads one split ({@link SplitLines}), turns each non-blank line into a row or
+ * a bad record, and reports what it saw. A file that changed or a compressed file that turns out corrupt
+ * stops the split and is reported for quarantine (the driver then removes whatever rows it had produced);
+ * an error of the storage itself fails the task, so Spark retries it.
  */
 final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, InternalRow> {
 
@@ -70,16 +66,12 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
         private final FileSplitRange split;
         private final JsonRowConverter converter;
         private final Checkpoints checkpoints = Checkpoints.load(checkpointsClass);
-        private InputStream in;
-        private NdjsonLineReader reader;
+        private SplitLines lines;
         private BadRecordWriter bad;
         private GenericInternalRow next;
         private boolean done;
-        private long physical;
-        private long nonBlank;
         private long rows;
         private long rescued;
-        private String quarantine;
 
         Rows(FileSplitRange split) {
             this.split = split;
@@ -95,7 +87,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
                 return false;
             }
             try {
-                if (reader == null) {
+                if (lines == null) {
                     open();
                 }
                 next = advance();
@@ -119,20 +111,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
         }
 
         private void open() throws IOException {
-            Path path = HadoopPaths.of(split.uri());
-            FSDataInputStream raw;
-            try {
-                raw = PinnedSource.open(path, conf.value());
-            } catch (SourceChangedException e) {
-                quarantine = PinnedSource.reasonOrRethrow(e);
-                done = true;
-                return;
-            }
-            long seekTo = split.start() > 0 ? split.start() - 1 : 0;
-            if (seekTo > 0) {
-                raw.seek(seekTo);
-            }
-            InputStream guarded = SourceReadException.guard(raw);
+            lines = SplitLines.open(split, conf.value(), maxLineBytes, checkpoints);
             TaskContext ctx = TaskContext.get();
             String attempt = ctx == null ? "driver" : Long.toString(ctx.taskAttemptId());
             bad = new BadRecordWriter(new Path(stagingDir, "bad-" + split.index() + "-" + attempt + ".jsonl"),
@@ -140,62 +119,23 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
             if (ctx != null) {
                 ctx.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) c -> closeQuietly());
             }
-            try {
-                in = split.compressed() ? Decompression.open(split.uri(), guarded) : guarded;
-                reader = new NdjsonLineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(), maxLineBytes);
-            } catch (SourceReadException e) {
-                quarantine = PinnedSource.reasonOrRethrow(e);
-                raw.close();
-                reader = null;
-                done = true;
-            } catch (IOException e) {
-                quarantine = Decompression.corruptionReason(e);
-                raw.close();
-                reader = null;
-                done = true;
-            }
         }
 
         /** The next row, writing bad records on the way; null at the end of the split. */
         private GenericInternalRow advance() throws IOException {
-            if (reader == null) {
-                return null;
-            }
-            while (true) {
-                boolean more;
-                try {
-                    more = reader.next();
-                } catch (SourceReadException e) {
-                    quarantine = PinnedSource.reasonOrRethrow(e);
-                    return null;
-                } catch (IOException | RuntimeException e) {
-                    if (!split.compressed()) {
-                        throw e;
-                    }
-                    quarantine = Decompression.corruptionReason(e);
-                    return null;
-                }
-                if (!more) {
-                    return null;
-                }
-                physical++;
-                byte[] b = reader.lineBuffer();
-                int off = reader.lineOffset();
-                int len = reader.lineLength();
-                if (!reader.lineTooLong() && NdjsonLineReader.isBlank(b, off, len)) {
-                    continue;
-                }
-                nonBlank++;
-                checkpoints.lineRead(split.index(), nonBlank);
-                if (reader.lineTooLong()) {
-                    bad.write(split.index(), physical, reader.lineStart(),
-                            "line longer than " + maxLineBytes + " bytes (" + reader.lineFullLength() + ")",
-                            b, off, len, reader.lineFullLength());
+            while (lines.next()) {
+                byte[] b = lines.buffer();
+                int off = lines.offset();
+                int len = lines.length();
+                if (lines.tooLong()) {
+                    bad.write(split.index(), lines.physicalLines(), lines.lineStart(), lines.tooLongReason(),
+                            b, off, len, lines.fullLength());
                     continue;
                 }
                 GenericInternalRow row = converter.convert(b, off, len);
                 if (row == null) {
-                    bad.write(split.index(), physical, reader.lineStart(), converter.badReason(), b, off, len, len);
+                    bad.write(split.index(), lines.physicalLines(), lines.lineStart(), converter.badReason(),
+                            b, off, len, len);
                     continue;
                 }
                 if (!row.isNullAt(schema.size())) {
@@ -207,6 +147,7 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
                 rows++;
                 return row;
             }
+            return null;
         }
 
         private UTF8String eventDate(GenericInternalRow row) {
@@ -228,9 +169,8 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
         private void finish() throws IOException {
             done = true;
             closeQuietly();
-            long badCount = bad == null ? 0 : bad.count();
-            stats.add(new SplitStats(split.index(), split.fileIndex(), physical, nonBlank, rows, rescued, badCount,
-                    split.end() - split.start(), bad == null ? null : bad.file(), quarantine));
+            stats.add(new SplitStats(split.index(), split.fileIndex(), lines.physicalLines(), lines.nonBlankLines(), rows,
+                    rescued, bad.count(), split.end() - split.start(), bad.file(), lines.quarantineReason()));
         }
 
         private void closeQuietly() {
@@ -238,8 +178,8 @@ final class SplitConverter implements FlatMapFunction<Iterator<FileSplitRange>, 
                 if (bad != null) {
                     bad.close();
                 }
-                if (in != null) {
-                    in.close();
+                if (lines != null) {
+                    lines.close();
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

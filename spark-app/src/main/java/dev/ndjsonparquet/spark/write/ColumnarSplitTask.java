@@ -1,14 +1,9 @@
 package dev.ndjsonparquet.spark.write;
 
 import dev.ndjsonparquet.spark.BadRecordWriter;
-import dev.ndjsonparquet.spark.Decompression;
-import dev.ndjsonparquet.spark.HadoopPaths;
 import dev.ndjsonparquet.spark.FileSplitRange;
 import dev.ndjsonparquet.spark.JsonRowConverter;
-import dev.ndjsonparquet.spark.NdjsonLineReader;
-import dev.ndjsonparquet.spark.SourceReadException;
-import dev.ndjsonparquet.spark.source.PinnedSource;
-import dev.ndjsonparquet.spark.source.SourceChangedException;
+import dev.ndjsonparquet.spark.SplitLines;
 import dev.ndjsonparquet.spark.SplitStats;
 import dev.ndjsonparquet.spark.Timestamps;
 import dev.ndjsonparquet.spark.columns.ColumnBatch;
@@ -16,7 +11,6 @@ import dev.ndjsonparquet.spark.commit.Checkpoints;
 import dev.ndjsonparquet.spark.columns.ColumnTree;
 import dev.ndjsonparquet.spark.parse.LineToColumns;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -25,7 +19,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
@@ -45,7 +38,7 @@ import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * The columnar task: reads one split's lines, parses each straight into column buffers (or writes a
+ * The columnar task: reads one split's lines ({@link SplitLines}, as the Spark-writer path does), parses each straight into column buffers (or writes a
  * bad record), and writes the buffers as Parquet files in the commit protocol's work path; then
  * commits the task attempt. Rows never become {@code InternalRow}s on the fast path. The same
  * guarantees as {@code SplitConverter}: every non-blank line is one row or one bad record; a corrupt
@@ -109,83 +102,32 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
         MessageType parquet = ParquetSchemas.of(full);
         ColumnTree tree = ColumnTree.of(full, parquet);
         ColumnBatch batch = new ColumnBatch(tree, BATCH_ROWS);
-        LineToColumns lines = new LineToColumns(batch, spec.schema(), spec.mismatch());
+        LineToColumns lineToColumns = new LineToColumns(batch, spec.schema(), spec.mismatch());
         EventDates eventDates = spec.eventDateField() < 0 ? null : new EventDates(tree, spec.eventDateField());
         Configuration c = conf.value();
         String attemptId = ctx == null ? "driver" : Long.toString(ctx.taskAttemptId());
         Checkpoints checkpoints = Checkpoints.load(spec.checkpointsClass());
-        long physical = 0;
-        long nonBlank = 0;
         long rows = 0;
         long rescued = 0;
-        String quarantine = null;
         try (BadRecordWriter bad = new BadRecordWriter(
                 new Path(spec.stagingDir(), "bad-" + split.index() + "-" + attemptId + ".jsonl"), c, spec.rawMaxBytes());
              TaskFiles files = new TaskFiles(spec, parquet, ParquetSchemas.footer(full), committer, attempt)) {
             int rootTag = files.tagOf(null);
-            Path path = HadoopPaths.of(split.uri());
-            FSDataInputStream raw;
-            InputStream in = null;
-            NdjsonLineReader reader = null;
+            SplitLines lines = SplitLines.open(split, c, spec.maxLineBytes(), checkpoints);
             try {
-                raw = PinnedSource.open(path, c); // the version the driver planned against, or a quarantine
-            } catch (SourceChangedException e) {
-                quarantine = PinnedSource.reasonOrRethrow(e);
-                raw = null;
-            }
-            if (raw != null) {
-                long seekTo = split.start() > 0 ? split.start() - 1 : 0;
-                if (seekTo > 0) {
-                    raw.seek(seekTo);
-                }
-                InputStream guarded = SourceReadException.guard(raw);
-                try {
-                    in = split.compressed() ? Decompression.open(split.uri(), guarded) : guarded;
-                    reader = new NdjsonLineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(),
-                            spec.maxLineBytes());
-                } catch (SourceReadException e) {
-                    raw.close();
-                    quarantine = PinnedSource.reasonOrRethrow(e);
-                } catch (IOException e) {
-                    quarantine = Decompression.corruptionReason(e);
-                    raw.close();
-                }
-            }
-            try {
-                while (reader != null) {
-                    boolean more;
-                    try {
-                        more = reader.next();
-                    } catch (SourceReadException e) {
-                        quarantine = PinnedSource.reasonOrRethrow(e);
-                        break;
-                    } catch (IOException | RuntimeException e) {
-                        if (!split.compressed()) {
-                            throw e;
-                        }
-                        quarantine = Decompression.corruptionReason(e);
-                        break;
-                    }
-                    if (!more) {
-                        break;
-                    }
-                    physical++;
-                    byte[] b = reader.lineBuffer();
-                    int off = reader.lineOffset();
-                    int len = reader.lineLength();
-                    if (!reader.lineTooLong() && NdjsonLineReader.isBlank(b, off, len)) {
+                while (lines.next()) {
+                    byte[] b = lines.buffer();
+                    int off = lines.offset();
+                    int len = lines.length();
+                    if (lines.tooLong()) {
+                        bad.write(split.index(), lines.physicalLines(), lines.lineStart(), lines.tooLongReason(),
+                                b, off, len, lines.fullLength());
                         continue;
                     }
-                    nonBlank++;
-                    checkpoints.lineRead(split.index(), nonBlank);
-                    if (reader.lineTooLong()) {
-                        bad.write(split.index(), physical, reader.lineStart(), "line longer than " + spec.maxLineBytes()
-                                + " bytes (" + reader.lineFullLength() + ")", b, off, len, reader.lineFullLength());
-                        continue;
-                    }
-                    LineToColumns.Outcome o = lines.convert(b, off, len);
+                    LineToColumns.Outcome o = lineToColumns.convert(b, off, len);
                     if (o == LineToColumns.Outcome.BAD) {
-                        bad.write(split.index(), physical, reader.lineStart(), lines.badReason(), b, off, len, len);
+                        bad.write(split.index(), lines.physicalLines(), lines.lineStart(), lineToColumns.badReason(),
+                                b, off, len, len);
                         continue;
                     }
                     if (o == LineToColumns.Outcome.RESCUED_ROW) {
@@ -202,16 +144,15 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
                 files.write(batch);
                 batch.clear();
             } finally {
-                if (in != null) {
-                    in.close();
-                }
+                lines.close();
             }
             files.close();
             bad.close();
             FileCommitProtocol.TaskCommitMessage msg = committer.commitTask(attempt);
-            SplitStats stats = new SplitStats(split.index(), split.fileIndex(), physical, nonBlank, rows, rescued,
-                    bad.count(), split.end() - split.start(), bad.file(), quarantine);
-            return new ColumnarTaskResult(stats, msg, lines.slowLines());
+            SplitStats stats = new SplitStats(split.index(), split.fileIndex(), lines.physicalLines(),
+                    lines.nonBlankLines(), rows, rescued, bad.count(), split.end() - split.start(), bad.file(),
+                    lines.quarantineReason());
+            return new ColumnarTaskResult(stats, msg, lineToColumns.slowLines());
         }
     }
 
