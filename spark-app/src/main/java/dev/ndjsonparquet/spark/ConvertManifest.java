@@ -2,6 +2,8 @@ package dev.ndjsonparquet.spark;
 
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.spark.commit.SupersededAttemptException;
+import dev.ndjsonparquet.spark.job.LocalSpark;
+import dev.ndjsonparquet.spark.job.ManifestConversion;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsOptions;

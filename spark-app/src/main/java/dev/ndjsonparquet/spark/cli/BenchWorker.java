@@ -1,9 +1,9 @@
 package dev.ndjsonparquet.spark.cli;
 
-import dev.ndjsonparquet.spark.ConversionResult;
+import dev.ndjsonparquet.spark.output.ConversionResult;
 import dev.ndjsonparquet.conversion.ConversionSettings;
-import dev.ndjsonparquet.spark.LocalSpark;
-import dev.ndjsonparquet.spark.ManifestConversion;
+import dev.ndjsonparquet.spark.job.LocalSpark;
+import dev.ndjsonparquet.spark.job.ManifestConversion;
 import dev.ndjsonparquet.conversion.PartitionMode;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;

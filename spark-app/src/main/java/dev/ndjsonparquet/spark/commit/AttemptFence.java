@@ -1,6 +1,6 @@
 package dev.ndjsonparquet.spark.commit;
 
-import dev.ndjsonparquet.spark.OutputLayout;
+import dev.ndjsonparquet.spark.output.OutputLayout;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;

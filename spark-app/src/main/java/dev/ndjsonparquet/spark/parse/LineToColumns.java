@@ -1,7 +1,6 @@
 package dev.ndjsonparquet.spark.parse;
 
 import dev.ndjsonparquet.conversion.SchemaMismatch;
-import dev.ndjsonparquet.spark.JsonRowConverter;
 import dev.ndjsonparquet.spark.columns.ColumnBatch;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.StructType;
@@ -40,7 +39,7 @@ public final class LineToColumns {
     public Outcome convert(byte[] b, int off, int len) {
         badReason = null;
         batch.beginRow();
-        if (dev.ndjsonparquet.spark.Utf8.firstInvalid(b, off, len) < 0 && fast.parse(b, off, len)) {
+        if (dev.ndjsonparquet.spark.parse.Utf8.firstInvalid(b, off, len) < 0 && fast.parse(b, off, len)) {
             return Outcome.ROW;
         }
         batch.rollbackRow();

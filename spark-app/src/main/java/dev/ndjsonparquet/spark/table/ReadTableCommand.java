@@ -5,7 +5,7 @@ import dev.ndjsonparquet.conversion.OutputMode;
 import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsOptions;
 import dev.ndjsonparquet.settings.SettingsResolver;
-import dev.ndjsonparquet.spark.LocalSpark;
+import dev.ndjsonparquet.spark.job.LocalSpark;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package dev.ndjsonparquet.spark.write;
 
-import dev.ndjsonparquet.spark.FileSplitRange;
-import dev.ndjsonparquet.spark.SplitStats;
+import dev.ndjsonparquet.spark.read.FileSplitRange;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Date;

@@ -1,11 +1,9 @@
 package dev.ndjsonparquet.spark.write;
 
-import dev.ndjsonparquet.spark.BadRecordWriter;
-import dev.ndjsonparquet.spark.FileSplitRange;
-import dev.ndjsonparquet.spark.JsonRowConverter;
-import dev.ndjsonparquet.spark.SplitLines;
-import dev.ndjsonparquet.spark.SplitStats;
-import dev.ndjsonparquet.spark.Timestamps;
+import dev.ndjsonparquet.spark.read.FileSplitRange;
+import dev.ndjsonparquet.spark.parse.JsonRowConverter;
+import dev.ndjsonparquet.spark.read.SplitLines;
+import dev.ndjsonparquet.spark.parse.Timestamps;
 import dev.ndjsonparquet.spark.columns.ColumnBatch;
 import dev.ndjsonparquet.spark.commit.Checkpoints;
 import dev.ndjsonparquet.spark.columns.ColumnTree;
@@ -113,9 +111,10 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
                 new Path(spec.stagingDir(), "bad-" + split.index() + "-" + attemptId + ".jsonl"), c, spec.rawMaxBytes());
              TaskFiles files = new TaskFiles(spec, parquet, ParquetSchemas.footer(full), committer, attempt)) {
             int rootTag = files.tagOf(null);
-            SplitLines lines = SplitLines.open(split, c, spec.maxLineBytes(), checkpoints);
+            SplitLines lines = SplitLines.open(split, c, spec.maxLineBytes());
             try {
                 while (lines.next()) {
+                    checkpoints.lineRead(split.index(), lines.nonBlankLines());
                     byte[] b = lines.buffer();
                     int off = lines.offset();
                     int len = lines.length();

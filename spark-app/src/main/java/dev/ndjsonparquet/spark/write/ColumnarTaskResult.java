@@ -1,6 +1,5 @@
 package dev.ndjsonparquet.spark.write;
 
-import dev.ndjsonparquet.spark.SplitStats;
 import java.io.Serializable;
 import org.apache.spark.internal.io.FileCommitProtocol;
 

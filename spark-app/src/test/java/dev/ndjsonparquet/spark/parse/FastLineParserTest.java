@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.conversion.SchemaMismatch;
-import dev.ndjsonparquet.spark.JsonRowConverter;
 import dev.ndjsonparquet.spark.columns.ColumnBatch;
 import dev.ndjsonparquet.spark.columns.ColumnTree;
 import dev.ndjsonparquet.spark.write.ParquetSchemas;

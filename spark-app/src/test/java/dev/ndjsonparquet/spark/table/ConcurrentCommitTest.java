@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.conversion.PartitionMode;
-import dev.ndjsonparquet.spark.ManifestConversion;
+import dev.ndjsonparquet.spark.job.ManifestConversion;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

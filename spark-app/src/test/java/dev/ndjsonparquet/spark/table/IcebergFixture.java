@@ -6,7 +6,7 @@ import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
-import dev.ndjsonparquet.spark.LocalSpark;
+import dev.ndjsonparquet.spark.job.LocalSpark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.IcebergSettings;
-import dev.ndjsonparquet.spark.ConversionResult;
-import dev.ndjsonparquet.spark.ManifestConversion;
+import dev.ndjsonparquet.spark.output.ConversionResult;
+import dev.ndjsonparquet.spark.job.ManifestConversion;
 import dev.ndjsonparquet.spark.faults.FailAfterTableCommit;
 import dev.ndjsonparquet.spark.faults.FailBeforeResult;
 import dev.ndjsonparquet.spark.faults.InjectedFailure;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.conversion.PartitionMode;
-import dev.ndjsonparquet.spark.ManifestConversion;
+import dev.ndjsonparquet.spark.job.ManifestConversion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.IcebergSettings;
-import dev.ndjsonparquet.spark.ManifestConversion;
+import dev.ndjsonparquet.spark.job.ManifestConversion;
 import dev.ndjsonparquet.spark.commit.Checkpoints;
 import dev.ndjsonparquet.spark.faults.FailAfterLines;
 import dev.ndjsonparquet.spark.faults.FailAfterTableCommit;

@@ -1,0 +1,486 @@
+package dev.ndjsonparquet.spark.job;
+
+import dev.ndjsonparquet.spark.output.ConversionResult;
+import dev.ndjsonparquet.spark.parse.JsonRowConverter;
+import dev.ndjsonparquet.spark.read.FileSplitRange;
+import dev.ndjsonparquet.spark.read.HadoopPaths;
+import dev.ndjsonparquet.spark.read.SplitPlanner;
+import dev.ndjsonparquet.spark.output.OutputLayout;
+import dev.ndjsonparquet.spark.write.SplitConverter;
+import dev.ndjsonparquet.spark.write.SplitStats;
+import dev.ndjsonparquet.conversion.PartitionMode;
+import dev.ndjsonparquet.conversion.ConversionSettings;
+import dev.ndjsonparquet.conversion.WriterEngine;
+import dev.ndjsonparquet.spark.write.BadRecordsParquet;
+import dev.ndjsonparquet.spark.write.ColumnarConversionJob;
+import dev.ndjsonparquet.spark.write.ColumnarWriteSpec;
+import dev.ndjsonparquet.manifest.Manifest;
+import dev.ndjsonparquet.manifest.ManifestCodec;
+import dev.ndjsonparquet.manifest.ManifestFile;
+import dev.ndjsonparquet.spark.commit.AttemptFence;
+import dev.ndjsonparquet.spark.commit.Checkpoints;
+import dev.ndjsonparquet.spark.commit.FencedCommits;
+import dev.ndjsonparquet.spark.commit.ManifestIdentity;
+import dev.ndjsonparquet.spark.commit.ResultRecords;
+import dev.ndjsonparquet.spark.commit.SupersededAttemptException;
+import dev.ndjsonparquet.spark.source.SourcePin;
+import dev.ndjsonparquet.spark.table.IcebergOutput;
+import dev.ndjsonparquet.spark.usage.TaskTime;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.EtagSource;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Converts one manifest: checks its files, converts the readable ones in one Spark job, writes the bad
+ * records, removes the rows of files found corrupt, checks the accounting and writes the result record
+ * last. Idempotent: a manifest whose result record exists is skipped; otherwise its earlier partial
+ * output is deleted first, so a retry never duplicates rows. Fenced: a driver superseded by a newer
+ * attempt commits, deletes and records nothing more ({@link AttemptFence}); the result record is
+ * written once. Inputs are read pinned to the manifest's versions ({@link SourcePin}).
+ */
+public final class ManifestConversion {
+
+    /** Row groups of the columnar writer are cut at this buffered size (parquet-java's default). */
+    private static final long ROW_GROUP_BYTES = 128L << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(ManifestConversion.class);
+    private static final StructType BAD_STAGING_SCHEMA = new StructType()
+            .add("split", DataTypes.IntegerType)
+            .add("line_in_split", DataTypes.LongType)
+            .add("byte_offset", DataTypes.LongType)
+            .add("reason", DataTypes.StringType)
+            .add("raw_line", DataTypes.StringType)
+            .add("raw_line_bytes", DataTypes.LongType)
+            .add("raw_line_truncated", DataTypes.BooleanType);
+
+    private final SparkSession spark;
+    private final ConversionSettings.Values settings;
+    private Checkpoints checkpoints;
+
+    public ManifestConversion(SparkSession spark, ConversionSettings.Values settings) {
+        this.spark = spark;
+        this.settings = settings;
+    }
+
+    /** The result, and whether it was already there (nothing converted this time). */
+    public record Outcome(ConversionResult result, boolean skipped, String resultLocation) {
+    }
+
+    /**
+     * Test hooks in the driver: called at each point of the run (see {@link Checkpoints}), instead of the class
+     * {@link Checkpoints#CLASS_SETTING} names. Tasks still use that class, if any.
+     */
+    public ManifestConversion withCheckpoints(Checkpoints checkpoints) {
+        this.checkpoints = checkpoints;
+        return this;
+    }
+
+    /** Converts the manifest as its first attempt (the {@code convert} command). */
+    public Outcome run(String manifestUri) throws IOException {
+        return run(manifestUri, 1);
+    }
+
+    /**
+     * Converts the manifest as the given attempt: a run that finds a newer attempt started stops with
+     * {@link SupersededAttemptException} and commits nothing more.
+     */
+    public Outcome run(String manifestUri, int attempt) throws IOException {
+        try {
+            return runAttempt(manifestUri, attempt);
+        } catch (Exception e) {
+            SupersededAttemptException superseded = SupersededAttemptException.in(e);
+            if (superseded != null) {
+                throw superseded; // also when Spark wrapped it while aborting a job commit
+            }
+            throw e;
+        } finally {
+            FencedCommits.leave();
+        }
+    }
+
+    private Outcome runAttempt(String manifestUri, int attempt) throws IOException {
+        if (checkpoints == null) {
+            checkpoints = Checkpoints.load(checkpointsClass());
+        }
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Manifest manifest = readManifest(conf, manifestUri);
+        ManifestIdentity.requireMatchesFiles(manifest, manifestUri);
+        OutputLayout layout = OutputLayout.of(manifest, settings.partitionBy());
+        Path resultPath = new Path(layout.result());
+        FileSystem outFs = resultPath.getFileSystem(conf);
+        if (outFs.exists(resultPath)) {
+            LOG.info("manifest {} already converted ({}): skipping", manifest.manifestId(), resultPath);
+            try (InputStream in = outFs.open(resultPath)) {
+                return new Outcome(ConversionResult.fromJson(in.readAllBytes()), true, layout.result());
+            }
+        }
+        IcebergOutput iceberg = IcebergOutput.of(spark, settings, manifest);
+        Optional<ConversionResult> committed = iceberg == null ? Optional.empty() : iceberg.committedResult();
+        if (committed.isPresent()) {
+            writeResult(outFs, resultPath, committed.get());
+            return new Outcome(committed.get(), false, layout.result());
+        }
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        try (TaskTime taskTime = TaskTime.listen(spark.sparkContext())) {
+            return convertAttempt(manifestUri, attempt, manifest, layout, resultPath, outFs, iceberg, started, t0, taskTime);
+        }
+    }
+
+    private Outcome convertAttempt(String manifestUri, int attempt, Manifest manifest, OutputLayout layout, Path resultPath,
+                                   FileSystem outFs, IcebergOutput iceberg, Instant started, long t0, TaskTime taskTime)
+            throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        AttemptFence fence = AttemptFence.begin(conf, layout, manifest.manifestId(), attempt, checkpoints);
+        for (String dir : List.of(layout.dataRoot(), layout.badRecords(), layout.staging())) {
+            outFs.delete(new Path(dir), true);
+        }
+        useCommittersFor(layout.dataRoot(), conf);
+        FencedCommits.enter(spark, fence);
+
+        Map<Integer, String> quarantined = new LinkedHashMap<>();
+        List<SourcePin> pins = new ArrayList<>();
+        List<SplitPlanner.PlannedFile> readable = checkFiles(conf, manifest, quarantined, pins);
+        long bytesIn = readable.stream().mapToLong(SplitPlanner.PlannedFile::size).sum();
+        SchemaSource.Found schema = SchemaSource.resolve(spark, conf, settings.schema(), manifest.schema(),
+                readable.stream().map(SplitPlanner.PlannedFile::uri).toList(), settings.inferSampleLines(),
+                settings.maxLineBytes());
+        if (iceberg != null) {
+            layout = iceberg.prepare(layout, schema.schema());
+        }
+        List<FileSplitRange> splits = SplitPlanner.plan(readable, settings.splitBytes());
+        long t1 = System.nanoTime();
+        fence.check(Checkpoints.Point.PLANNED);
+
+        List<SplitStats> stats = splits.isEmpty() ? List.of()
+                : convert(SourcePin.carry(conf, pins), manifest, layout, schema, splits);
+        long t2 = System.nanoTime();
+
+        Map<Integer, SplitStats> bySplit = new HashMap<>();
+        stats.forEach(s -> bySplit.putIfAbsent(s.splitIndex(), s));
+        if (bySplit.size() != splits.size()) {
+            throw new IllegalStateException("expected statistics of " + splits.size() + " splits, got " + bySplit.size());
+        }
+        for (SplitStats s : bySplit.values()) {
+            if (s.quarantineReason() != null) {
+                quarantined.putIfAbsent(s.fileIndex(), s.quarantineReason());
+            }
+        }
+        fence.check(Checkpoints.Point.CLEANUP);
+        removeRowsOfQuarantinedFiles(conf, layout, splits, quarantined);
+        List<SplitStats> kept = bySplit.values().stream().filter(s -> !quarantined.containsKey(s.fileIndex()))
+                .sorted(Comparator.comparingInt(SplitStats::splitIndex)).toList();
+        long badRecords = writeBadRecords(manifest, layout, splits, bySplit, kept);
+        OutputFiles data = OutputFiles.scan(conf, layout.dataRoot());
+        OutputFiles bad = OutputFiles.scan(conf, layout.badRecords());
+        long linesRead = kept.stream().mapToLong(SplitStats::nonBlankLines).sum();
+        if (linesRead != data.rows() + badRecords) {
+            throw new IllegalStateException("accounting does not add up for " + manifest.manifestId() + ": lines read "
+                    + linesRead + " != rows written " + data.rows() + " + bad records " + badRecords);
+        }
+        long t3 = System.nanoTime();
+        List<ConversionResult.QuarantinedFile> q = quarantined.entrySet().stream()
+                .map(e -> new ConversionResult.QuarantinedFile(manifest.files().get(e.getKey()).uri(), e.getValue()))
+                .toList();
+        long keptBytes = readable.stream().filter(f -> !quarantined.containsKey(f.fileIndex()))
+                .mapToLong(SplitPlanner.PlannedFile::size).sum();
+        ConversionResult result = new ConversionResult(manifest.manifestId(), started, Instant.now(),
+                manifest.fileCount(), manifest.fileCount() - quarantined.size(), q, linesRead,
+                kept.stream().mapToLong(s -> s.physicalLines() - s.nonBlankLines()).sum(), data.rows(),
+                kept.stream().mapToLong(SplitStats::rescuedRows).sum(), badRecords, keptBytes,
+                data.bytes() + bad.bytes(), data.count(), schema.source(),
+                new ConversionResult.Durations(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0)),
+                layout.dataRoot(), badRecords == 0 ? null : layout.badRecords())
+                .withUsage(ConversionResult.Usage.of(spark.sparkContext().defaultParallelism(), ms(t3 - t0),
+                        taskTime.millis(), keptBytes, settings.executorCoreHourPriceUsd()));
+        fence.check(Checkpoints.Point.RESULT);
+        if (iceberg != null) {
+            result = iceberg.commit(result);
+            checkpoints.reached(Checkpoints.Point.TABLE_COMMITTED, attempt);
+        }
+        writeResult(outFs, resultPath, result);
+        fence.finish();
+        outFs.delete(new Path(layout.staging()), true);
+        LOG.info("manifest {}: {} lines, {} rows, {} bad records, {} quarantined files, {} MB in", manifest.manifestId(),
+                linesRead, data.rows(), badRecords, q.size(), bytesIn / 1_000_000);
+        return new Outcome(result, false, layout.result());
+    }
+
+    static Manifest readManifest(Configuration conf, String uri) throws IOException {
+        Path p = HadoopPaths.of(uri);
+        try (InputStream in = p.getFileSystem(conf).open(p)) {
+            return ManifestCodec.decode(in.readAllBytes());
+        }
+    }
+
+    /**
+     * The files that can be read; the others are quarantined with the reason (missing, changed). Each
+     * readable file gets a pin to the version planned against, which every task opens.
+     */
+    private static List<SplitPlanner.PlannedFile> checkFiles(Configuration conf, Manifest m, Map<Integer, String> quarantined,
+                                                             List<SourcePin> pins) throws IOException {
+        List<SplitPlanner.PlannedFile> readable = new ArrayList<>();
+        for (int i = 0; i < m.files().size(); i++) {
+            ManifestFile f = m.files().get(i);
+            String uri = HadoopPaths.normalize(f.uri());
+            Path p = HadoopPaths.of(uri);
+            FileStatus st;
+            try {
+                st = p.getFileSystem(conf).getFileStatus(p);
+            } catch (FileNotFoundException e) {
+                quarantined.put(i, "object not found");
+                continue;
+            }
+            if (st.isDirectory()) {
+                quarantined.put(i, "is a directory, not a file");
+                continue;
+            }
+            String etag = st instanceof EtagSource es ? es.getEtag() : null;
+            if (f.etag() != null && etag != null && !stripQuotes(etag).equals(stripQuotes(f.etag()))) {
+                quarantined.put(i, "object changed since the manifest was written (etag " + f.etag() + ", now " + etag + ")");
+                continue;
+            }
+            if (etag == null && st.getLen() != f.size()) {
+                quarantined.put(i, "size is " + st.getLen() + " bytes, the manifest says " + f.size());
+                continue;
+            }
+            readable.add(new SplitPlanner.PlannedFile(i, uri, st.getLen()));
+            pins.add(new SourcePin(p.toString(), st.getLen(), st.getModificationTime(),
+                    f.etag() != null ? f.etag() : etag, f.versionId()));
+        }
+        return readable;
+    }
+
+    private List<SplitStats> convert(Configuration conf, Manifest manifest, OutputLayout layout, SchemaSource.Found schema,
+                                     List<FileSplitRange> splits) throws IOException {
+        PartitionMode mode = settings.partitionBy();
+        int eventField = -1;
+        if (mode.kind() == PartitionMode.Kind.EVENT_DATE) {
+            eventField = List.of(schema.schema().fieldNames()).indexOf(mode.field());
+            if (eventField < 0) {
+                throw new IllegalArgumentException("partition-by event-date:" + mode.field()
+                        + ": the schema has no top-level field of that name");
+            }
+        }
+        String taskCheckpoints = checkpointsClass();
+        if (settings.writer() == WriterEngine.COLUMNAR) {
+            spark.sparkContext().setJobDescription("convert " + manifest.manifestId() + " (" + splits.size()
+                    + " splits, columnar)");
+            return ColumnarConversionJob.run(spark, conf, new ColumnarWriteSpec(schema.schema(), settings.mismatch(),
+                    eventField, layout.dataRoot(), layout.staging(), settings.maxLineBytes(),
+                    settings.badRecordRawMaxBytes(), settings.compression(), settings.zstdLevel(),
+                    settings.targetFileBytes(), ROW_GROUP_BYTES, taskCheckpoints), splits);
+        }
+        StructType out = schema.schema().add(JsonRowConverter.RESCUED_COLUMN, DataTypes.StringType);
+        if (eventField >= 0) {
+            out = out.add(PartitionMode.EVENT_DATE_COLUMN, DataTypes.StringType);
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        CollectionAccumulator<SplitStats> acc = spark.sparkContext().collectionAccumulator("split statistics");
+        SplitConverter task = new SplitConverter(schema.schema(), settings.mismatch(), eventField, layout.staging(),
+                settings.maxLineBytes(), settings.badRecordRawMaxBytes(), new SerializableConfiguration(conf), acc,
+                taskCheckpoints);
+        JavaRDD<InternalRow> rows = jsc.parallelize(splits, splits.size()).mapPartitions(task);
+        Dataset<Row> df = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows.rdd(), out, false);
+        double avgLine = schema.avgLineBytes() > 0 ? schema.avgLineBytes() : 1000;
+        long maxRecords = Math.max(10_000, (long) (settings.targetFileBytes() * settings.compressionRatio() / avgLine));
+        var writer = df.write().mode(SaveMode.Overwrite)
+                .option("compression", settings.compression())
+                .option("maxRecordsPerFile", maxRecords);
+        spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+        if (eventField >= 0) {
+            writer = writer.partitionBy(PartitionMode.EVENT_DATE_COLUMN);
+        }
+        spark.sparkContext().setJobDescription("convert " + manifest.manifestId() + " (" + splits.size() + " splits)");
+        writer.parquet(layout.dataRoot());
+        return new ArrayList<>(acc.value());
+    }
+
+    /** Deletes the Parquet files written by the tasks of quarantined files (their partition id is in the name). */
+    private static void removeRowsOfQuarantinedFiles(Configuration conf, OutputLayout layout, List<FileSplitRange> splits,
+                                                     Map<Integer, String> quarantined) throws IOException {
+        List<String> prefixes = splits.stream().filter(s -> quarantined.containsKey(s.fileIndex()))
+                .map(s -> String.format("part-%05d-", s.index())).toList();
+        if (prefixes.isEmpty()) {
+            return;
+        }
+        Path root = new Path(layout.dataRoot());
+        FileSystem fs = root.getFileSystem(conf);
+        if (!fs.exists(root)) {
+            return;
+        }
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+        List<Path> doomed = new ArrayList<>();
+        while (it.hasNext()) {
+            Path p = it.next().getPath();
+            if (prefixes.stream().anyMatch(p.getName()::startsWith)) {
+                doomed.add(p);
+            }
+        }
+        for (Path p : doomed) {
+            fs.delete(p, false);
+        }
+    }
+
+    /** Turns the successful attempts' staging files into Parquet with absolute line numbers; returns the count. */
+    private long writeBadRecords(Manifest manifest, OutputLayout layout, List<FileSplitRange> splits,
+                                 Map<Integer, SplitStats> bySplit, List<SplitStats> kept) {
+        List<String> files = kept.stream().map(SplitStats::badFile).filter(f -> f != null).toList();
+        long count = kept.stream().mapToLong(SplitStats::badRecords).sum();
+        if (files.isEmpty()) {
+            return count;
+        }
+        if (settings.writer() == WriterEngine.COLUMNAR) {
+            return writeBadRecordsInDriver(manifest, layout, splits, bySplit, kept);
+        }
+        Map<String, Long> linesBefore = new HashMap<>();
+        List<Row> offsets = new ArrayList<>();
+        for (FileSplitRange s : splits) {
+            long before = linesBefore.getOrDefault(s.uri(), 0L);
+            offsets.add(RowFactory.create(s.index(), manifest.files().get(s.fileIndex()).uri(), before));
+            linesBefore.put(s.uri(), before + bySplit.get(s.index()).physicalLines());
+        }
+        StructType offsetSchema = new StructType(new StructField[] {
+            DataTypes.createStructField("split", DataTypes.IntegerType, false),
+            DataTypes.createStructField("source_file", DataTypes.StringType, false),
+            DataTypes.createStructField("lines_before", DataTypes.LongType, false)});
+        Dataset<Row> off = spark.createDataFrame(offsets, offsetSchema);
+        Dataset<Row> staged = spark.read().schema(BAD_STAGING_SCHEMA).json(files.toArray(String[]::new));
+        Dataset<Row> bad = staged.join(functions.broadcast(off), "split")
+                .select(functions.lit(manifest.manifestId()).as("manifest_id"),
+                        functions.col("source_file"),
+                        functions.col("lines_before").plus(functions.col("line_in_split")).as("line_number"),
+                        functions.col("byte_offset"), functions.col("reason"), functions.col("raw_line"),
+                        functions.col("raw_line_bytes"), functions.col("raw_line_truncated"))
+                .orderBy("source_file", "line_number");
+        spark.sparkContext().setJobDescription("bad records of " + manifest.manifestId());
+        bad.coalesce((int) Math.max(1, count / 2_000_000)).write().mode(SaveMode.Overwrite)
+                .option("compression", settings.compression()).parquet(layout.badRecords());
+        return count;
+    }
+
+    /** The columnar path's bad records: straight from the staging files to Parquet, no Spark job. */
+    private long writeBadRecordsInDriver(Manifest manifest, OutputLayout layout, List<FileSplitRange> splits,
+                                         Map<Integer, SplitStats> bySplit, List<SplitStats> kept) {
+        Map<String, Long> linesBefore = new HashMap<>();
+        Map<Integer, Long> before = new HashMap<>();
+        for (FileSplitRange s : splits) {
+            long b = linesBefore.getOrDefault(s.uri(), 0L);
+            before.put(s.index(), b);
+            linesBefore.put(s.uri(), b + bySplit.get(s.index()).physicalLines());
+        }
+        List<BadRecordsParquet.Staged> staged = kept.stream().filter(s -> s.badFile() != null)
+                .map(s -> new BadRecordsParquet.Staged(s.badFile(), manifest.files().get(s.fileIndex()).uri(),
+                        s.splitIndex(), before.get(s.splitIndex())))
+                .toList();
+        try {
+            return BadRecordsParquet.write(spark.sparkContext().hadoopConfiguration(), layout.badRecords(),
+                    manifest.manifestId(), staged, settings.compression(), settings.zstdLevel());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("writing the bad records of " + manifest.manifestId(), e);
+        }
+    }
+
+    /** Writes the result record once: a run that finds another run's record there stops, superseded. */
+    private static void writeResult(FileSystem fs, Path result, ConversionResult r) throws IOException {
+        if (!ResultRecords.createOnce(fs, result, r.toJson())) {
+            throw new SupersededAttemptException("another run wrote the result record " + result
+                    + " first; this run's record is not written");
+        }
+    }
+
+    /** On S3, Spark commits through the S3A magic committer (no renames) unless the job configured another. */
+    private void useCommittersFor(String dataRoot, Configuration conf) {
+        if (!dataRoot.startsWith("s3a://")) {
+            return;
+        }
+        var sqlConf = spark.conf();
+        if (!sqlConf.contains("spark.sql.sources.commitProtocolClass")
+                || sqlConf.get("spark.sql.sources.commitProtocolClass").contains("SQLHadoopMapReduceCommitProtocol")) {
+            sqlConf.set("spark.sql.sources.commitProtocolClass",
+                    "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol");
+            sqlConf.set("spark.sql.parquet.output.committer.class",
+                    "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
+        }
+        if (conf.get("fs.s3a.committer.name") == null || "file".equals(conf.get("fs.s3a.committer.name"))) {
+            conf.set("fs.s3a.committer.name", "magic");
+        }
+        conf.setIfUnset("fs.s3a.committer.magic.enabled", "true");
+    }
+
+    /** The class of test checkpoints named in the session's Spark settings, or null (production). */
+    private String checkpointsClass() {
+        return spark.conf().getOption(Checkpoints.CLASS_SETTING).getOrElse(() -> null);
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private static String stripQuotes(String etag) {
+        return etag.replace("\"", "");
+    }
+
+    /** The Parquet files under a directory: how many, their bytes, and the rows their footers hold. */
+    record OutputFiles(int count, long bytes, long rows) {
+        static OutputFiles scan(Configuration conf, String dir) {
+            try {
+                Path root = new Path(dir);
+                FileSystem fs = root.getFileSystem(conf);
+                if (!fs.exists(root)) {
+                    return new OutputFiles(0, 0, 0);
+                }
+                int count = 0;
+                long bytes = 0;
+                long rows = 0;
+                RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+                while (it.hasNext()) {
+                    LocatedFileStatus st = it.next();
+                    if (!st.getPath().getName().endsWith(".parquet")) {
+                        continue;
+                    }
+                    count++;
+                    bytes += st.getLen();
+                    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(st, conf))) {
+                        rows += r.getRecordCount();
+                    }
+                }
+                return new OutputFiles(count, bytes, rows);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot list " + dir, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.ndjsonparquet.spark.job;
+
+import dev.ndjsonparquet.spark.parse.JsonRowConverter;
+import dev.ndjsonparquet.spark.read.Decompression;
+import dev.ndjsonparquet.spark.read.HadoopPaths;
+import dev.ndjsonparquet.spark.read.NdjsonLineReader;
+import dev.ndjsonparquet.conversion.SchemaMismatch;
+import dev.ndjsonparquet.conversion.PartitionMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Finds the schema of a manifest: the explicit one from the settings, else the manifest's schema file,
+ * else one inferred by Spark from the first lines of each file (strictly valid object lines only).
+ */
+final class SchemaSource {
+
+    /** The schema and where it came from; avgLineBytes is measured on the sample (0 when none was read). */
+    record Found(StructType schema, String source, double avgLineBytes) {
+    }
+
+    private SchemaSource() {
+    }
+
+    static Found resolve(SparkSession spark, Configuration conf, String setting, String manifestSchema,
+                         List<String> sampleFiles, int sampleLines, int maxLineBytes) throws IOException {
+        boolean infer = setting == null && manifestSchema == null;
+        // With a given schema the sample only measures the line size: one file is enough.
+        Sample sample = sample(conf, infer ? sampleFiles : sampleFiles.stream().limit(1).toList(), sampleLines, maxLineBytes);
+        StructType schema;
+        String source;
+        if (setting != null) {
+            schema = parse(looksLikeLocation(setting) ? read(conf, setting) : setting);
+            source = "explicit";
+        } else if (manifestSchema != null) {
+            schema = parse(read(conf, manifestSchema));
+            source = "manifest:" + manifestSchema;
+        } else {
+            schema = sample.lines.isEmpty() ? new StructType()
+                    : (StructType) spark.read().json(spark.createDataset(sample.lines, Encoders.STRING())).schema();
+            source = "inferred from " + sample.lines.size() + " lines";
+        }
+        List<String> problems = new ArrayList<>(JsonRowConverter.unsupported(schema));
+        for (String reserved : List.of(JsonRowConverter.RESCUED_COLUMN, PartitionMode.EVENT_DATE_COLUMN)) {
+            if (List.of(schema.fieldNames()).contains(reserved)) {
+                problems.add(reserved + ": reserved column name");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("schema (" + source + ") cannot be used: " + String.join("; ", problems));
+        }
+        return new Found(schema, source, sample.lines.isEmpty() ? 0 : (double) sample.bytes / sample.lines.size());
+    }
+
+    static StructType parse(String text) {
+        String t = text.trim();
+        if (t.startsWith("{")) {
+            DataType type = DataType.fromJson(t);
+            if (!(type instanceof StructType s)) {
+                throw new IllegalArgumentException("the JSON schema is not a struct");
+            }
+            return s;
+        }
+        return StructType.fromDDL(t);
+    }
+
+    private static boolean looksLikeLocation(String s) {
+        return s.contains("://") || s.startsWith("/") || s.startsWith("./") || s.startsWith("file:")
+                || s.endsWith(".ddl") || s.endsWith(".json") || s.endsWith(".schema");
+    }
+
+    private static String read(Configuration conf, String location) throws IOException {
+        Path p = HadoopPaths.of(location);
+        try (InputStream in = p.getFileSystem(conf).open(p)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private record Sample(List<String> lines, long bytes) {
+    }
+
+    /** The first lines of each readable file that are one valid JSON object; unreadable files are skipped. */
+    private static Sample sample(Configuration conf, List<String> files, int perFile, int maxLineBytes) {
+        List<String> lines = new ArrayList<>();
+        long bytes = 0;
+        JsonRowConverter validator = new JsonRowConverter(new StructType(), SchemaMismatch.RESCUE, 0);
+        long perFileBytes = 4L << 20;
+        for (String f : files) {
+            Path p = HadoopPaths.of(f);
+            try {
+                FileSystem fs = p.getFileSystem(conf);
+                try (InputStream in = Decompression.isCompressed(f) ? Decompression.open(f, fs.open(p)) : fs.open(p)) {
+                    NdjsonLineReader r = new NdjsonLineReader(in, 0, Long.MAX_VALUE, maxLineBytes);
+                    int taken = 0;
+                    long fileBytes = 0;
+                    while (taken < perFile && fileBytes < perFileBytes && r.next()) {
+                        if (r.lineTooLong() || NdjsonLineReader.isBlank(r.lineBuffer(), r.lineOffset(), r.lineLength())) {
+                            continue;
+                        }
+                        fileBytes += r.lineLength();
+                        if (validator.convert(r.lineBuffer(), r.lineOffset(), r.lineLength()) != null) {
+                            lines.add(new String(r.lineBuffer(), r.lineOffset(), r.lineLength(), StandardCharsets.UTF_8));
+                            bytes += r.lineLength();
+                            taken++;
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Unreadable files are quarantined by the conversion itself, with the reason.
+            }
+        }
+        return new Sample(lines, bytes);
+    }
+}

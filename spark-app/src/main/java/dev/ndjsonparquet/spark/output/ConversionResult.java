@@ -1,0 +1,120 @@
+package dev.ndjsonparquet.spark.output;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The result record of one manifest, written last to {@code <output>/_results/<manifestId>.json}:
+ * its presence means the manifest is done. Accounting: {@code linesRead = rowsWritten + badRecords},
+ * where lines are the non-blank lines of the files that were converted (quarantined files are listed
+ * with their reason, not counted).
+ */
+public record ConversionResult(
+        String manifestId,
+        Instant startedAt,
+        Instant finishedAt,
+        int files,
+        int filesConverted,
+        List<QuarantinedFile> quarantinedFiles,
+        long linesRead,
+        long blankLines,
+        long rowsWritten,
+        long rowsWithRescuedData,
+        long badRecords,
+        long bytesIn,
+        long bytesOut,
+        int outputFiles,
+        String schemaSource,
+        Durations durationsMs,
+        String dataLocation,
+        String badRecordsLocation,
+        IcebergCommit iceberg,
+        Usage usage) {
+
+    /** A result of the plain Parquet mode (no Iceberg commit). */
+    public ConversionResult(String manifestId, Instant startedAt, Instant finishedAt, int files, int filesConverted,
+                            List<QuarantinedFile> quarantinedFiles, long linesRead, long blankLines, long rowsWritten,
+                            long rowsWithRescuedData, long badRecords, long bytesIn, long bytesOut, int outputFiles,
+                            String schemaSource, Durations durationsMs, String dataLocation, String badRecordsLocation) {
+        this(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead, blankLines,
+                rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource, durationsMs,
+                dataLocation, badRecordsLocation, null, null);
+    }
+
+    /**
+     * What the manifest's run used: executor cores held (Spark's parallelism: the cores of its registered
+     * executors) times the run's wall time, the tasks' own run time, and the cost of the held cores at
+     * {@code executor-core-hour-price-usd}, also per TB of input. Drivers and start-up are not counted.
+     */
+    public record Usage(double executorCoreSeconds, double taskSeconds, double costEstimateUsd, double costPerTbUsd) {
+        public static Usage of(int executorCores, long wallMillis, long taskMillis, long bytesIn, double coreHourPriceUsd) {
+            double coreSeconds = executorCores * wallMillis / 1000.0;
+            double cost = coreSeconds / 3600.0 * coreHourPriceUsd;
+            return new Usage(coreSeconds, taskMillis / 1000.0, cost, bytesIn <= 0 ? 0 : cost / (bytesIn / 1e12));
+        }
+    }
+
+    /** This result with what its run used. */
+    public ConversionResult withUsage(Usage u) {
+        return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
+                blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
+                durationsMs, dataLocation, badRecordsLocation, iceberg, u);
+    }
+
+    /**
+     * Output mode Iceberg: the snapshots that made this manifest's rows (and bad records) visible.
+     * {@code badRecordsSnapshotId} is null when the manifest had no bad records.
+     */
+    public record IcebergCommit(String table, long snapshotId, String badRecordsTable, Long badRecordsSnapshotId) {
+    }
+
+    /** This result naming the Iceberg snapshots that committed it. */
+    public ConversionResult withIceberg(IcebergCommit commit) {
+        return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
+                blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
+                durationsMs, dataLocation, badRecordsLocation, commit, usage);
+    }
+
+    /** A file that could not be read, and why; its rows are not in the output. */
+    public record QuarantinedFile(String path, String reason) {
+    }
+
+    /** Milliseconds spent planning (manifest, file checks, schema), converting, and finishing (bad records, checks). */
+    public record Durations(long plan, long convert, long finish, long total) {
+    }
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    public byte[] toJson() {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static ConversionResult fromJson(byte[] json) {
+        try {
+            return MAPPER.readValue(json, ConversionResult.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable result record", e);
+        }
+    }
+
+    /** Input MB per second of wall time. */
+    public double megabytesPerSecond() {
+        double seconds = Math.max(1, durationsMs.convert() + durationsMs.finish()) / 1000.0;
+        return bytesIn / 1e6 / seconds;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.ndjsonparquet.spark.job;
+
+import dev.ndjsonparquet.spark.output.ConversionResult;
+import dev.ndjsonparquet.conversion.ConversionSettings;
+import dev.ndjsonparquet.conversion.WriterEngine;
+import dev.ndjsonparquet.spark.faults.FailAfterLines;
+import dev.ndjsonparquet.spark.faults.FailBeforeResult;
+import dev.ndjsonparquet.spark.faults.InjectedFailure;
+import dev.ndjsonparquet.spark.faults.InjectedFailures;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A failed run followed by a retry gives every row exactly once; a finished manifest is not converted again. */
+class IdempotenceTest {
+
+    @TempDir
+    Path dir;
+    private Path a;
+    private Path b;
+    private final SparkSession spark = SharedSpark.get();
+    private final ConversionSettings.Values settings = ConversionSettings.Values.defaults()
+            .withSchema("id BIGINT, v STRING").withSplitBytes(16_384);
+
+    @BeforeEach
+    void files() throws IOException {
+        a = dir.resolve("a.ndjson");
+        b = dir.resolve("b.ndjson");
+        StringBuilder sa = new StringBuilder();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            sa.append("{\"id\":").append(i).append(",\"v\":\"a").append(i).append("\"}\n");
+            sb.append("{\"id\":").append(10_000 + i).append(",\"v\":\"b").append(i).append("\"}\n");
+        }
+        sb.append("not json\n");
+        Files.writeString(a, sa, StandardCharsets.UTF_8);
+        Files.writeString(b, sb, StandardCharsets.UTF_8);
+    }
+
+    @AfterEach
+    void clearInjectedFailures() {
+        InjectedFailures.clear(spark);
+    }
+
+    private void assertExactlyOnce(ConversionResult r) {
+        Dataset<Row> rows = spark.read().parquet(r.dataLocation());
+        assertEquals(4000, rows.count());
+        assertEquals(4000, rows.select("id").distinct().count());
+        assertEquals(4000, r.rowsWritten());
+        assertEquals(1, r.badRecords());
+        assertEquals(1, spark.read().parquet(r.badRecordsLocation()).count());
+    }
+
+    @ParameterizedTest
+    @EnumSource(WriterEngine.class)
+    void aTaskFailureHalfwayThenARetry(WriterEngine writer) throws IOException {
+        String manifest = SharedSpark.manifestOf(dir.resolve("out"), a, b);
+        ConversionSettings.Values settings = this.settings.withWriter(writer);
+        InjectedFailures.install(spark, FailAfterLines.class);
+        Exception failed = assertThrows(Exception.class, () -> new ManifestConversion(spark, settings).run(manifest));
+        assertTrue(causedByInjection(failed), () -> "not the injected failure: " + failed);
+        try (Stream<Path> s = Files.walk(dir.resolve("out"))) {
+            assertTrue(s.noneMatch(p -> p.toString().endsWith(".parquet") && !p.toString().contains("_temporary")),
+                    "the failed task committed nothing");
+        }
+        InjectedFailures.clear(spark);
+        ManifestConversion.Outcome o = new ManifestConversion(spark, settings).run(manifest);
+        assertTrue(!o.skipped());
+        assertExactlyOnce(o.result());
+    }
+
+    @Test
+    void aFailureAfterTheDataWasCommittedThenARetry() throws IOException {
+        String manifest = SharedSpark.manifestOf(dir.resolve("out"), a, b);
+        InjectedFailures.install(spark, FailBeforeResult.class);
+        assertThrows(InjectedFailure.class, () -> new ManifestConversion(spark, settings).run(manifest));
+        try (Stream<Path> s = Files.walk(dir.resolve("out"))) {
+            assertTrue(s.anyMatch(p -> p.toString().endsWith(".parquet")), "the failed run left committed Parquet");
+        }
+        InjectedFailures.clear(spark);
+        assertExactlyOnce(new ManifestConversion(spark, settings).run(manifest).result());
+    }
+
+    /** The task's failure reaches the driver as Spark's job failure, whose message carries the task's. */
+    static boolean causedByInjection(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InjectedFailure || String.valueOf(c.getMessage()).contains("injected failure after")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aManifestWithAResultRecordIsSkipped() throws IOException {
+        String manifest = SharedSpark.manifestOf(dir.resolve("out"), a, b);
+        ManifestConversion.Outcome first = new ManifestConversion(spark, settings).run(manifest);
+        Path someFile;
+        try (Stream<Path> s = Files.walk(Path.of(java.net.URI.create(first.result().dataLocation())))) {
+            someFile = s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        FileTime before = Files.getLastModifiedTime(someFile);
+        ManifestConversion.Outcome second = new ManifestConversion(spark, settings).run(manifest);
+        assertTrue(second.skipped());
+        assertEquals(first.result(), second.result());
+        assertEquals(before, Files.getLastModifiedTime(someFile));
+        assertExactlyOnce(second.result());
+    }
+}
