@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,6 +25,30 @@ class TimestampsTest {
     @ValueSource(strings = {"2021-02-30T00:00:00Z", "2021-13-01T00:00:00Z", "2021-07-21T25:00:00Z", "yesterday",
         "2021-07-21T06:00:00.Z", "2021-07-21"})
     void theFastPathLeavesOtherFormsToJavaTime(String text) {
+        assertEquals(Long.MIN_VALUE, Timestamps.parseUtcFast(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2021-07-21", "2024-02-29", "1969-12-31", "0001-01-01", "9999-12-31"})
+    void datesAgreeWithJavaTime(String text) {
+        assertEquals((int) LocalDate.parse(text).toEpochDay(), Timestamps.parseDays(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2023-02-29", "2021-13-01", "2021-07-2x", "2021/07/21", "２０２１-07-21"})
+    void invalidDatesAreNull(String text) {
+        assertNull(Timestamps.parseDays(text));
+    }
+
+    @Test
+    void aTimestampsDayIsItsUtcDate() {
+        assertEquals((int) LocalDate.parse("2021-07-20").toEpochDay(), Timestamps.parseDays("2021-07-21T01:00:00+02:00"));
+        assertEquals((int) LocalDate.parse("1969-12-31").toEpochDay(), Timestamps.parseDays("1969-12-31T23:59:59.999Z"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2021-07-21T06:00:00Ｚ", "２021-07-21T06:00:00Z"})
+    void nonAsciiDigitsAndLettersAreNotTheFastForm(String text) {
         assertEquals(Long.MIN_VALUE, Timestamps.parseUtcFast(text));
     }
 
