@@ -50,13 +50,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
@@ -65,7 +62,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Converts one manifest: checks its files, converts the readable ones in one Spark job, writes the bad
- * records, removes the rows of files found corrupt, checks the accounting and writes the result record
+ * records from the driver, removes the rows of files found corrupt, checks the accounting and writes the result record
  * last. Idempotent: a manifest whose result record exists is skipped; otherwise its earlier partial
  * output is deleted first, so a retry never duplicates rows. Fenced: a driver superseded by a newer
  * attempt commits, deletes and records nothing more ({@link AttemptFence}); the result record is
@@ -76,14 +73,6 @@ public final class ManifestConversion {
     /** Row groups of the columnar writer are cut at this buffered size (parquet-java's default). */
     private static final long ROW_GROUP_BYTES = 128L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ManifestConversion.class);
-    private static final StructType BAD_STAGING_SCHEMA = new StructType()
-            .add("split", DataTypes.IntegerType)
-            .add("line_in_split", DataTypes.LongType)
-            .add("byte_offset", DataTypes.LongType)
-            .add("reason", DataTypes.StringType)
-            .add("raw_line", DataTypes.StringType)
-            .add("raw_line_bytes", DataTypes.LongType)
-            .add("raw_line_truncated", DataTypes.BooleanType);
 
     private final SparkSession spark;
     private final ConversionSettings.Values settings;
@@ -176,7 +165,7 @@ public final class ManifestConversion {
         long bytesIn = readable.stream().mapToLong(SplitPlanner.PlannedFile::size).sum();
         SchemaSource.Found schema = SchemaSource.resolve(spark, conf, settings.schema(), manifest.schema(),
                 readable.stream().map(SplitPlanner.PlannedFile::uri).toList(), settings.inferSampleLines(),
-                settings.maxLineBytes());
+                settings.maxLineBytes(), settings.writer() == WriterEngine.SPARK);
         if (iceberg != null) {
             layout = iceberg.prepare(layout, schema.schema());
         }
@@ -354,44 +343,19 @@ public final class ManifestConversion {
         }
     }
 
-    /** Turns the successful attempts' staging files into Parquet with absolute line numbers; returns the count. */
+    /**
+     * Turns the successful attempts' staging files into Parquet with absolute line numbers, in the driver (no
+     * Spark job, whichever writer converted the rows); returns the count.
+     */
     private long writeBadRecords(Manifest manifest, OutputLayout layout, List<FileSplitRange> splits,
                                  Map<Integer, SplitStats> bySplit, List<SplitStats> kept) {
-        List<String> files = kept.stream().map(SplitStats::badFile).filter(f -> f != null).toList();
-        long count = kept.stream().mapToLong(SplitStats::badRecords).sum();
-        if (files.isEmpty()) {
-            return count;
+        if (kept.stream().noneMatch(s -> s.badFile() != null)) {
+            return kept.stream().mapToLong(SplitStats::badRecords).sum();
         }
-        if (settings.writer() == WriterEngine.COLUMNAR) {
-            return writeBadRecordsInDriver(manifest, layout, splits, bySplit, kept);
-        }
-        Map<String, Long> linesBefore = new HashMap<>();
-        List<Row> offsets = new ArrayList<>();
-        for (FileSplitRange s : splits) {
-            long before = linesBefore.getOrDefault(s.uri(), 0L);
-            offsets.add(RowFactory.create(s.index(), manifest.files().get(s.fileIndex()).uri(), before));
-            linesBefore.put(s.uri(), before + bySplit.get(s.index()).physicalLines());
-        }
-        StructType offsetSchema = new StructType(new StructField[] {
-            DataTypes.createStructField("split", DataTypes.IntegerType, false),
-            DataTypes.createStructField("source_file", DataTypes.StringType, false),
-            DataTypes.createStructField("lines_before", DataTypes.LongType, false)});
-        Dataset<Row> off = spark.createDataFrame(offsets, offsetSchema);
-        Dataset<Row> staged = spark.read().schema(BAD_STAGING_SCHEMA).json(files.toArray(String[]::new));
-        Dataset<Row> bad = staged.join(functions.broadcast(off), "split")
-                .select(functions.lit(manifest.manifestId()).as("manifest_id"),
-                        functions.col("source_file"),
-                        functions.col("lines_before").plus(functions.col("line_in_split")).as("line_number"),
-                        functions.col("byte_offset"), functions.col("reason"), functions.col("raw_line"),
-                        functions.col("raw_line_bytes"), functions.col("raw_line_truncated"))
-                .orderBy("source_file", "line_number");
-        spark.sparkContext().setJobDescription("bad records of " + manifest.manifestId());
-        bad.coalesce((int) Math.max(1, count / 2_000_000)).write().mode(SaveMode.Overwrite)
-                .option("compression", settings.compression()).parquet(layout.badRecords());
-        return count;
+        return writeBadRecordsInDriver(manifest, layout, splits, bySplit, kept);
     }
 
-    /** The columnar path's bad records: straight from the staging files to Parquet, no Spark job. */
+    /** The bad records straight from the staging files to Parquet. */
     private long writeBadRecordsInDriver(Manifest manifest, OutputLayout layout, List<FileSplitRange> splits,
                                          Map<Integer, SplitStats> bySplit, List<SplitStats> kept) {
         Map<String, Long> linesBefore = new HashMap<>();

@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Finds the schema of a manifest: the explicit one from the settings, else the manifest's schema file,
- * else one inferred by Spark from the first lines of each file (strictly valid object lines only).
+ * else one inferred by Spark from the first lines of each file (strictly valid object lines only; the one
+ * Spark job of a manifest besides its conversion).
  */
 final class SchemaSource {
 
@@ -33,11 +34,17 @@ final class SchemaSource {
     private SchemaSource() {
     }
 
+    /**
+     * @param measureLineSize whether the caller needs the average line size (the Spark writer sizes its files
+     *                        with it); without it and with a given schema no input file is read here
+     */
     static Found resolve(SparkSession spark, Configuration conf, String setting, String manifestSchema,
-                         List<String> sampleFiles, int sampleLines, int maxLineBytes) throws IOException {
+                         List<String> sampleFiles, int sampleLines, int maxLineBytes, boolean measureLineSize)
+            throws IOException {
         boolean infer = setting == null && manifestSchema == null;
-        // With a given schema the sample only measures the line size: one file is enough.
-        Sample sample = sample(conf, infer ? sampleFiles : sampleFiles.stream().limit(1).toList(), sampleLines, maxLineBytes);
+        // With a given schema the sample only measures the line size: one file is enough, none when unused.
+        List<String> toSample = infer ? sampleFiles : measureLineSize ? sampleFiles.stream().limit(1).toList() : List.of();
+        Sample sample = sample(conf, toSample, sampleLines, maxLineBytes);
         StructType schema;
         String source;
         if (setting != null) {
