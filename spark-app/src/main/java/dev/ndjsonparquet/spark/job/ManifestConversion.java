@@ -404,7 +404,7 @@ public final class ManifestConversion {
         conf.setIfUnset("fs.s3a.committer.magic.enabled", "true");
     }
 
-    /** The class of test checkpoints named in the session's Spark settings, or null (production). */
+    /** The class of checkpoints named in the session's Spark settings, or null (production names none). */
     private String checkpointsClass() {
         return spark.conf().getOption(Checkpoints.CLASS_SETTING).getOrElse(() -> null);
     }
