@@ -1,19 +1,19 @@
 package dev.ndjsonparquet.spark;
 
 import dev.ndjsonparquet.conversion.ConversionSettings;
-import dev.ndjsonparquet.spark.commit.SupersededAttemptException;
-import dev.ndjsonparquet.spark.job.LocalSpark;
-import dev.ndjsonparquet.spark.job.ManifestConversion;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsOptions;
 import dev.ndjsonparquet.settings.SettingsResolver;
+import dev.ndjsonparquet.spark.commit.SupersededAttemptException;
+import dev.ndjsonparquet.spark.job.LocalSpark;
+import dev.ndjsonparquet.spark.job.ManifestConversion;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The Spark application's entry point, as spark-operator runs it: {@code --manifest <uri>} plus settings.

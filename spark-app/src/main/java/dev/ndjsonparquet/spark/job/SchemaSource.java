@@ -1,11 +1,11 @@
 package dev.ndjsonparquet.spark.job;
 
+import dev.ndjsonparquet.conversion.PartitionMode;
+import dev.ndjsonparquet.conversion.SchemaMismatch;
 import dev.ndjsonparquet.spark.parse.JsonRowConverter;
 import dev.ndjsonparquet.spark.read.Decompression;
 import dev.ndjsonparquet.spark.read.HadoopPaths;
 import dev.ndjsonparquet.spark.read.NdjsonLineReader;
-import dev.ndjsonparquet.conversion.SchemaMismatch;
-import dev.ndjsonparquet.conversion.PartitionMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.ndjsonparquet.spark.output;
 
-import dev.ndjsonparquet.spark.read.HadoopPaths;
 import dev.ndjsonparquet.conversion.PartitionMode;
 import dev.ndjsonparquet.manifest.Manifest;
+import dev.ndjsonparquet.spark.read.HadoopPaths;
 import java.time.ZoneOffset;
 
 /**

@@ -1,13 +1,13 @@
 package dev.ndjsonparquet.spark.write;
 
-import dev.ndjsonparquet.spark.parse.JsonRowConverter;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ndjsonparquet.spark.parse.JsonRowConverter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

@@ -1,13 +1,13 @@
 package dev.ndjsonparquet.spark.write;
 
-import dev.ndjsonparquet.spark.read.FileSplitRange;
-import dev.ndjsonparquet.spark.parse.JsonRowConverter;
-import dev.ndjsonparquet.spark.read.SplitLines;
-import dev.ndjsonparquet.spark.parse.Timestamps;
 import dev.ndjsonparquet.spark.columns.ColumnBatch;
-import dev.ndjsonparquet.spark.commit.Checkpoints;
 import dev.ndjsonparquet.spark.columns.ColumnTree;
+import dev.ndjsonparquet.spark.commit.Checkpoints;
+import dev.ndjsonparquet.spark.parse.JsonRowConverter;
 import dev.ndjsonparquet.spark.parse.LineToColumns;
+import dev.ndjsonparquet.spark.parse.Timestamps;
+import dev.ndjsonparquet.spark.read.FileSplitRange;
+import dev.ndjsonparquet.spark.read.SplitLines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package dev.ndjsonparquet.spark.write;
 
+import dev.ndjsonparquet.conversion.SchemaMismatch;
+import dev.ndjsonparquet.spark.commit.Checkpoints;
 import dev.ndjsonparquet.spark.parse.JsonRowConverter;
 import dev.ndjsonparquet.spark.parse.Timestamps;
 import dev.ndjsonparquet.spark.read.FileSplitRange;
 import dev.ndjsonparquet.spark.read.SplitLines;
-import dev.ndjsonparquet.conversion.SchemaMismatch;
-import dev.ndjsonparquet.spark.commit.Checkpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.IcebergSettings;
-import dev.ndjsonparquet.spark.job.ManifestConversion;
 import dev.ndjsonparquet.spark.commit.Checkpoints;
 import dev.ndjsonparquet.spark.faults.FailAfterLines;
 import dev.ndjsonparquet.spark.faults.FailAfterTableCommit;
 import dev.ndjsonparquet.spark.faults.FailBeforeResult;
 import dev.ndjsonparquet.spark.faults.InjectedFailures;
+import dev.ndjsonparquet.spark.job.ManifestConversion;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
