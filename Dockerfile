@@ -85,7 +85,7 @@ WORKDIR /tmp
 USER ${CONTROLLER_UID}:${CONTROLLER_UID}
 EXPOSE 8080
 ENTRYPOINT ["java", "-cp", "/opt/ndjson-parquet/controller.jar:/opt/ndjson-parquet/lib/*", "dev.ndjsonparquet.controller.cli.Main"]
-CMD ["controller"]
+CMD ["dispatcher"]
 
 # ---------------------------------------------------------------------------------------------------
 # spark: the official Apache Spark image of the same Spark version, plus the application jar (where the

@@ -214,7 +214,7 @@ class DockerfileTest {
         String entry = controller.stream().filter(i -> i.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
         assertTrue(entry.contains("dev.ndjsonparquet.controller.cli.Main"), entry);
         assertTrue(Files.isRegularFile(Repo.root().resolve("controller/src/main/java/dev/ndjsonparquet/controller/cli/Main.java")));
-        assertTrue(controller.contains("CMD [\"controller\"]"), "the dispatcher by default; the chart passes the subcommand");
+        assertTrue(controller.contains("CMD [\"dispatcher\"]"), "the dispatcher by default; the chart passes the subcommand");
 
         JsonNode values = Yaml.read(Files.readString(Repo.chart().resolve("values.yaml")));
         assertEquals(CONTROLLER_UID, values.path("controller").path("securityContext").path("runAsUser").asInt());

@@ -82,7 +82,7 @@ class RbacTest {
         JsonNode calls = Yaml.read(Files.readString(CALLS));
         Set<String> declared = new TreeSet<>();
         // The dispatcher works in the job namespace: its SparkApplications, their Events and its Lease
-        // (ControllerCommand elects in the namespace it manages).
+        // (DispatcherCommand elects in the namespace it manages).
         declared.addAll(expand(calls.path("rules"), JOBS));
         declared.addAll(expand(calls.path("clusterRules"), "*"));
         assertFalse(declared.isEmpty());

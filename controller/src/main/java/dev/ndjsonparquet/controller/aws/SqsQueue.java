@@ -1,10 +1,14 @@
 package dev.ndjsonparquet.controller.aws;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -12,8 +16,15 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.ReceiptHandleIsInvalidException;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
-/** One SQS queue, with only the calls the controller needs. Errors are the SDK's, thrown to the caller. */
+/**
+ * One SQS queue, with only the calls the controller needs: the dispatcher and the manifest builder both reach
+ * SQS through it, so neither handles SDK types. Errors are the SDK's, thrown to the caller; the batch forms
+ * return the entries SQS refused (a whole call that fails throws, and may have taken effect).
+ */
 public final class SqsQueue {
+
+    /** SQS takes at most this many entries in one batch call. */
+    static final int MAX_BATCH = 10;
 
     /**
      * A received message.
@@ -29,6 +40,10 @@ public final class SqsQueue {
         public Received(String messageId, String receiptHandle, String body, int receiveCount) {
             this(messageId, receiptHandle, body, receiveCount, Map.of());
         }
+    }
+
+    /** An entry of a batch call that SQS refused, with its receipt and SQS's code and message. */
+    public record Refused(String receiptHandle, String code, String message) {
     }
 
     private final SqsClient sqs;
@@ -88,11 +103,68 @@ public final class SqsQueue {
         }
     }
 
+    /**
+     * Deletes the messages, {@value #MAX_BATCH} to a call, in order. Returns the entries SQS refused; a call
+     * that throws stops there (the calls before it took effect, and it may have too).
+     */
+    public List<Refused> deleteAll(List<String> receiptHandles) {
+        List<Refused> refused = new ArrayList<>();
+        for (int i = 0; i < receiptHandles.size(); i += MAX_BATCH) {
+            List<String> chunk = receiptHandles.subList(i, Math.min(receiptHandles.size(), i + MAX_BATCH));
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int j = 0; j < chunk.size(); j++) {
+                entries.add(DeleteMessageBatchRequestEntry.builder().id(String.valueOf(j)).receiptHandle(chunk.get(j)).build());
+            }
+            refused(chunk, sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(entries)).failed(), refused);
+        }
+        return refused;
+    }
+
+    /**
+     * Hides the messages for another {@code seconds} from now, {@value #MAX_BATCH} to a call, in order. Returns
+     * the entries SQS refused; a call that throws stops there.
+     */
+    public List<Refused> extendVisibilityAll(List<String> receiptHandles, int seconds) {
+        List<Refused> refused = new ArrayList<>();
+        for (int i = 0; i < receiptHandles.size(); i += MAX_BATCH) {
+            List<String> chunk = receiptHandles.subList(i, Math.min(receiptHandles.size(), i + MAX_BATCH));
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+            for (int j = 0; j < chunk.size(); j++) {
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(String.valueOf(j))
+                        .receiptHandle(chunk.get(j)).visibilityTimeout(seconds).build());
+            }
+            refused(chunk, sqs.changeMessageVisibilityBatch(r -> r.queueUrl(url).entries(entries)).failed(), refused);
+        }
+        return refused;
+    }
+
+    private static void refused(List<String> chunk, List<BatchResultErrorEntry> failed, List<Refused> into) {
+        for (BatchResultErrorEntry f : failed) {
+            String receipt = null;
+            try {
+                receipt = chunk.get(Integer.parseInt(f.id()));
+            } catch (RuntimeException e) {
+                // an id SQS did not get from us: report the entry without its receipt
+            }
+            into.add(new Refused(receipt, f.code(), f.message()));
+        }
+    }
+
+    /** Sends a message without attributes; returns its message id. */
+    public String send(String body) {
+        return send(body, Map.of());
+    }
+
     /** Sends a message with string attributes; returns its message id. */
     public String send(String body, Map<String, String> attributes) {
         Map<String, MessageAttributeValue> attrs = new LinkedHashMap<>();
         attributes.forEach((k, v) -> attrs.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
-        return sqs.sendMessage(r -> r.queueUrl(url).messageBody(body).messageAttributes(attrs)).messageId();
+        return sqs.sendMessage(r -> {
+            r.queueUrl(url).messageBody(body);
+            if (!attrs.isEmpty()) {
+                r.messageAttributes(attrs);
+            }
+        }).messageId();
     }
 
     /** Null when the queue exists and can be read, else why not (for the start-up check). */

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.controller.builder;
 
+import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.builder.Step.StepHook;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,10 +12,6 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Reads the ingest queue and feeds the {@link BatchEngine}. An ingest message is deleted only when every
@@ -32,8 +29,7 @@ public final class IngestLoop {
     private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
     private static final int LONG_POLL_SECONDS = 20;
 
-    private final SqsClient sqs;
-    private final String queueUrl;
+    private final SqsQueue queue;
     private final BatchEngine engine;
     private final BuilderMetrics metrics;
     private final StepHook hook;
@@ -51,17 +47,16 @@ public final class IngestLoop {
         final Set<String> waitingFor = new HashSet<>();
         Instant extendedAt;
 
-        InFlight(Message m, Instant now) {
+        InFlight(SqsQueue.Received m, Instant now) {
             this.messageId = m.messageId();
             this.receipt = m.receiptHandle();
             this.extendedAt = now;
         }
     }
 
-    public IngestLoop(SqsClient sqs, String queueUrl, BatchEngine engine, BuilderMetrics metrics, StepHook hook,
+    public IngestLoop(SqsQueue queue, BatchEngine engine, BuilderMetrics metrics, StepHook hook,
                       Clock clock, int visibilitySeconds, ListingSweep sweep) {
-        this.sqs = sqs;
-        this.queueUrl = queueUrl;
+        this.queue = queue;
         this.engine = engine;
         this.metrics = metrics;
         this.hook = hook;
@@ -102,9 +97,8 @@ public final class IngestLoop {
     public int pollOnce() {
         engine.whileWaiting(this::keepAlive);
         int wait = waitSeconds();
-        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
-                .waitTimeSeconds(wait).visibilityTimeout(visibilitySeconds)).messages();
-        for (Message m : messages) {
+        List<SqsQueue.Received> messages = queue.receive(10, wait, visibilitySeconds);
+        for (SqsQueue.Received m : messages) {
             if (!active.getAsBoolean()) {
                 return messages.size(); // no longer leading: the rest come back after their visibility timeout
             }
@@ -127,7 +121,7 @@ public final class IngestLoop {
         return inFlight.size();
     }
 
-    private void handle(Message m) {
+    private void handle(SqsQueue.Received m) {
         EventParser.Parsed parsed;
         try {
             parsed = EventParser.parse(m.body());
@@ -184,15 +178,8 @@ public final class IngestLoop {
             return;
         }
         hook.reached(Step.DELETING_INGEST);
-        for (int i = 0; i < done.size(); i += 10) {
-            List<InFlight> chunk = done.subList(i, Math.min(done.size(), i + 10));
-            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
-            for (int j = 0; j < chunk.size(); j++) {
-                entries.add(DeleteMessageBatchRequestEntry.builder().id(String.valueOf(j)).receiptHandle(chunk.get(j).receipt).build());
-            }
-            var response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
-            response.failed().forEach(f -> LOG.warn("could not delete ingest message: {} {}", f.code(), f.message()));
-        }
+        queue.deleteAll(done.stream().map(m -> m.receipt).toList())
+                .forEach(f -> LOG.warn("could not delete ingest message: {} {}", f.code(), f.message()));
         inFlight.removeAll(done);
     }
 
@@ -202,17 +189,12 @@ public final class IngestLoop {
         List<InFlight> due = inFlight.stream()
                 .filter(m -> !now.isBefore(m.extendedAt.plusMillis(halfMillis)))
                 .toList();
-        for (int i = 0; i < due.size(); i += 10) {
-            List<InFlight> chunk = due.subList(i, Math.min(due.size(), i + 10));
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-            for (int j = 0; j < chunk.size(); j++) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(String.valueOf(j))
-                        .receiptHandle(chunk.get(j).receipt).visibilityTimeout(visibilitySeconds).build());
-            }
-            var response = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries));
-            response.failed().forEach(f -> LOG.warn("could not extend an ingest message: {} {}", f.code(), f.message()));
-            chunk.forEach(m -> m.extendedAt = now);
+        if (due.isEmpty()) {
+            return;
         }
+        queue.extendVisibilityAll(due.stream().map(m -> m.receipt).toList(), visibilitySeconds)
+                .forEach(f -> LOG.warn("could not extend an ingest message: {} {}", f.code(), f.message()));
+        due.forEach(m -> m.extendedAt = now);
     }
 
     private int waitSeconds() {

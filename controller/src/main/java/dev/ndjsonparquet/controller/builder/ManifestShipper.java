@@ -1,9 +1,9 @@
 package dev.ndjsonparquet.controller.builder;
 
+import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestMessage;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Writes a manifest to {@code <manifest-location>/<manifest-id>.json} (create-once: a second write of the
@@ -13,14 +13,12 @@ public final class ManifestShipper {
 
     private final ObjectStore store;
     private final StoreUri location;
-    private final SqsClient sqs;
-    private final String queueUrl;
+    private final SqsQueue queue;
 
-    public ManifestShipper(ObjectStore store, StoreUri location, SqsClient sqs, String queueUrl) {
+    public ManifestShipper(ObjectStore store, StoreUri location, SqsQueue queue) {
         this.store = store;
         this.location = location;
-        this.sqs = sqs;
-        this.queueUrl = queueUrl;
+        this.queue = queue;
     }
 
     public StoreUri locationOf(String manifestId) {
@@ -36,6 +34,6 @@ public final class ManifestShipper {
 
     public void send(String manifestUri, Manifest manifest) {
         String body = ManifestCodec.encodeMessage(ManifestMessage.of(manifestUri, manifest));
-        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body));
+        queue.send(body);
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "NDJSON in S3 to Parquet, exactly once, with Spark on Kubernetes.",
-        subcommands = {CommandLine.HelpCommand.class, PlanCommand.class, ControllerCommand.class, RenderCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, PlanCommand.class, DispatcherCommand.class, RenderCommand.class,
                 BuilderCommand.class, BackfillCommand.class, DemoCommand.class, RunCommand.class,
                 SparkSideCommand.Convert.class, SparkSideCommand.Bench.class, SparkSideCommand.ReadTable.class})
 public final class Main implements Runnable {
@@ -25,7 +25,22 @@ public final class Main implements Runnable {
 
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return configure(new CommandLine(new Main()));
+    }
+
+    /**
+     * The settings every launcher of these subcommands applies: enum values in any case, and a command list
+     * that names each subcommand by its name only. Aliases are old names kept for a release (the dispatcher's
+     * {@code controller}): they still run, and the help does not offer them.
+     */
+    public static CommandLine configure(CommandLine commandLine) {
+        return commandLine.setCaseInsensitiveEnumValuesAllowed(true)
+                .setHelpFactory((spec, colors) -> new CommandLine.Help(spec, colors) {
+                    @Override
+                    public CommandLine.Help.Ansi.Text commandNamesText(String separator) {
+                        return colorScheme().commandText(commandSpec().name());
+                    }
+                });
     }
 
     @Override

@@ -89,6 +89,8 @@ public final class Dispatcher implements Runnable {
     private final Clock clock;
     private final Timing timing;
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
+    /** Applications this step created or adopted that its list may not hold (a retry's next attempt). */
+    private final Map<String, SparkApplication> createdThisStep = new LinkedHashMap<>();
     private volatile boolean stopped;
     private volatile Instant heartbeat;
     private Instant lastDepth = Instant.EPOCH;
@@ -164,6 +166,7 @@ public final class Dispatcher implements Runnable {
         io.metrics().leader(true);
         List<SparkApplication> owned = io.applications().list(builder.ownedSelector());
         Map<String, List<SparkApplication>> byManifest = byManifest(owned);
+        createdThisStep.clear();
         for (Tracked t : new ArrayList<>(tracked.values())) {
             withContext(t.manifestId, t.applicationName, () -> {
                 try {
@@ -174,7 +177,11 @@ public final class Dispatcher implements Runnable {
                 }
             });
         }
-        int active = activeCount(byManifest);
+        // The list is from before this step's retries: their new attempts count too, next to the ones they replace.
+        Map<String, SparkApplication> counted = new LinkedHashMap<>();
+        owned.forEach(a -> counted.put(a.getMetadata().getName(), a));
+        counted.putAll(createdThisStep);
+        int active = activeCount(byManifest(new ArrayList<>(counted.values())));
         io.metrics().active(active);
         refreshDepth();
         trimHistory(owned);
@@ -229,16 +236,29 @@ public final class Dispatcher implements Runnable {
         return annotation(app, Labels.DEAD_LETTER_REASON) != null;
     }
 
+    /**
+     * Runs that hold a slot of {@code max-concurrent-runs}: every application that may still run, not every
+     * manifest. During a retry the previous attempt (suspended, then deleted) can keep its pods next to the
+     * new attempt's until spark-operator is done with it, so it counts until it is gone. A manifest in flight
+     * with no such application (waiting out a retry's backoff) holds one slot for the run it is about to start.
+     */
     private int activeCount(Map<String, List<SparkApplication>> byManifest) {
-        Set<String> active = new HashSet<>(tracked.keySet());
-        byManifest.forEach((id, apps) -> {
-            for (SparkApplication app : apps) {
+        int active = 0;
+        Set<String> running = new HashSet<>();
+        for (Map.Entry<String, List<SparkApplication>> e : byManifest.entrySet()) {
+            for (SparkApplication app : e.getValue()) {
                 if (!app.state().isTerminal() && !deadLettered(app)) {
-                    active.add(id);
+                    active++;
+                    running.add(e.getKey());
                 }
             }
-        });
-        return active.size();
+        }
+        for (String id : tracked.keySet()) {
+            if (!running.contains(id)) {
+                active++;
+            }
+        }
+        return active;
     }
 
     // ---- a newly received message -------------------------------------------------------------
@@ -365,6 +385,7 @@ public final class Dispatcher implements Runnable {
         if (t.retryAt != null) {
             if (app != null && SparkApplicationBuilder.attemptOf(app) >= t.nextAttempt) {
                 t.retryAt = null; // the retry's application exists (its create may have failed after taking effect)
+                io.metrics().retried();
             } else {
                 rerunWhenDue(t, app, now);
                 return;
@@ -439,7 +460,6 @@ public final class Dispatcher implements Runnable {
             keepHidden(t, now);
             return;
         }
-        io.metrics().retried();
         if (app != null && !app.state().isTerminal() && !app.suspendRequested()
                 && SparkApplicationBuilder.attemptOf(app) < t.nextAttempt) {
             ensureLeader();
@@ -447,6 +467,7 @@ public final class Dispatcher implements Runnable {
         }
         create(t, t.nextAttempt, t.firstAttempt, now);
         t.retryAt = null;
+        io.metrics().retried(); // once the next attempt exists: a suspend that failed after taking effect is not a retry
         if (app != null && !app.getMetadata().getName().equals(t.applicationName)) {
             ensureLeader();
             io.applications().delete(app.getMetadata().getName());
@@ -458,6 +479,7 @@ public final class Dispatcher implements Runnable {
         ensureLeader();
         var request = t.request.attempt(attempt, firstAttempt, now, t.firstMessageId());
         SparkApplications.Created c = io.applications().createOrAdopt(builder.build(request), Labels.MANIFEST_ID);
+        createdThisStep.put(c.application().getMetadata().getName(), c.application());
         if (c.adopted()) {
             io.metrics().adopted();
         } else {

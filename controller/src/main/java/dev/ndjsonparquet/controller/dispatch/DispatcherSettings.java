@@ -66,11 +66,11 @@ public record DispatcherSettings(
             .build();
     public static final Setting<Integer> MAX_CONCURRENT_RUNS = Setting.integer("max-concurrent-runs")
             .env("MAX_CONCURRENT_RUNS").defaultValue(50).atLeast(1)
-            .describedAs("Most SparkApplications of this controller active at once (the original design's MaxConcurrentRuns); no message is read while this many run.")
+            .describedAs("Most SparkApplications of this dispatcher active at once (the original design's MaxConcurrentRuns); no message is read while this many run.")
             .build();
     public static final Setting<String> JOB_NAMESPACE = Setting.string("job-namespace")
             .env("JOB_NAMESPACE")
-            .describedAs("Namespace of the SparkApplications; empty means the controller pod's namespace, else `default`.")
+            .describedAs("Namespace of the SparkApplications; empty means the dispatcher pod's namespace, else `default`.")
             .build();
     public static final Setting<String> SPARK_APPLICATION_TEMPLATE = Setting.string("spark-application-template")
             .env("SPARK_APPLICATION_TEMPLATE")
@@ -144,7 +144,7 @@ public record DispatcherSettings(
             .build();
     public static final Setting<RedrivePolicyCheck.Mode> REDRIVE_POLICY_CHECK = Setting.oneOf("redrive-policy-check", RedrivePolicyCheck.Mode.class)
             .env("REDRIVE_POLICY_CHECK").defaultValue(RedrivePolicyCheck.Mode.REFUSE)
-            .describedAs("What start-up does when a queue the controller reads has no redrive policy (RedrivePolicy with deadLetterTargetArn and maxReceiveCount): `refuse` to start, or `warn` and start. The builder reads it too.")
+            .describedAs("What start-up does when a queue the dispatcher reads has no redrive policy (RedrivePolicy with deadLetterTargetArn and maxReceiveCount): `refuse` to start, or `warn` and start. The builder reads it too.")
             .build();
     public static final Setting<String> AWS_REGION = Setting.string("aws-region")
             .env("AWS_REGION")

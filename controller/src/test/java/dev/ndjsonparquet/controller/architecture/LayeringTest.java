@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The controller's layering, checked on its compiled classes so that it stays true: adapters ({@code aws},
  * {@code k8s}) know nothing of the components that use them; the pure deciding classes (policies, sizing,
- * the SparkApplication and batch builders) call no client; production packages do not reach into the local
+ * the SparkApplication and batch builders) call no client; the builder and the dispatcher reach SQS through
+ * one adapter ({@code aws.SqsQueue}); production packages do not reach into the local
  * tools; and no two packages depend on each other.
  */
 class LayeringTest {
@@ -48,6 +49,14 @@ class LayeringTest {
                 .andShould().onlyDependOnClassesThat(not(resideInAnyPackage(ROOT + ".aws..")
                         .or(simpleName("SparkApplications")).or(simpleName("EventRecorder"))
                         .or(simpleName("LeaseLeadership")).or(simpleName("KubernetesApiCalls"))))
+                .check(production);
+    }
+
+    @Test
+    void theBuilderAndTheDispatcherReachSqsOnlyThroughTheQueueAdapter() {
+        noClasses().that().resideInAnyPackage(ROOT + ".dispatch..", ROOT + ".builder..")
+                .and().doNotHaveSimpleName("BuilderAssembly") // wraps the client it is given in SqsQueue
+                .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk.services.sqs..")
                 .check(production);
     }
 

@@ -16,13 +16,32 @@ class MainTest {
     @Test
     void everySubcommandIsListedWithHelp() {
         CommandLine cl = Main.commandLine();
-        for (String name : List.of("demo", "run", "convert", "render", "controller", "builder", "backfill", "plan", "bench")) {
+        for (String name : List.of("demo", "run", "convert", "render", "dispatcher", "builder", "backfill", "plan", "bench")) {
             assertTrue(cl.getSubcommands().containsKey(name), "missing subcommand " + name);
         }
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
         assertEquals(0, cl.execute("--help"));
         assertTrue(out.toString().contains("convert") && out.toString().contains("bench"), out.toString());
+    }
+
+    @Test
+    void theOldControllerNameStillRunsTheDispatcherButTheHelpOffersOnlyDispatcher() {
+        CommandLine cl = Main.commandLine();
+        assertTrue(cl.getSubcommands().get("controller").getCommand() instanceof DispatcherCommand,
+                "controller is an alias of the dispatcher for one release");
+        StringWriter list = new StringWriter();
+        cl.setOut(new PrintWriter(list));
+        assertEquals(0, cl.execute("--help"));
+        assertTrue(list.toString().lines().anyMatch(l -> l.trim().startsWith("dispatcher ")), list.toString());
+        assertTrue(list.toString().lines().noneMatch(l -> l.contains("controller")), list.toString());
+
+        CommandLine again = Main.commandLine();
+        StringWriter help = new StringWriter();
+        again.setOut(new PrintWriter(help));
+        assertEquals(0, again.execute("controller", "--help"));
+        assertTrue(help.toString().startsWith("Usage: ndjson-parquet dispatcher "), help.toString());
+        assertTrue(help.toString().contains("Formerly 'controller'"), help.toString());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.ndjsonparquet.controller.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.k8s.Await;
@@ -156,13 +157,22 @@ class DispatcherTest {
         String body = h.good("fail");
         String name = nameOf(body);
         h.send(body);
-        try (Harness.Controller c = h.controller(Harness.Limits.defaults().maxAttempts(2), () -> true)) {
+        // The dispatcher's clock stands still until the test moves it: the backoff is crossed when the test says,
+        // not when a loaded machine happens to schedule the threads.
+        MutableClock clock = new MutableClock(Instant.now());
+        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(2);
+        try (Harness.Controller c = h.controller(limits, () -> true, h.wiring().withClock(clock))) {
             awaitApplication(name);
             h.drive(name, "SUBMITTED", "RUNNING", "FAILING", "PENDING_RERUN", "SUBMITTED", "RUNNING", "FAILING", "FAILED");
-            Instant failedAt = Instant.now();
             String second = name + "-2";
-            Await.until(WAIT, () -> h.application(second) != null, "the second attempt's application");
-            assertTrue(Duration.between(failedAt, Instant.now()).compareTo(Duration.ofMillis(900)) >= 0, "waited for the backoff");
+            Await.until(WAIT, () -> c.count("applications_failed") == 1, "the failed run to be seen");
+            c.awaitLoops(3);
+            assertNull(h.application(second), "no second attempt before any of the backoff passed");
+            clock.advance(limits.backoff().minusMillis(1));
+            c.awaitLoops(3);
+            assertNull(h.application(second), "no second attempt 1 ms before the backoff ends");
+            clock.advance(Duration.ofMillis(1));
+            Await.until(WAIT, () -> h.application(second) != null, "the second attempt's application once the backoff passed");
             assertEquals(2, SparkApplicationBuilder.attemptOf(h.application(second)));
             assertTrue(h.application(second).getSpec().getArguments().containsAll(List.of("--attempt", "2")));
             Await.until(WAIT, () -> h.application(name) == null, "the failed attempt to be deleted once the next exists");

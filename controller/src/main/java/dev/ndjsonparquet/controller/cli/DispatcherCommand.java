@@ -44,24 +44,28 @@ import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * {@code ndjson-parquet controller}: runs the dispatcher until stopped. Checks first, listing every
+ * {@code ndjson-parquet dispatcher}: runs the dispatcher until stopped. Its name was {@code controller}, which also
+ * names the module and the image; {@code controller} stays a hidden alias for one release (0.2 drops it) so that
+ * existing Deployments and scripts keep working. Checks first, listing every
  * problem at once: the settings, the SparkApplication template, that spark-operator's CRD is installed,
  * that both queues exist and that the manifest queue has a redrive policy. Then serves /metrics, /healthz and /readyz, joins the leader election and
  * dispatches while it leads.
  */
-@Command(name = "controller",
+@Command(name = "dispatcher",
+        aliases = "controller",
         mixinStandardHelpOptions = true,
-        modelTransformer = ControllerCommand.DeclaredSettings.class,
+        modelTransformer = DispatcherCommand.DeclaredSettings.class,
         sortOptions = false,
         description = {"Runs the dispatcher: one SparkApplication per manifest message, at most max-concurrent-runs at once.",
                 "Each value comes from its flag, else its environment variable, else the --config file, else its default.",
-                "Life-cycle and settings: docs/dispatcher.md."},
+                "Life-cycle and settings: docs/dispatcher.md.",
+                "Formerly 'controller': that name still works in this release and is removed in the next."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:stopped", "1:a start-up check failed (every problem is listed)",
                 "2:bad usage, settings or template (every problem is listed)"})
-public final class ControllerCommand implements Callable<Integer> {
+public final class DispatcherCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ControllerCommand.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DispatcherCommand.class);
     /** Longer than any step can take (a 20 s long poll plus calls with 30 s timeouts). */
     private static final Duration STALLED = Duration.ofMinutes(3);
 
@@ -69,19 +73,19 @@ public final class ControllerCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "<file>",
-            description = "Java properties file of controller settings, keys as the flags without the leading --")
+            description = "Java properties file of dispatcher settings, keys as the flags without the leading --")
     Path config;
 
     private final Map<String, String> env;
     private final Supplier<KubernetesClient> kubernetes;
     private final BiFunction<String, URI, AwsClients> aws;
 
-    public ControllerCommand() {
-        this(System.getenv(), ControllerCommand::kubernetesClient, AwsClients::create);
+    public DispatcherCommand() {
+        this(System.getenv(), DispatcherCommand::kubernetesClient, AwsClients::create);
     }
 
     /** For tests: the environment, the Kubernetes client and the AWS clients to use. */
-    public ControllerCommand(Map<String, String> env, Supplier<KubernetesClient> kubernetes, BiFunction<String, URI, AwsClients> aws) {
+    public DispatcherCommand(Map<String, String> env, Supplier<KubernetesClient> kubernetes, BiFunction<String, URI, AwsClients> aws) {
         this.env = Map.copyOf(env);
         this.kubernetes = kubernetes;
         this.aws = aws;
@@ -103,7 +107,7 @@ public final class ControllerCommand implements Callable<Integer> {
                 throw new SettingsException(problems);
             }
         } catch (SettingsException | UncheckedIOException e) {
-            err.println("controller: " + e.getMessage());
+            err.println("dispatcher: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
         }
         try (KubernetesClient client = kubernetes.get();
@@ -117,7 +121,7 @@ public final class ControllerCommand implements Callable<Integer> {
             problems.addAll(RedrivePolicyCheck.check(clients.sqs(), settings.redrivePolicyCheck(),
                     Map.of("manifest-queue-url", settings.manifestQueueUrl())));
             if (!problems.isEmpty()) {
-                err.println("controller: " + problems.size() + " start-up check(s) failed:\n  - " + String.join("\n  - ", problems));
+                err.println("dispatcher: " + problems.size() + " start-up check(s) failed:\n  - " + String.join("\n  - ", problems));
                 return CommandLine.ExitCode.SOFTWARE;
             }
             return run(settings, template, namespace, client, clients, queue, deadLetters, applications);
@@ -151,7 +155,7 @@ public final class ControllerCommand implements Callable<Integer> {
                 }
             }, "shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            LOG.info("controller ready: namespace {}, lease {} as {}, metrics on port {}", namespace, settings.leaseName(),
+            LOG.info("dispatcher ready: namespace {}, lease {} as {}, metrics on port {}", namespace, settings.leaseName(),
                     identity, health.port());
             dispatcher.run();
         } finally {
@@ -170,7 +174,7 @@ public final class ControllerCommand implements Callable<Integer> {
                 : List.of();
     }
 
-    /** Every reason the controller cannot start, found by asking the cluster and SQS. */
+    /** Every reason the dispatcher cannot start, found by asking the cluster and SQS. */
     static List<String> startupProblems(SparkApplications applications, SqsQueue queue, SqsQueue deadLetters) {
         List<String> problems = new ArrayList<>();
         try {
@@ -203,11 +207,16 @@ public final class ControllerCommand implements Callable<Integer> {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    /** Adds one {@code --key} option per dispatcher setting. */
+    /**
+     * Adds one {@code --key} option per dispatcher setting, once: picocli transforms the command again for each
+     * name it is registered under (the {@code controller} alias too).
+     */
     public static final class DeclaredSettings implements CommandLine.IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec commandSpec) {
-            SettingsOptions.addTo(commandSpec, DispatcherSettings.ALL);
+            if (commandSpec.findOption("--" + DispatcherSettings.ALL.get(0).key()) == null) {
+                SettingsOptions.addTo(commandSpec, DispatcherSettings.ALL);
+            }
             return commandSpec;
         }
     }

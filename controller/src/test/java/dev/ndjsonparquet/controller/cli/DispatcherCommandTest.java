@@ -17,7 +17,7 @@ import picocli.CommandLine;
 
 /** Start-up: every settings problem at once, then every missing dependency at once. */
 @EnableKubernetesMockClient(crud = true)
-class ControllerCommandTest {
+class DispatcherCommandTest {
 
     static KubernetesClient client;
 
@@ -28,7 +28,7 @@ class ControllerCommandTest {
     }
 
     private int controller(java.util.function.Supplier<KubernetesClient> kubernetes, Map<String, String> env, String... args) {
-        ControllerCommand command = new ControllerCommand(env, kubernetes,
+        DispatcherCommand command = new DispatcherCommand(env, kubernetes,
                 (region, endpoint) -> AwsClients.create("us-east-1", endpoint,
                         StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
                         new AwsClients.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5))));
