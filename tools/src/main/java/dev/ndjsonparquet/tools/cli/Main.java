@@ -19,12 +19,13 @@ public final class Main {
 
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        return dev.ndjsonparquet.controller.cli.Main.commandLine()
-                .addSubcommand(new PlanCommand())
-                .addSubcommand(new DemoCommand())
-                .addSubcommand(new RunCommand())
-                .addSubcommand(new SparkSideCommand.Convert())
-                .addSubcommand(new SparkSideCommand.Bench())
-                .addSubcommand(new SparkSideCommand.ReadTable());
+        CommandLine cl = dev.ndjsonparquet.controller.cli.Main.commandLine();
+        // Each as a CommandLine of its own, so picocli applies its model transformer (the declared settings' flags).
+        for (Object tool : new Object[] {new PlanCommand(), new DemoCommand(), new RunCommand(),
+                new SparkSideCommand.Convert(), new SparkSideCommand.Bench(), new SparkSideCommand.ReadTable()}) {
+            cl.addSubcommand(new CommandLine(tool));
+        }
+        // Parser options set on the parent reach only the subcommands it already had.
+        return cl.setCaseInsensitiveEnumValuesAllowed(true);
     }
 }

@@ -18,7 +18,7 @@ class MainTest {
     void everySubcommandIsListedWithHelp() {
         CommandLine cl = Main.commandLine();
         List<String> expected = new ArrayList<>(dev.ndjsonparquet.controller.cli.Main.commandLine().getSubcommands().keySet());
-        expected.addAll(List.of("demo", "run", "plan", "convert", "bench", "read-table"));
+        expected.addAll(List.of("plan", "demo", "run", "convert", "bench", "read-table"));
         assertEquals(expected, new ArrayList<>(cl.getSubcommands().keySet()));
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
