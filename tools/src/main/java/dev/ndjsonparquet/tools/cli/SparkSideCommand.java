@@ -36,7 +36,7 @@ abstract class SparkSideCommand implements Callable<Integer> {
         if (opts != null && !opts.isBlank()) {
             cmd.addAll(List.of(opts.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-Xmx4g", "-cp", classpath, "dev.ndjsonparquet.spark.cli.SparkCli", spec.name()));
+        cmd.addAll(List.of("-Xmx4g", "-cp", classpath, "dev.ndjsonparquet.sparktools.SparkCli", spec.name()));
         cmd.addAll(arguments);
         return new ProcessBuilder(cmd).inheritIO().start().waitFor();
     }

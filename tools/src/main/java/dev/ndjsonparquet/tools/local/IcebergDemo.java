@@ -38,7 +38,7 @@ public final class IcebergDemo {
         cmd.add(SparkLaunch.currentJava().toString());
         cmd.add("-Xmx" + s.get(LocalSettings.LOCAL_SPARK_MEMORY));
         cmd.addAll(SparkLaunch.splitOptions(s.get(LocalSettings.SPARK_JAVA_OPTS)));
-        cmd.addAll(List.of("-cp", s.get(LocalSettings.SPARK_CLASSPATH), "dev.ndjsonparquet.spark.cli.SparkCli", "read-table"));
+        cmd.addAll(List.of("-cp", s.get(LocalSettings.SPARK_CLASSPATH), "dev.ndjsonparquet.sparktools.SparkCli", "read-table"));
         cmd.addAll(catalogArgs(dir));
         try {
             Path log = dir.resolve("logs").resolve("read-table.log");

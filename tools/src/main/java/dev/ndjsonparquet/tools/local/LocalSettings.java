@@ -17,8 +17,8 @@ public final class LocalSettings {
 
     public static final Setting<String> SPARK_CLASSPATH = Setting.string("spark-classpath")
             .env("NDJSON_PARQUET_SPARK_CLASSPATH").required()
-            .describedAs("Classpath of the Spark application (spark-app jar and spark-app/target/lib/*); the launcher "
-                    + "script sets it once `mvn -DskipTests package` has built spark-app")
+            .describedAs("Classpath the Spark side runs on (spark-tools jar and spark-tools/target/lib/*, spark-app among "
+                    + "them); the launcher script sets it once `mvn -DskipTests package` has built spark-tools")
             .build();
     public static final Setting<String> SPARK_JAVA_OPTS = Setting.string("spark-java-opts")
             .env("NDJSON_PARQUET_SPARK_JAVA_OPTS").defaultValue("")

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * {@code SparkConf} reads, and the master set to {@code local[cores]}. Pure: tests check it without a JVM.
  *
  * @param java      the java executable
- * @param classpath the Spark application's classpath (spark-app jar and its libraries)
+ * @param classpath the Spark side's classpath (spark-tools jar and its libraries, spark-app among them)
  * @param javaOpts  JVM options Spark needs (--add-opens ...)
  * @param cores     local[cores]
  * @param memory    heap of the child JVM (-Xmx), e.g. 1g

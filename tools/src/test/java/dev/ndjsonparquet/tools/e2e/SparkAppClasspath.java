@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The packaged spark-app (its jar and {@code target/lib}, built by the reactor's package phase before the
+ * The packaged spark-tools (its jar and {@code target/lib}, spark-app among them, built by the reactor's package phase before the
  * integration tests) as the stand-in operator starts it: a child JVM, Spark in local mode with one core, the
- * --add-opens list the launcher script uses. Skips the test, saying why, when spark-app is not packaged.
+ * --add-opens list the launcher script uses. Skips the test, saying why, when spark-tools is not packaged.
  */
 final class SparkAppClasspath {
 
@@ -24,11 +24,11 @@ final class SparkAppClasspath {
     }
 
     static SparkOperatorStandIn.Launch locateOrSkip() {
-        Path target = Path.of(System.getProperty("ndjsonparquet.sparkAppTarget", "../spark-app/target")).toAbsolutePath().normalize();
+        Path target = Path.of(System.getProperty("ndjsonparquet.sparkToolsTarget", "../spark-tools/target")).toAbsolutePath().normalize();
         Path jar = null;
         if (Files.isDirectory(target)) {
             try (Stream<Path> s = Files.list(target)) {
-                jar = s.filter(p -> p.getFileName().toString().matches("spark-app-[^-].*\\.jar")
+                jar = s.filter(p -> p.getFileName().toString().matches("spark-tools-[0-9].*\\.jar")
                         && !p.getFileName().toString().endsWith("-sources.jar") && !p.getFileName().toString().endsWith("-tests.jar"))
                         .findFirst().orElse(null);
             } catch (IOException e) {
@@ -36,7 +36,7 @@ final class SparkAppClasspath {
             }
         }
         assumeTrue(jar != null && Files.isDirectory(target.resolve("lib")),
-                "skipped: the spark-app jar and its lib directory are not in " + target
+                "skipped: the spark-tools jar and its lib directory are not in " + target
                         + "; build them first (mvn -DskipTests package, or run the integration tests with mvn verify)");
         List<String> options = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         String opens = System.getProperty("ndjsonparquet.sparkJavaOpts", "");

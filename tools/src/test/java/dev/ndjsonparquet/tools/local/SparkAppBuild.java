@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * What the end-to-end tests of demo and run need: the packaged spark-app (its jar and target/lib, built by
+ * What the end-to-end tests of demo and run need: the packaged spark-tools (its jar and target/lib, spark-app among them, built by
  * the reactor's package phase before these integration tests), DuckDB to read the Parquet back (Spark stays
  * off the controller's classpath) and a check that a command left no thread behind.
  */
@@ -32,13 +32,13 @@ final class SparkAppBuild {
     private SparkAppBuild() {
     }
 
-    /** The environment the launcher script would give the controller; skips the test when spark-app is not packaged. */
+    /** The environment the launcher script would give the controller; skips the test when spark-tools is not packaged. */
     static Map<String, String> launcherEnvironment() {
-        Path target = Path.of(System.getProperty("ndjsonparquet.sparkAppTarget", "../spark-app/target")).toAbsolutePath().normalize();
+        Path target = Path.of(System.getProperty("ndjsonparquet.sparkToolsTarget", "../spark-tools/target")).toAbsolutePath().normalize();
         Path jar = null;
         if (Files.isDirectory(target)) {
             try (Stream<Path> s = Files.list(target)) {
-                jar = s.filter(p -> p.getFileName().toString().matches("spark-app-.*\\.jar")
+                jar = s.filter(p -> p.getFileName().toString().matches("spark-tools-[0-9].*\\.jar")
                                 && !p.getFileName().toString().contains("-sources") && !p.getFileName().toString().contains("-tests"))
                         .findFirst().orElse(null);
             } catch (IOException e) {
@@ -46,7 +46,7 @@ final class SparkAppBuild {
             }
         }
         assumeTrue(jar != null && Files.isDirectory(target.resolve("lib")),
-                "skipped: the spark-app jar and its lib directory are not in " + target
+                "skipped: the spark-tools jar and its lib directory are not in " + target
                         + "; build them first (mvn -DskipTests package, or run these tests with mvn verify)");
         return Map.of("NDJSON_PARQUET_SPARK_CLASSPATH", jar + File.pathSeparator + target.resolve("lib") + File.separator + "*",
                 "NDJSON_PARQUET_SPARK_JAVA_OPTS", System.getProperty("ndjsonparquet.sparkJavaOpts", ""));

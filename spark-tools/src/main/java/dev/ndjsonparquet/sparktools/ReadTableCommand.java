@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark.table;
+package dev.ndjsonparquet.sparktools;
 
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.OutputMode;
@@ -6,6 +6,7 @@ import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsOptions;
 import dev.ndjsonparquet.settings.SettingsResolver;
 import dev.ndjsonparquet.spark.LocalSpark;
+import dev.ndjsonparquet.spark.table.TableReadBack;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;

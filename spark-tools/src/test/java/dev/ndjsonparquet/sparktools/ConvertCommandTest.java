@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark.cli;
+package dev.ndjsonparquet.sparktools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

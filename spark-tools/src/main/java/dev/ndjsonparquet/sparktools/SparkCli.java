@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark.cli;
+package dev.ndjsonparquet.sparktools;
 
 import dev.ndjsonparquet.settings.SettingsOptions;
 import dev.ndjsonparquet.conversion.ConversionSettings;
@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ndjson-parquet", mixinStandardHelpOptions = true,
         description = "NDJSON to Parquet with Spark in local mode.",
         subcommands = {ConvertCommand.class, BenchCommand.class,
-                dev.ndjsonparquet.spark.table.ReadTableCommand.class, CommandLine.HelpCommand.class})
+                ReadTableCommand.class, CommandLine.HelpCommand.class})
 public final class SparkCli implements Runnable {
 
     @CommandLine.Spec

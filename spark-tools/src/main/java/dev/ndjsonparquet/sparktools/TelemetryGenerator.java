@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark.cli;
+package dev.ndjsonparquet.sparktools;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

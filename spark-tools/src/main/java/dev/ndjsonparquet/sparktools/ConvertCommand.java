@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark.cli;
+package dev.ndjsonparquet.sparktools;
 
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
