@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ndjsonparquet.controller.builder.StoreUri;
-import dev.ndjsonparquet.tools.e2e.SparkOperatorStandIn.Fate;
+import dev.ndjsonparquet.tools.local.FaultPlan.Fate;
+import dev.ndjsonparquet.tools.local.LocalSparkRunner;
+import dev.ndjsonparquet.tools.local.SparkLaunch;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
@@ -47,7 +49,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 /**
  * Issue 7: the whole pipeline through the Kubernetes path, with faults. S3 events of uploaded NDJSON files on the
  * ingest queue (ElasticMQ), the real manifest builder, the real dispatcher against the Fabric8 CRUD API, and
- * {@link SparkOperatorStandIn} running the real spark-app (child JVMs, Spark local mode, S3A on S3Mock). Each
+ * {@link Operator} (the local runs' {@code LocalSparkRunner}) running the real spark-app (child JVMs, Spark local mode, S3A on S3Mock). Each
  * scenario switches on some {@link Fault}s; the same checks hold at the end of every one (see {@link #scenario}).
  */
 class PipelineFaultsIT {
@@ -76,13 +78,13 @@ class PipelineFaultsIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(4);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static SparkOperatorStandIn.Launch spark;
+    private static SparkLaunch spark;
 
     @TempDir
     Path tmp;
 
     private Pipeline pipeline;
-    private SparkOperatorStandIn operator;
+    private Operator operator;
 
     @BeforeAll
     static void sparkApp() {
@@ -146,7 +148,7 @@ class PipelineFaultsIT {
         }
         pipeline = new Pipeline(new Pipeline.Limits(MAX_CONCURRENT_RUNS, maxFilesPerManifest, 2, Duration.ofSeconds(6), 6), builderKills);
         InputFiles files = new InputFiles(pipeline.servers.s3(), pipeline.landing);
-        operator = new SparkOperatorStandIn(pipeline.servers.kubernetes.client(), pipeline.namespace, spark,
+        operator = new Operator(pipeline.servers.kubernetes.client(), pipeline.namespace, spark,
                 (app, attempt, execution) -> fate(app, attempt, execution), tmp.resolve("spark-logs"));
         pipeline.startBuilder();
         pipeline.startDispatcher();
@@ -336,7 +338,7 @@ class PipelineFaultsIT {
         }
 
         // The faults did happen.
-        List<SparkOperatorStandIn.Execution> runs = operator.executions();
+        List<LocalSparkRunner.Finished> runs = operator.executions();
         if (faults.contains(Fault.DRIVER_LOST_ONCE)) {
             assertEquals(1, lostManifests.size(), "one manifest lost its driver: " + runs);
             assertTrue(runs.stream().anyMatch(e -> lostManifests.contains(e.manifestId()) && e.fate() == Fate.DRIVER_LOST),
@@ -392,7 +394,7 @@ class PipelineFaultsIT {
         uploads.add(overwritten);
         Map<String, InputFiles.Upload> newVersion = new ConcurrentHashMap<>();
         Set<String> zombieManifests = ConcurrentHashMap.newKeySet();
-        operator = new SparkOperatorStandIn(pipeline.servers.kubernetes.client(), pipeline.namespace, spark,
+        operator = new Operator(pipeline.servers.kubernetes.client(), pipeline.namespace, spark,
                 (app, attempt, execution) -> {
                     Manifest m = manifestOf(app);
                     boolean overwrites = m.files().stream().anyMatch(f -> f.uri().equals(files.uri(overwritten))
@@ -479,11 +481,11 @@ class PipelineFaultsIT {
 
         // The zombie did run beside the rerun and committed no result record: it stopped before it (exit 1), was
         // fenced off (exit 3), or found the manifest done when it got going (exit 0); the rerun converted it.
-        List<SparkOperatorStandIn.Execution> runs = operator.executions();
+        List<LocalSparkRunner.Finished> runs = operator.executions();
         assertEquals(1, zombieManifests.size(), "one manifest had a zombie driver: " + runs);
         String zombieManifest = zombieManifests.iterator().next();
         // (A zombie is recorded twice: reported lost, exit -1, then its JVM's own exit when it ends.)
-        List<SparkOperatorStandIn.Execution> zombies = runs.stream().filter(e -> e.fate() == Fate.ZOMBIE && e.exitCode() != -1)
+        List<LocalSparkRunner.Finished> zombies = runs.stream().filter(e -> e.fate() == Fate.ZOMBIE && e.exitCode() != LocalSparkRunner.LOST)
                 .toList();
         assertEquals(1, zombies.size(), "one zombie: " + runs);
         assertTrue(Set.of(0, 1, 3).contains(zombies.get(0).exitCode()), "the zombie's exit: " + runs + "\n" + operator.logTails());
@@ -515,7 +517,7 @@ class PipelineFaultsIT {
         }
     }
 
-    // ---- the stand-in's faults, decided from the manifest's files ----------------------------
+    // ---- the operator's faults, decided from the manifest's files ----------------------------
 
     private final Set<String> stuckManifests = ConcurrentHashMap.newKeySet();
     private final Set<String> lostManifests = ConcurrentHashMap.newKeySet();

@@ -2,20 +2,19 @@ package dev.ndjsonparquet.tools.e2e;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ndjsonparquet.tools.local.SparkLaunch;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * The packaged spark-tools (its jar and {@code target/lib}, spark-app among them, built by the reactor's package phase before the
- * integration tests) as the stand-in operator starts it: a child JVM, Spark in local mode with one core, the
+ * integration tests) as the scenarios' operator starts it (a {@link SparkLaunch}): a child JVM, Spark in local mode with one core, the
  * --add-opens list the launcher script uses. Skips the test, saying why, when spark-tools is not packaged.
  */
 final class SparkAppClasspath {
@@ -23,7 +22,7 @@ final class SparkAppClasspath {
     private SparkAppClasspath() {
     }
 
-    static SparkOperatorStandIn.Launch locateOrSkip() {
+    static SparkLaunch locateOrSkip() {
         Path target = Path.of(System.getProperty("ndjsonparquet.sparkToolsTarget", "../spark-tools/target")).toAbsolutePath().normalize();
         Path jar = null;
         if (Files.isDirectory(target)) {
@@ -38,18 +37,10 @@ final class SparkAppClasspath {
         assumeTrue(jar != null && Files.isDirectory(target.resolve("lib")),
                 "skipped: the spark-tools jar and its lib directory are not in " + target
                         + "; build them first (mvn -DskipTests package, or run the integration tests with mvn verify)");
-        List<String> options = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        String opens = System.getProperty("ndjsonparquet.sparkJavaOpts", "");
-        if (!opens.isBlank()) {
-            options.addAll(Arrays.asList(opens.trim().split("\\s+")));
-        }
-        return new SparkOperatorStandIn.Launch(Path.of(System.getProperty("java.home"), "bin", "java"),
-                jar + File.pathSeparator + target.resolve("lib") + File.separator + "*", options,
-                Map.of("spark.master", "local[1]",
-                        "spark.ui.enabled", "false",
-                        "spark.ui.showConsoleProgress", "false",
-                        "spark.driver.host", "127.0.0.1",
-                        "spark.driver.bindAddress", "127.0.0.1",
-                        "spark.sql.shuffle.partitions", "2"));
+        List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        options.addAll(SparkLaunch.splitOptions(System.getProperty("ndjsonparquet.sparkJavaOpts", "")));
+        // One core and 512 MB a driver: local[1], the UI off, the driver on 127.0.0.1 (SparkLaunch's local settings).
+        return new SparkLaunch(SparkLaunch.currentJava(), jar + File.pathSeparator + target.resolve("lib") + File.separator + "*",
+                options, 1, "512m");
     }
 }
