@@ -22,15 +22,20 @@ ARG SPARK_IMAGE=apache/spark:${SPARK_VERSION}-scala${SCALA_BINARY_VERSION}-java$
 ARG CONTROLLER_UID=10001
 
 # ---------------------------------------------------------------------------------------------------
-# build: compiles common, spark-app and controller and packages their jars and runtime classpaths.
+# build: compiles common, spark-app and controller and packages their jars and runtime classpaths. Only
+# production modules are built: tools and spark-tools (demo, run, plan, convert, bench, read-table, with their
+# embedded SQS, mock Kubernetes API and DuckDB) are never in an image; deploy's ImageClasspathTest lists the jars.
 FROM ${MAVEN_IMAGE} AS build
 WORKDIR /build
-# Dependency layer: only the poms first, so a source change reuses the downloaded dependencies.
+# Dependency layer: only the poms first (every module's: Maven reads them all), so a source change reuses the
+# downloaded dependencies.
 COPY pom.xml ./
 COPY common/pom.xml common/
 COPY spark-app/pom.xml spark-app/
 COPY test-support/pom.xml test-support/
 COPY controller/pom.xml controller/
+COPY spark-tools/pom.xml spark-tools/
+COPY tools/pom.xml tools/
 COPY deploy/pom.xml deploy/
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -pl common,spark-app,controller -am dependency:go-offline -DexcludeGroupIds=dev.ndjsonparquet
@@ -63,7 +68,6 @@ RUN set -eu; \
     mkdir -p /out/jars; \
     for jar in /tmp/lib/*.jar; do \
       name="$(basename "$jar")"; artifact="$(echo "$name" | sed -E 's/-[0-9].*$//')"; \
-      case "$artifact" in duckdb_jdbc) continue ;; esac; \
       if ! ls /opt/spark/jars/"$artifact"-[0-9]*.jar >/dev/null 2>&1; then cp "$jar" /out/jars/; fi; \
     done; \
     test -n "$(ls /out/jars/hadoop-aws-${HADOOP_VERSION}.jar)"

@@ -184,6 +184,19 @@ class DockerfileTest {
     }
 
     @Test
+    void theToolModulesAreNeverBuiltIntoAnImage() {
+        List<String> build = stage("build");
+        for (String module : List.of("tools", "spark-tools")) {
+            assertTrue(build.contains("COPY " + module + "/pom.xml " + module + "/"), "Maven reads " + module + "/pom.xml");
+            assertFalse(build.stream().anyMatch(i -> i.contains(module + "/src") || i.contains(module + "/target")),
+                    module + " is copied into the build: " + build);
+            assertFalse(build.stream().anyMatch(i -> i.matches(".*-pl \\S*\\b" + module + "\\b.*")), module + " is built for an image");
+        }
+        // Nothing to strip from spark-app's classpath any more (DuckDB moved to spark-tools); ImageClasspathTest lists what is left.
+        assertFalse(String.join("\n", stage("spark-deps")).contains("case "), "the Spark image's jars are picked without exceptions");
+    }
+
+    @Test
     void theJarsItCopiesAreTheOnesTheBuildMakes() {
         String version = buildArg("VERSION");
         String build = String.join("\n", stage("build"));

@@ -4,16 +4,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ndjson-parquet} command line. Each subcommand is its own class; this class only lists them.
+ * The controller image's command line: the production subcommands only. Each subcommand is its own class;
+ * this class only lists them. The user's command line ({@code dev.ndjsonparquet.tools.cli.Main}, module
+ * {@code tools}) starts from this list and adds the local tools (demo, run, plan, convert, bench, read-table).
  * Exit codes: 0 success, 1 the work failed, 2 bad usage or settings (picocli's convention).
  */
 @Command(name = "ndjson-parquet",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "NDJSON in S3 to Parquet, exactly once, with Spark on Kubernetes.",
-        subcommands = {CommandLine.HelpCommand.class, PlanCommand.class, DispatcherCommand.class, RenderCommand.class,
-                BuilderCommand.class, BackfillCommand.class, DemoCommand.class, RunCommand.class,
-                SparkSideCommand.Convert.class, SparkSideCommand.Bench.class, SparkSideCommand.ReadTable.class})
+        subcommands = {CommandLine.HelpCommand.class, DispatcherCommand.class, RenderCommand.class,
+                BuilderCommand.class, BackfillCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

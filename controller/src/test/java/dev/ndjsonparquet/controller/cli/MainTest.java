@@ -1,28 +1,28 @@
 package dev.ndjsonparquet.controller.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** One launcher: every subcommand of the command line is listed, and Spark-side ones explain what they need. */
+/** The controller image's command line: the production subcommands, none of the local tools (module tools). */
 class MainTest {
 
     @Test
     void everySubcommandIsListedWithHelp() {
         CommandLine cl = Main.commandLine();
-        for (String name : List.of("demo", "run", "convert", "render", "dispatcher", "builder", "backfill", "plan", "bench")) {
+        for (String name : List.of("render", "dispatcher", "builder", "backfill")) {
             assertTrue(cl.getSubcommands().containsKey(name), "missing subcommand " + name);
         }
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
         assertEquals(0, cl.execute("--help"));
-        assertTrue(out.toString().contains("convert") && out.toString().contains("bench"), out.toString());
+        assertTrue(out.toString().contains("backfill"), out.toString());
     }
 
     @Test
@@ -45,13 +45,11 @@ class MainTest {
     }
 
     @Test
-    void sparkSideCommandsWithoutTheSparkClasspathSayWhatToDo() {
-        Assumptions.assumeTrue(System.getenv(SparkSideCommand.CLASSPATH_ENV) == null, "the Spark classpath is set here");
+    void theLocalToolsAreNotInTheImagesCommandLine() {
         CommandLine cl = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        assertEquals(2, cl.execute("convert", "--input", "x", "--output", "y"));
-        assertTrue(err.toString().contains("mvn -q -B -DskipTests package"), err.toString());
+        for (String name : List.of("demo", "run", "plan", "convert", "bench", "read-table")) {
+            assertFalse(cl.getSubcommands().containsKey(name), "tool subcommand " + name + " in the controller's command line");
+        }
     }
 
     @Test

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
 import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
-import dev.ndjsonparquet.controller.local.LocalSettings;
-import dev.ndjsonparquet.controller.plan.PlanSettings;
 import dev.ndjsonparquet.settings.Setting;
 import dev.ndjsonparquet.settings.SettingsTable;
 import java.io.IOException;
@@ -17,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's settings tables are generated from the declarations; this fails when one is stale
+ * The README's settings tables of the production components are generated from the declarations; this fails when one is stale
  * (run it with UPDATE_README=true to rewrite them).
  */
 class ReadmeSettingsTablesTest {
@@ -26,8 +24,6 @@ class ReadmeSettingsTablesTest {
         Map<String, List<Setting<?>>> t = new LinkedHashMap<>();
         t.put("dispatcher", DispatcherSettings.ALL);
         t.put("builder", BuilderSettings.ALL);
-        t.put("local", LocalSettings.DEMO);
-        t.put("plan", PlanSettings.ALL);
         return t;
     }
 

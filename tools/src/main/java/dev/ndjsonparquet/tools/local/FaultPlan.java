@@ -1,0 +1,35 @@
+package dev.ndjsonparquet.tools.local;
+
+import dev.ndjsonparquet.controller.k8s.SparkApplication;
+import java.util.List;
+
+/**
+ * What happens to each execution of an application the {@link LocalSparkRunner} runs. Local runs use {@link #NONE}
+ * (every driver runs); the end-to-end tests plan lost, stuck and zombie drivers with it, so one stand-in for
+ * spark-operator serves both.
+ */
+@FunctionalInterface
+public interface FaultPlan {
+
+    /**
+     * The fate of one execution. A lost driver fails its execution without running Spark; a stuck application stays
+     * SUBMITTED until it is deleted or suspended; a zombie is a driver reported lost (its node unreachable) that keeps
+     * running: its JVM goes on beside spark-operator's rerun, unwatched, until it exits.
+     */
+    enum Fate { RUN, DRIVER_LOST, STUCK, ZOMBIE }
+
+    /** Every driver runs. */
+    FaultPlan NONE = (app, attempt, execution) -> Fate.RUN;
+
+    /**
+     * @param app       the application (its manifest URI is in {@code spec.arguments})
+     * @param attempt   the dispatcher's attempt (annotation), 1-based
+     * @param execution spark-operator's execution of this object, 1-based
+     */
+    Fate fate(SparkApplication app, int attempt, int execution);
+
+    /** Extra JVM options of a driver with this fate (a test's hook into the Spark application); none by default. */
+    default List<String> jvmOptions(Fate fate) {
+        return List.of();
+    }
+}

@@ -1,0 +1,395 @@
+package dev.ndjsonparquet.tools.local;
+
+import dev.ndjsonparquet.controller.dispatch.Labels;
+import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
+import dev.ndjsonparquet.controller.k8s.ApplicationState;
+import dev.ndjsonparquet.controller.k8s.SparkApplication;
+import dev.ndjsonparquet.controller.k8s.SparkApplicationStatus;
+import dev.ndjsonparquet.tools.local.FaultPlan.Fate;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * spark-operator's part, on this machine: watches the SparkApplications in one namespace of the Kubernetes API,
+ * runs each new one as a child JVM in Spark local mode ({@link SparkLaunch}) and moves
+ * {@code .status.applicationState.state} through spark-operator's sequence, one transition per look, through the
+ * status subresource: SUBMITTED, RUNNING, SUCCEEDING, COMPLETED; or RUNNING, FAILING, PENDING_RERUN, SUBMITTED ...
+ * as {@code spec.restartPolicy} allows, then FAILED (SUBMISSION_FAILED when the JVM cannot start). It never edits a
+ * spec. An application deleted or suspended ({@code spec.suspend}, state SUSPENDED) while it runs has its JVM stopped.
+ * Each execution's output goes to {@code <logs>/<application>-<attempt>.log} ({@code -<execution>} added for reruns).
+ *
+ * <p>The same runner is the end-to-end tests' spark-operator: a {@link FaultPlan} decides each execution's fate
+ * (lost, stuck and zombie drivers); local runs use {@link FaultPlan#NONE}.
+ */
+public final class LocalSparkRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalSparkRunner.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    /** How long a lost driver is seen RUNNING before spark-operator notices its pod is gone. */
+    private static final Duration DRIVER_LIFE = Duration.ofMillis(400);
+    private static final int ERROR_TAIL_LINES = 12;
+    /** Exit code recorded for a driver reported lost (no process exit behind it). */
+    public static final int LOST = -1;
+
+    /**
+     * One execution that ended: which manifest, which attempt (the dispatcher's) and execution (spark-operator's),
+     * its fate, the application's state it led to (COMPLETED, or FAILED for this execution), the JVM's exit code
+     * ({@link #LOST} for a driver reported lost; a zombie's real exit is a second entry when it comes).
+     */
+    public record Finished(String application, String manifestId, int attempt, int execution, Fate fate,
+                           ApplicationState state, int exitCode, String error, Duration took) {
+    }
+
+    private static final class Tracked {
+        final String uid;
+        SparkApplication app;
+        int execution;
+        String phase = "NEW";
+        Instant phaseSince = Instant.now();
+        Instant started;
+        Process process;
+        Fate fate;
+        String lastError;
+
+        Tracked(SparkApplication app) {
+            this.uid = app.getMetadata().getUid();
+            this.app = app;
+        }
+
+        boolean inFlight() {
+            return !ApplicationState.parse(phase).isTerminal() && !"SUSPENDED".equals(phase);
+        }
+    }
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final SparkLaunch launch;
+    private final Path logs;
+    private final FaultPlan faults;
+    private final Map<String, Tracked> byUid = new HashMap<>();
+    private final List<Finished> finished = new ArrayList<>();
+    private final Map<Process, Finished> zombies = new HashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxJvms = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    public LocalSparkRunner(KubernetesClient client, String namespace, SparkLaunch launch, Path logs) {
+        this(client, namespace, launch, logs, FaultPlan.NONE);
+    }
+
+    public LocalSparkRunner(KubernetesClient client, String namespace, SparkLaunch launch, Path logs, FaultPlan faults) {
+        this.client = client;
+        this.namespace = namespace;
+        this.launch = launch;
+        this.logs = logs;
+        this.faults = faults;
+        this.thread = new Thread(this::loop, "local-spark-runner");
+        thread.setDaemon(true);
+    }
+
+    public LocalSparkRunner start() {
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + logs, e);
+        }
+        thread.start();
+        return this;
+    }
+
+    /** Applications submitted and not yet in a terminal state (nor suspended). */
+    public int running() {
+        return inFlight.get();
+    }
+
+    /** The most Spark JVMs of applications running at one moment (zombies left aside). */
+    public int maxJvms() {
+        return maxJvms.get();
+    }
+
+    /** True while a zombie driver still runs. */
+    public boolean zombiesRunning() {
+        synchronized (zombies) {
+            return !zombies.isEmpty();
+        }
+    }
+
+    /** Every execution that ended so far, in order. */
+    public synchronized List<Finished> finished() {
+        return List.copyOf(finished);
+    }
+
+    private void loop() {
+        while (!stopped) {
+            try {
+                step();
+            } catch (RuntimeException e) {
+                LOG.warn("local runner step failed; trying again: {}", e.toString());
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void step() {
+        List<SparkApplication> apps = client.resources(SparkApplication.class).inNamespace(namespace).list().getItems();
+        Set<String> present = new HashSet<>();
+        for (SparkApplication app : apps) {
+            String uid = app.getMetadata().getUid();
+            present.add(uid);
+            Tracked t = byUid.get(uid);
+            if (t == null) {
+                if (app.state() != ApplicationState.NEW) {
+                    continue; // an application whose status someone else wrote
+                }
+                t = new Tracked(app);
+                byUid.put(uid, t);
+            }
+            t.app = app;
+            if (app.suspendRequested()) {
+                suspend(t);
+            } else {
+                advance(t);
+            }
+        }
+        for (var it = byUid.entrySet().iterator(); it.hasNext(); ) {
+            Tracked t = it.next().getValue();
+            if (!present.contains(t.uid)) {
+                if (t.process != null && t.process.isAlive()) {
+                    LOG.info("application {} was deleted while running; stopping its JVM", t.app.getMetadata().getName());
+                    t.process.destroyForcibly();
+                }
+                it.remove();
+            }
+        }
+        reapZombies();
+        inFlight.set((int) byUid.values().stream().filter(Tracked::inFlight).count());
+        int jvms = (int) byUid.values().stream().filter(t -> t.process != null && t.process.isAlive()).count();
+        maxJvms.accumulateAndGet(jvms, Math::max);
+    }
+
+    /** spark-operator on {@code spec.suspend}: the driver's pod is deleted (a zombie on a lost node lives on). */
+    private void suspend(Tracked t) {
+        if (t.process != null && t.process.isAlive()) {
+            LOG.info("application {} suspended while running; stopping its JVM", t.app.getMetadata().getName());
+            t.process.destroyForcibly();
+        }
+        t.process = null;
+        if (!"SUSPENDED".equals(t.phase)) {
+            phase(t, "SUSPENDED", null);
+        }
+    }
+
+    /** One transition at most per look, as the operator's reconcile loop does. */
+    private void advance(Tracked t) {
+        switch (t.phase) {
+            case "NEW" -> submit(t);
+            case "SUBMITTED" -> {
+                if (t.fate != Fate.STUCK) {
+                    start(t);
+                }
+            }
+            case "RUNNING" -> {
+                if (t.fate == Fate.DRIVER_LOST || t.fate == Fate.ZOMBIE) {
+                    if (since(t).compareTo(DRIVER_LIFE) >= 0) {
+                        if (t.fate == Fate.ZOMBIE) {
+                            leaveRunning(t);
+                        }
+                        ended(t, LOST, "driver pod lost: node reclaimed (spot interruption)");
+                    }
+                } else if (!t.process.isAlive()) {
+                    int exit = t.process.exitValue();
+                    ended(t, exit, exit == 0 ? null : "driver exited with code " + exit + ": " + tail(log(t)));
+                }
+            }
+            case "SUCCEEDING" -> phase(t, "COMPLETED", null);
+            case "FAILING" -> phase(t, t.execution <= RestartPolicy.retries(t.app) ? "PENDING_RERUN" : "FAILED", t.lastError);
+            case "PENDING_RERUN" -> {
+                if (since(t).compareTo(RestartPolicy.interval(t.app)) >= 0) {
+                    submit(t);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void submit(Tracked t) {
+        t.execution++;
+        t.fate = faults.fate(t.app, SparkApplicationBuilder.attemptOf(t.app), t.execution);
+        phase(t, "SUBMITTED", null);
+    }
+
+    private void start(Tracked t) {
+        t.started = Instant.now();
+        if (t.fate == Fate.RUN || t.fate == Fate.ZOMBIE) {
+            String name = t.app.getMetadata().getName();
+            try {
+                List<String> command = new ArrayList<>(launch.command(t.app));
+                command.addAll(command.indexOf("-cp"), faults.jvmOptions(t.fate));
+                t.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(t).toFile()).start();
+            } catch (IOException | RuntimeException e) {
+                String why = "cannot start the Spark application: " + e.getMessage();
+                LOG.warn("{}: {}", name, why);
+                record(t, ApplicationState.SUBMISSION_FAILED, LOST, why);
+                phase(t, "SUBMISSION_FAILED", why);
+                return;
+            }
+            LOG.info("application {} (attempt {}, execution {}) started as process {}; log {}", name,
+                    SparkApplicationBuilder.attemptOf(t.app), t.execution, t.process.pid(), log(t));
+        }
+        phase(t, "RUNNING", null);
+    }
+
+    /** A zombie's JVM is no longer the application's: it runs on unwatched, and its exit is recorded when it comes. */
+    private void leaveRunning(Tracked t) {
+        synchronized (zombies) {
+            zombies.put(t.process, finishedOf(t, ApplicationState.FAILED, LOST, "zombie driver"));
+        }
+    }
+
+    private void reapZombies() {
+        synchronized (zombies) {
+            for (var it = zombies.entrySet().iterator(); it.hasNext(); ) {
+                var z = it.next();
+                if (!z.getKey().isAlive()) {
+                    Finished f = z.getValue();
+                    synchronized (this) {
+                        finished.add(new Finished(f.application(), f.manifestId(), f.attempt(), f.execution(), f.fate(),
+                                f.state(), z.getKey().exitValue(), f.error(), f.took()));
+                    }
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    private void ended(Tracked t, int exit, String error) {
+        t.process = null;
+        record(t, exit == 0 ? ApplicationState.COMPLETED : ApplicationState.FAILED, exit, error);
+        String name = t.app.getMetadata().getName();
+        if (exit == 0) {
+            LOG.info("application {} completed in {} s", name, Duration.between(t.started, Instant.now()).toSeconds());
+            phase(t, "SUCCEEDING", null);
+        } else {
+            LOG.warn("application {} failed: {}; log {}", name, error, log(t));
+            t.lastError = error;
+            phase(t, "FAILING", error);
+        }
+    }
+
+    private synchronized void record(Tracked t, ApplicationState state, int exit, String error) {
+        finished.add(finishedOf(t, state, exit, error));
+    }
+
+    private static Finished finishedOf(Tracked t, ApplicationState state, int exit, String error) {
+        Map<String, String> labels = t.app.getMetadata().getLabels();
+        return new Finished(t.app.getMetadata().getName(), labels == null ? null : labels.get(Labels.MANIFEST_ID),
+                SparkApplicationBuilder.attemptOf(t.app), t.execution, t.fate, state, exit, error,
+                t.started == null ? Duration.ZERO : Duration.between(t.started, Instant.now()));
+    }
+
+    private Duration since(Tracked t) {
+        return Duration.between(t.phaseSince, Instant.now());
+    }
+
+    private Path log(Tracked t) {
+        return logs.resolve(t.app.getMetadata().getName() + "-" + SparkApplicationBuilder.attemptOf(t.app)
+                + (t.execution > 1 ? "-" + t.execution : "") + ".log");
+    }
+
+    /** Writes the new state the way spark-operator does, through the status subresource of the latest version. */
+    private void phase(Tracked t, String state, String error) {
+        for (int i = 0; ; i++) {
+            SparkApplication current = client.resources(SparkApplication.class).inNamespace(namespace)
+                    .withName(t.app.getMetadata().getName()).get();
+            if (current == null || !t.uid.equals(current.getMetadata().getUid())) {
+                return; // deleted, or replaced by a newer attempt: the next look forgets it
+            }
+            SparkApplicationStatus st = new SparkApplicationStatus();
+            st.setApplicationState(new SparkApplicationStatus.State(state, error));
+            st.setSubmissionAttempts(t.execution);
+            st.setExecutionAttempts(state.equals("SUBMITTED") || state.equals("SUBMISSION_FAILED") ? t.execution - 1 : t.execution);
+            st.setLastSubmissionAttemptTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            if (ApplicationState.parse(state).isTerminal()) {
+                st.setTerminationTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            }
+            st.setAdditionalProperty("driverInfo", Map.of());
+            current.setStatus(st);
+            try {
+                client.resources(SparkApplication.class).inNamespace(namespace).resource(current).updateStatus();
+                t.phase = state;
+                t.phaseSince = Instant.now();
+                LOG.info("application {} (attempt {}, execution {}): {}", t.app.getMetadata().getName(),
+                        SparkApplicationBuilder.attemptOf(t.app), t.execution, state);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || i >= 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            List<String> last = lines.subList(Math.max(0, lines.size() - ERROR_TAIL_LINES), lines.size());
+            String text = String.join(" | ", last).strip();
+            return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(log " + log + " unreadable)";
+        }
+    }
+
+    /** Stops watching and stops every JVM still running, zombies too (their applications stay as they are, like a crash). */
+    @Override
+    public void close() {
+        stopped = true;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Process> processes = new ArrayList<>();
+        synchronized (zombies) {
+            processes.addAll(zombies.keySet());
+        }
+        byUid.values().stream().filter(t -> t.process != null).forEach(t -> processes.add(t.process));
+        processes.forEach(Process::destroy);
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+        byUid.clear();
+        inFlight.set(0);
+    }
+}
