@@ -17,15 +17,21 @@ class MainTest {
     @Test
     void everySubcommandIsListedWithHelp() {
         CommandLine cl = Main.commandLine();
-        List<String> expected = new ArrayList<>(dev.ndjsonparquet.controller.cli.Main.commandLine().getSubcommands().keySet());
+        List<String> expected = new ArrayList<>(names(dev.ndjsonparquet.controller.cli.Main.commandLine()));
         expected.addAll(List.of("plan", "demo", "run", "convert", "bench", "read-table"));
-        assertEquals(expected, new ArrayList<>(cl.getSubcommands().keySet()));
+        assertEquals(expected, names(cl));
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
         assertEquals(0, cl.execute("--help"));
         for (String name : expected) {
             assertTrue(out.toString().contains(name), name + " missing from --help:\n" + out);
         }
+    }
+
+    /** Subcommands by their names (an alias, such as the dispatcher's old name, maps to the same command). */
+    private static List<String> names(CommandLine cl) {
+        return cl.getSubcommands().entrySet().stream()
+                .filter(e -> e.getKey().equals(e.getValue().getCommandName())).map(e -> e.getKey()).toList();
     }
 
     @Test
