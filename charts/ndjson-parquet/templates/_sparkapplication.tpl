@@ -117,6 +117,9 @@ spec:
     memoryOverhead: {{ $r.v.memoryOverhead | quote }}
     serviceAccount: {{ $r.sa }}
     priorityClassName: {{ $priority }}
+    {{- with $r.v.javaOptions }}
+    javaOptions: {{ . | quote }}
+    {{- end }}
     {{- if eq $role "executor" }}
     terminationGracePeriodSeconds: {{ $.Values.spark.executor.terminationGracePeriodSeconds }}
     deleteOnTermination: true

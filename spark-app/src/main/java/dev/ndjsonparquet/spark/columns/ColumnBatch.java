@@ -154,6 +154,34 @@ public final class ColumnBatch {
             return arena;
         }
 
+        /** The arrays behind the accessors above, for writers that loop over a whole leaf (valid to {@link #size()}). */
+        public byte[] reps() {
+            return rep;
+        }
+
+        public byte[] defs() {
+            return def;
+        }
+
+        /** Values of BOOLEAN, INT32 and INT64 leaves (null for the others). */
+        public long[] longs() {
+            return longs;
+        }
+
+        /** Values of FLOAT and DOUBLE leaves (null for the others). */
+        public double[] doubles() {
+            return doubles;
+        }
+
+        /** Where each BINARY value starts in {@link #arena()} (null for the other kinds). */
+        public int[] offsets() {
+            return offsets;
+        }
+
+        public int[] lengths() {
+            return lengths;
+        }
+
         public int offsetAt(int i) {
             return offsets[i];
         }

@@ -5,21 +5,19 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * One Parquet file written with parquet-java's low-level API: rows of a {@link ColumnBatch} go value by
- * value, with their levels, into the column writers of a {@code ColumnWriteStore} (no record shredding,
- * no {@code RecordConsumer}); a row group is cut when the buffered size reaches the target, as
- * parquet-java's own record writer does.
+ * One Parquet file written with parquet-java's low-level file and page API: each leaf column's values
+ * are encoded into pages by a {@link ColumnChunkEncoder} (a whole batch at a time where the batch goes
+ * to this file only), the pages go to a {@code ColumnChunkPageWriteStore} (compression, page and column
+ * indexes), and a row group is cut when the buffered size reaches the target, as parquet-java's own
+ * record writer does.
  */
 final class ParquetColumnFile implements AutoCloseable {
 
@@ -30,9 +28,8 @@ final class ParquetColumnFile implements AutoCloseable {
     private final List<ColumnDescriptor> columns;
     private final Map<String, String> footer;
     private final long rowGroupBytes;
-    private final ColumnWriter[] writers;
+    private final ColumnChunkEncoder[] encoders;
     private ColumnChunkPageWriteStore pages;
-    private ColumnWriteStore store;
     private long rowsInGroup;
     private long rows;
     private int ordinal;
@@ -47,84 +44,89 @@ final class ParquetColumnFile implements AutoCloseable {
         this.columns = schema.getColumns();
         this.footer = footer;
         this.rowGroupBytes = rowGroupBytes;
-        this.writers = new ColumnWriter[columns.size()];
+        this.encoders = new ColumnChunkEncoder[columns.size()];
+        for (int i = 0; i < encoders.length; i++) {
+            encoders[i] = new ColumnChunkEncoder(columns.get(i), props, props.getPageSizeThreshold());
+        }
         file.start();
-        newStore();
+        newPages();
     }
 
-    private void newStore() {
+    private void newPages() {
         pages = new ColumnChunkPageWriteStore(compressor, schema, props.getAllocator(),
                 props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled(), null, ordinal);
-        store = props.newColumnWriteStore(schema, pages, pages);
-        for (int i = 0; i < writers.length; i++) {
-            writers[i] = store.getColumnWriter(columns.get(i));
+        for (int i = 0; i < encoders.length; i++) {
+            encoders[i].startChunk(pages.getPageWriter(columns.get(i)));
         }
+    }
+
+    /** Writes every row of the batch (all of them belong to this file). */
+    void writeBatch(ColumnBatch batch) throws IOException {
+        for (int i = 0; i < encoders.length; i++) {
+            ColumnBatch.LeafBuffer l = batch.leaf(i);
+            encoders[i].write(l, 0, l.size());
+        }
+        rowsInGroup += batch.rows();
+        rows += batch.rows();
     }
 
     /**
      * Writes one row of the batch: for each leaf, the entries from {@code cursors[leaf]} up to the next
      * entry that starts a row (repetition level 0); advances the cursors.
      */
-    void writeRow(ColumnBatch batch, int[] cursors) {
-        for (int i = 0; i < writers.length; i++) {
+    void writeRow(ColumnBatch batch, int[] cursors) throws IOException {
+        for (int i = 0; i < encoders.length; i++) {
             ColumnBatch.LeafBuffer l = batch.leaf(i);
-            ColumnWriter w = writers[i];
             int c = cursors[i];
+            int end = c + 1;
             int size = l.size();
-            do {
-                int r = l.rep(c);
-                int d = l.def(c);
-                if (d != l.maxDef) {
-                    w.writeNull(r, d);
-                } else {
-                    switch (l.kind) {
-                        case BINARY, DECIMAL_BINARY ->
-                                w.write(Binary.fromReusedByteArray(l.arena(), l.offsetAt(c), l.lengthAt(c)), r, d);
-                        case INT64 -> w.write(l.longAt(c), r, d);
-                        case INT32 -> w.write((int) l.longAt(c), r, d);
-                        case DOUBLE -> w.write(l.doubleAt(c), r, d);
-                        case FLOAT -> w.write((float) l.doubleAt(c), r, d);
-                        case BOOLEAN -> w.write(l.longAt(c) != 0, r, d);
-                        default -> throw new IllegalStateException(l.kind.toString());
-                    }
-                }
-                c++;
-            } while (c < size && l.rep(c) != 0);
-            cursors[i] = c;
+            while (end < size && l.rep(end) != 0) {
+                end++;
+            }
+            encoders[i].write(l, c, end);
+            cursors[i] = end;
         }
-        store.endRecord();
         rowsInGroup++;
         rows++;
     }
 
     /** Cuts a row group when enough is buffered; called between batches. */
     void maybeEndRowGroup() throws IOException {
-        if (store.getBufferedSize() >= rowGroupBytes) {
+        if (bufferedBytes() >= rowGroupBytes) {
             endRowGroup();
         }
     }
 
     long bufferedBytes() {
-        return store.getBufferedSize();
+        long b = 0;
+        for (ColumnChunkEncoder e : encoders) {
+            b += e.bufferedBytes();
+        }
+        return b;
     }
 
     void endRowGroup() throws IOException {
         if (rowsInGroup > 0) {
-            file.startBlock(rowsInGroup);
-            store.flush();
-            pages.flushToFileWriter(file);
-            file.endBlock();
+            flushRowGroup();
             ordinal++;
             rowsInGroup = 0;
+            pages.close();
+            newPages();
         }
-        store.close();
-        pages.close();
-        newStore();
+    }
+
+    private void flushRowGroup() throws IOException {
+        file.startBlock(rowsInGroup);
+        for (ColumnChunkEncoder e : encoders) {
+            e.endChunk();
+        }
+        pages.flushToFileWriter(file);
+        file.endBlock();
     }
 
     /** Bytes written to the file so far plus what is buffered (to roll files by size). */
     long approximateSize() throws IOException {
-        return file.getPos() + store.getBufferedSize() / 3;
+        return file.getPos() + bufferedBytes() / 3;
     }
 
     long rows() {
@@ -133,14 +135,16 @@ final class ParquetColumnFile implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (rowsInGroup > 0) {
-            file.startBlock(rowsInGroup);
-            store.flush();
-            pages.flushToFileWriter(file);
-            file.endBlock();
+        try {
+            if (rowsInGroup > 0) {
+                flushRowGroup();
+            }
+            pages.close();
+            file.end(footer);
+        } finally {
+            for (ColumnChunkEncoder e : encoders) {
+                e.close();
+            }
         }
-        store.close();
-        pages.close();
-        file.end(footer);
     }
 }

@@ -76,8 +76,17 @@ final class TaskFiles implements AutoCloseable {
         if (props == null) {
             props = properties(EncodingPlan.decide(batch, schema));
         }
+        int first = batch.rowTag(0);
+        boolean oneFile = true;
+        for (int row = 1; row < batch.rows() && oneFile; row++) {
+            oneFile = batch.rowTag(row) == first;
+        }
+        if (oneFile) {
+            ParquetColumnFile f = open.get(first);
+            (f == null ? create(first) : f).writeBatch(batch);
+        }
         int[] cursors = new int[batch.leafCount()];
-        for (int row = 0; row < batch.rows(); row++) {
+        for (int row = 0; row < batch.rows() && !oneFile; row++) {
             int tag = batch.rowTag(row);
             ParquetColumnFile f = open.get(tag);
             if (f == null) {

@@ -15,6 +15,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 final class ZstdPageCompressor implements CompressionCodecFactory.BytesInputCompressor {
 
     private final ZstdCompressCtx ctx;
+    private final PageInput in = new PageInput();
     private byte[] out = new byte[0];
 
     ZstdPageCompressor(int level) {
@@ -23,14 +24,28 @@ final class ZstdPageCompressor implements CompressionCodecFactory.BytesInputComp
 
     @Override
     public BytesInput compress(BytesInput bytes) throws IOException {
-        byte[] in = bytes.toByteArray();
-        int bound = (int) Zstd.compressBound(in.length);
+        // The page's parts (levels, values) gathered into one reused array: toByteArray() allocated and
+        // zeroed a fresh page-sized array per page (1.6% of a conversion's CPU).
+        in.reset();
+        bytes.writeAllTo(in);
+        int bound = (int) Zstd.compressBound(in.size());
         if (out.length < bound) {
             out = new byte[bound];
         }
-        int n = ctx.compressByteArray(out, 0, out.length, in, 0, in.length);
+        int n = ctx.compressByteArray(out, 0, out.length, in.array(), 0, in.size());
         // The page store copies the bytes before the next page is compressed.
         return BytesInput.from(out, 0, n);
+    }
+
+    /** A growable output stream whose array is read in place. */
+    private static final class PageInput extends java.io.ByteArrayOutputStream {
+        PageInput() {
+            super(1 << 20);
+        }
+
+        byte[] array() {
+            return buf;
+        }
     }
 
     @Override

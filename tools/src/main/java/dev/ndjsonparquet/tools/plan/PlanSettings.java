@@ -29,12 +29,13 @@ public final class PlanSettings {
             .describedAs("files landing in the busiest hour; below the daily average (files-per-day / 24) the average is used").build();
 
     public static final Setting<Double> MB_PER_SECOND_PER_CORE = Setting.decimal("mb-per-second-per-core").env("MB_PER_SECOND_PER_CORE")
-            .defaultValue(160.0).check(PlanSettings::positive)
+            .defaultValue(200.0).check(PlanSettings::positive)
             .describedAs("NDJSON-to-Parquet conversion rate, input MB per second per executor core. Default: the steady-state "
                     + "rate of the columnar engine measured by `./ndjson-parquet bench` (1 GiB and 4 GiB synthetic telemetry "
                     + "from local disk, explicit schema, zstd level 3; the difference of whole-process CPU-seconds, so start-up "
-                    + "and JIT are not in it): 147, 165 and 174 MB per CPU-second in three runs on a shared 2-vCPU AMD EPYC "
-                    + "machine, 2026-11, median 165, rounded down; see docs/columnar-write-path.md. Measure your own data "
+                    + "and JIT are not in it) with the JVM's default JIT settings: 187, 206 and 213 MB per CPU-second in three "
+                    + "runs on a shared 2-vCPU AMD EPYC machine, 2026-11, median 206, rounded down (211-237, median 219, with "
+                    + "the launcher's -XX:CompileThresholdScaling=4); see docs/columnar-write-path.md. Measure your own data "
                     + "on your instance type").build();
 
     /** The manifest builder's own setting, so one environment variable or config file drives both. */
