@@ -36,9 +36,9 @@ class SchemaSourceTest {
     }
 
     /**
-     * The sample travels inside the inference tasks: a 1.5 MB sample (the 800 lines of a 2 MB corpus file)
-     * is cut into tasks of at most 512 KB (it was one task of 1521 KiB, over Spark's 1000 KiB warning), and
-     * the schema is the one Spark infers from the whole file.
+     * The sample travels inside the inference tasks: a 3 MB sample (the 800 lines of a corpus file) is cut
+     * into tasks of at most 512 KB, 6 here (it was one task per core, 1521 KiB each with two cores, over
+     * Spark's 1000 KiB warning), and the schema is the one Spark infers from the whole file.
      */
     @Test
     void aLargeSampleIsInferredInTasksOfAtMostHalfAMegabyte() throws Exception {
@@ -60,7 +60,8 @@ class SchemaSourceTest {
         } finally {
             SharedSpark.get().sparkContext().removeSparkListener(listener);
         }
-        long sampleBytes = (long) (inferred.avgLineBytes() * 800);
+        long sampleBytes = Math.round(inferred.avgLineBytes() * 800);
+        System.out.printf("inference of a %d-byte sample: stages of %s tasks%n", sampleBytes, taskCounts);
         assertTrue(inferred.source().startsWith("inferred from 800 lines"), inferred.source());
         assertTrue(sampleBytes > 3 * SchemaSource.SAMPLE_BYTES_PER_TASK, "sample of " + sampleBytes + " bytes");
         assertEquals(List.of((int) ((sampleBytes + SchemaSource.SAMPLE_BYTES_PER_TASK - 1) / SchemaSource.SAMPLE_BYTES_PER_TASK)),
