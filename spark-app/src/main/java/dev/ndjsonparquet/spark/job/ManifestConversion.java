@@ -56,6 +56,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,12 +170,18 @@ public final class ManifestConversion {
         if (iceberg != null) {
             layout = iceberg.prepare(layout, schema.schema());
         }
-        List<FileSplitRange> splits = SplitPlanner.plan(readable, settings.splitBytes());
+        Map<Integer, SourcePin> pinOfFile = new HashMap<>();
+        for (int i = 0; i < readable.size(); i++) {
+            pinOfFile.put(readable.get(i).fileIndex(), pins.get(i));
+        }
+        // Each split carries its own file's pin: a task's payload stays the same size whatever the manifest's.
+        List<FileSplitRange> splits = SplitPlanner.plan(readable, settings.splitBytes()).stream()
+                .map(s -> s.withPin(pinOfFile.get(s.fileIndex()))).toList();
         long t1 = System.nanoTime();
         fence.check(Checkpoints.Point.PLANNED);
 
         List<SplitStats> stats = splits.isEmpty() ? List.of()
-                : convert(SourcePin.carry(conf, pins), manifest, layout, schema, splits);
+                : convert(conf, manifest, layout, schema, splits);
         long t2 = System.nanoTime();
 
         Map<Integer, SplitStats> bySplit = new HashMap<>();
@@ -298,9 +305,11 @@ public final class ManifestConversion {
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CollectionAccumulator<SplitStats> acc = spark.sparkContext().collectionAccumulator("split statistics");
-        SplitConverter task = new SplitConverter(schema.schema(), settings.mismatch(), eventField, layout.staging(),
-                settings.maxLineBytes(), settings.badRecordRawMaxBytes(), new SerializableConfiguration(conf), acc,
-                taskCheckpoints);
+        // Broadcast, so that each task carries its split and references only (see columnar-write-path.md).
+        Broadcast<StructType> taskSchema = jsc.broadcast(schema.schema());
+        Broadcast<SerializableConfiguration> taskConf = jsc.broadcast(new SerializableConfiguration(conf));
+        SplitConverter task = new SplitConverter(taskSchema, settings.mismatch(), eventField, layout.staging(),
+                settings.maxLineBytes(), settings.badRecordRawMaxBytes(), taskConf, acc, taskCheckpoints);
         JavaRDD<InternalRow> rows = jsc.parallelize(splits, splits.size()).mapPartitions(task);
         Dataset<Row> df = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows.rdd(), out, false);
         double avgLine = schema.avgLineBytes() > 0 ? schema.avgLineBytes() : 1000;
@@ -313,7 +322,12 @@ public final class ManifestConversion {
             writer = writer.partitionBy(PartitionMode.EVENT_DATE_COLUMN);
         }
         spark.sparkContext().setJobDescription("convert " + manifest.manifestId() + " (" + splits.size() + " splits)");
-        writer.parquet(layout.dataRoot());
+        try {
+            writer.parquet(layout.dataRoot());
+        } finally {
+            taskSchema.destroy();
+            taskConf.destroy();
+        }
         return new ArrayList<>(acc.value());
     }
 

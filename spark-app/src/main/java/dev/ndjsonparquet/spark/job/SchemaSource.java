@@ -14,6 +14,8 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
@@ -54,8 +56,7 @@ final class SchemaSource {
             schema = parse(read(conf, manifestSchema));
             source = "manifest:" + manifestSchema;
         } else {
-            schema = sample.lines.isEmpty() ? new StructType()
-                    : (StructType) spark.read().json(spark.createDataset(sample.lines, Encoders.STRING())).schema();
+            schema = sample.lines.isEmpty() ? new StructType() : infer(spark, sample);
             source = "inferred from " + sample.lines.size() + " lines";
         }
         List<String> problems = new ArrayList<>(JsonRowConverter.unsupported(schema));
@@ -95,6 +96,21 @@ final class SchemaSource {
     }
 
     private record Sample(List<String> lines, long bytes) {
+    }
+
+    /** At most this much of the sample in one inference task (Spark warns above 1000 KiB per task). */
+    static final long SAMPLE_BYTES_PER_TASK = 512 * 1024;
+
+    /**
+     * Spark's inference over the sample, cut into tasks of at most {@link #SAMPLE_BYTES_PER_TASK}: the
+     * sample travels inside the tasks (a local collection), and as one task it was the 1.5 MB task Spark
+     * warned about on a 2 MB file.
+     */
+    private static StructType infer(SparkSession spark, Sample sample) {
+        int slices = (int) Math.max(1, Math.min(sample.lines.size(),
+                (sample.bytes + SAMPLE_BYTES_PER_TASK - 1) / SAMPLE_BYTES_PER_TASK));
+        JavaRDD<String> lines = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(sample.lines, slices);
+        return (StructType) spark.read().json(spark.createDataset(lines.rdd(), Encoders.STRING())).schema();
     }
 
     /** The first lines of each readable file that are one valid JSON object; unreadable files are skipped. */

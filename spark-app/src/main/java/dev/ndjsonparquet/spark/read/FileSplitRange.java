@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark.read;
 
+import dev.ndjsonparquet.spark.source.SourcePin;
 import java.io.Serializable;
 
 /**
@@ -13,7 +14,20 @@ import java.io.Serializable;
  * @param start      first byte (inclusive)
  * @param end        last byte (exclusive); for compressed files the file size
  * @param compressed true when the file is read through a decompressor
+ * @param pin        the version of the file planned against, which the task opens; null for a plain open.
+ *                   Each split carries its own file's pin, so a task's payload does not grow with the
+ *                   number of files in the manifest (the pins used to travel in the job's Hadoop configuration)
  */
 public record FileSplitRange(int index, int fileIndex, int splitOfFile, String uri, long start, long end,
-                         boolean compressed) implements Serializable {
+                         boolean compressed, SourcePin pin) implements Serializable {
+
+    /** A split without a pin (opened as the path is now). */
+    public FileSplitRange(int index, int fileIndex, int splitOfFile, String uri, long start, long end, boolean compressed) {
+        this(index, fileIndex, splitOfFile, uri, start, end, compressed, null);
+    }
+
+    /** This split pinned to {@code p}. */
+    public FileSplitRange withPin(SourcePin p) {
+        return new FileSplitRange(index, fileIndex, splitOfFile, uri, start, end, compressed, p);
+    }
 }

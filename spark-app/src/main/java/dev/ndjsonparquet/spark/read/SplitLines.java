@@ -40,7 +40,9 @@ public final class SplitLines implements Closeable {
     private void open(Configuration conf) throws IOException {
         FSDataInputStream raw;
         try {
-            raw = PinnedSource.open(HadoopPaths.of(split.uri()), conf); // the planned version, or a quarantine
+            raw = split.pin() != null // the planned version, or a quarantine
+                    ? PinnedSource.open(HadoopPaths.of(split.uri()), conf, split.pin())
+                    : PinnedSource.open(HadoopPaths.of(split.uri()), conf);
         } catch (SourceChangedException e) {
             quarantine = PinnedSource.reasonOrRethrow(e);
             return;

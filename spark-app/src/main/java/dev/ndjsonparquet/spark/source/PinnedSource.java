@@ -37,8 +37,12 @@ public final class PinnedSource {
 
     /** The stream of the path, pinned when the configuration carries a pin for it. */
     public static FSDataInputStream open(Path path, Configuration conf) throws IOException {
+        return open(path, conf, SourcePin.find(conf, path.toString()));
+    }
+
+    /** The stream of the path pinned to {@code pin}; a plain open when the pin is null. */
+    public static FSDataInputStream open(Path path, Configuration conf, SourcePin pin) throws IOException {
         FileSystem fs = path.getFileSystem(conf);
-        SourcePin pin = SourcePin.find(conf, path.toString());
         if (pin == null) {
             return plainOpen(fs, path);
         }

@@ -13,13 +13,16 @@ import org.apache.hadoop.conf.Configuration;
  * @param etag             the ETag the manifest recorded (or the one seen when planning), null when none
  * @param versionId        the object version the manifest recorded, null when none
  */
-public record SourcePin(String path, long length, long modificationTime, String etag, String versionId) {
+public record SourcePin(String path, long length, long modificationTime, String etag, String versionId)
+        implements java.io.Serializable {
 
     private static final String PREFIX = "ndjsonparquet.source.pin.";
 
     /**
-     * A copy of the job's Hadoop configuration carrying these pins. The configuration already travels
-     * to every task, so the pins need no other channel (and any task type can read them).
+     * A copy of a Hadoop configuration carrying these pins, for a caller that opens by path only
+     * ({@link PinnedSource#open(org.apache.hadoop.fs.Path, Configuration)}). The conversion tasks do not
+     * use it: each split carries its own file's pin ({@code FileSplitRange#pin}), because pins of every
+     * file in the job's configuration made every task's closure grow with the manifest (1.7 MB for 3,000 files).
      */
     public static Configuration carry(Configuration base, Iterable<SourcePin> pins) {
         Configuration c = new Configuration(base);

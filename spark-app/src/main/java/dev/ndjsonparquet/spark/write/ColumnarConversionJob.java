@@ -44,11 +44,10 @@ public final class ColumnarConversionJob {
         job.setOutputValueClass(Void.class);
         FileOutputFormat.setOutputPath(job, new Path(spec.dataRoot()));
         committer.setupJob(job);
-        ColumnarSplitTask task = new ColumnarSplitTask(spec, new SerializableConfiguration(job.getConfiguration()),
-                committer, SparkHadoopWriterUtils.createJobTrackerID(new Date()));
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        ColumnarSplitTask task = newTask(jsc, spec, job.getConfiguration(), committer);
         List<ColumnarTaskResult> results;
         try {
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             results = jsc.parallelize(splits, splits.size()).mapPartitions(task).collect();
             List<FileCommitProtocol.TaskCommitMessage> messages = new ArrayList<>();
             for (ColumnarTaskResult r : results) {
@@ -59,9 +58,23 @@ public final class ColumnarConversionJob {
         } catch (Throwable t) {
             committer.abortJob(job); // the attempts' files are discarded; the driver's retry starts clean
             throw t;
+        } finally {
+            task.release();
         }
         long slow = results.stream().mapToLong(ColumnarTaskResult::slowLines).sum();
         LOG.info("columnar write: {} splits, {} lines through the reference converter", splits.size(), slow);
         return results.stream().map(ColumnarTaskResult::stats).toList();
+    }
+
+    /**
+     * The task function of one job. The Hadoop configuration (about 110 KB serialised: every default
+     * property with its source) and the spec (its schema grows with the columns) are broadcast, so the
+     * function itself holds only references, the committer and the job's id; each task's own payload is
+     * its split (with its file's pin).
+     */
+    static ColumnarSplitTask newTask(JavaSparkContext jsc, ColumnarWriteSpec spec, Configuration jobConf,
+                                     FileCommitProtocol committer) {
+        return new ColumnarSplitTask(jsc.broadcast(spec), jsc.broadcast(new SerializableConfiguration(jobConf)),
+                committer, SparkHadoopWriterUtils.createJobTrackerID(new Date()));
     }
 }

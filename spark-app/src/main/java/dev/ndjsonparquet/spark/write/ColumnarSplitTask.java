@@ -27,6 +27,7 @@ import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.parquet.schema.MessageType;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.internal.io.FileCommitProtocol;
 import org.apache.spark.internal.io.SparkHadoopWriterUtils;
 import org.apache.spark.sql.types.DataTypes;
@@ -50,17 +51,24 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
     /** Spark's directory name for a null partition value. */
     static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
-    private final ColumnarWriteSpec spec;
-    private final SerializableConfiguration conf;
+    /** Broadcast, not captured by value: shipped once per executor, not inside every task's closure. */
+    private final Broadcast<ColumnarWriteSpec> specBroadcast;
+    private final Broadcast<SerializableConfiguration> confBroadcast;
     private final FileCommitProtocol committer;
     private final String jobTrackerId;
 
-    ColumnarSplitTask(ColumnarWriteSpec spec, SerializableConfiguration conf, FileCommitProtocol committer,
-                      String jobTrackerId) {
-        this.spec = spec;
-        this.conf = conf;
+    ColumnarSplitTask(Broadcast<ColumnarWriteSpec> spec, Broadcast<SerializableConfiguration> conf,
+                      FileCommitProtocol committer, String jobTrackerId) {
+        this.specBroadcast = spec;
+        this.confBroadcast = conf;
         this.committer = committer;
         this.jobTrackerId = jobTrackerId;
+    }
+
+    /** Frees the broadcast values on the driver and the executors once the job is over. */
+    void release() {
+        specBroadcast.destroy();
+        confBroadcast.destroy();
     }
 
     @Override
@@ -86,7 +94,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
         int attemptNumber = ctx == null ? 0 : ctx.attemptNumber();
         org.apache.hadoop.mapred.JobID jobId = SparkHadoopWriterUtils.createJobID(jobTrackerId, stage);
         TaskAttemptID taskAttemptId = new TaskAttemptID(new TaskID(jobId, TaskType.MAP, partition), attemptNumber);
-        Configuration c = new Configuration(conf.value());
+        Configuration c = new Configuration(confBroadcast.value().value());
         c.set("mapreduce.job.id", jobId.toString());
         c.set("mapreduce.task.id", taskAttemptId.getTaskID().toString());
         c.set("mapreduce.task.attempt.id", taskAttemptId.toString());
@@ -96,13 +104,14 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
     }
 
     private ColumnarTaskResult convert(FileSplitRange split, TaskAttemptContext attempt, TaskContext ctx) throws IOException {
+        ColumnarWriteSpec spec = specBroadcast.value();
         StructType full = spec.schema().add(JsonRowConverter.RESCUED_COLUMN, DataTypes.StringType);
         MessageType parquet = ParquetSchemas.of(full);
         ColumnTree tree = ColumnTree.of(full, parquet);
         ColumnBatch batch = new ColumnBatch(tree, BATCH_ROWS);
         LineToColumns lineToColumns = new LineToColumns(batch, spec.schema(), spec.mismatch());
         EventDates eventDates = spec.eventDateField() < 0 ? null : new EventDates(tree, spec.eventDateField());
-        Configuration c = conf.value();
+        Configuration c = confBroadcast.value().value();
         String attemptId = ctx == null ? "driver" : Long.toString(ctx.taskAttemptId());
         Checkpoints checkpoints = Checkpoints.load(spec.checkpointsClass());
         long rows = 0;

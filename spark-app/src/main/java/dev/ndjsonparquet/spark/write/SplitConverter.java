@@ -14,6 +14,7 @@ import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataType;
@@ -34,20 +35,22 @@ public final class SplitConverter implements FlatMapFunction<Iterator<FileSplitR
 
     private static final long serialVersionUID = 1L;
 
-    private final StructType schema;
+    /** Broadcast, not captured by value: a wide schema is tens of KB serialised (1,000 columns: 70 KB). */
+    private final Broadcast<StructType> schemaBroadcast;
     private final SchemaMismatch mismatch;
     private final int eventDateField;
     private final String stagingDir;
     private final int maxLineBytes;
     private final int rawMaxBytes;
-    private final SerializableConfiguration conf;
+    /** Broadcast, not captured by value: the Hadoop configuration is about 110 KB serialised. */
+    private final Broadcast<SerializableConfiguration> conf;
     private final CollectionAccumulator<SplitStats> stats;
     private final String checkpointsClass;
 
-    public SplitConverter(StructType schema, SchemaMismatch mismatch, int eventDateField, String stagingDir,
-                   int maxLineBytes, int rawMaxBytes, SerializableConfiguration conf,
+    public SplitConverter(Broadcast<StructType> schema, SchemaMismatch mismatch, int eventDateField, String stagingDir,
+                   int maxLineBytes, int rawMaxBytes, Broadcast<SerializableConfiguration> conf,
                    CollectionAccumulator<SplitStats> stats, String checkpointsClass) {
-        this.schema = schema;
+        this.schemaBroadcast = schema;
         this.mismatch = mismatch;
         this.eventDateField = eventDateField;
         this.stagingDir = stagingDir;
@@ -68,6 +71,7 @@ public final class SplitConverter implements FlatMapFunction<Iterator<FileSplitR
 
     private final class Rows implements Iterator<InternalRow> {
         private final FileSplitRange split;
+        private final StructType schema = schemaBroadcast.value();
         private final JsonRowConverter converter;
         private final Checkpoints checkpoints = Checkpoints.load(checkpointsClass);
         private SplitLines lines;
@@ -115,11 +119,11 @@ public final class SplitConverter implements FlatMapFunction<Iterator<FileSplitR
         }
 
         private void open() throws IOException {
-            lines = SplitLines.open(split, conf.value(), maxLineBytes);
+            lines = SplitLines.open(split, conf.value().value(), maxLineBytes);
             TaskContext ctx = TaskContext.get();
             String attempt = ctx == null ? "driver" : Long.toString(ctx.taskAttemptId());
             bad = new BadRecordWriter(new Path(stagingDir, "bad-" + split.index() + "-" + attempt + ".jsonl"),
-                    conf.value(), rawMaxBytes);
+                    conf.value().value(), rawMaxBytes);
             if (ctx != null) {
                 ctx.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) c -> closeQuietly());
             }

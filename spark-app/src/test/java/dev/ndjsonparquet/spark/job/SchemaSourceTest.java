@@ -34,4 +34,38 @@ class SchemaSourceTest {
         assertTrue(inferred.source().startsWith("inferred from 2 lines"), inferred.source());
         assertEquals(List.of("a", "b"), List.of(inferred.schema().fieldNames()));
     }
+
+    /**
+     * The sample travels inside the inference tasks: a 3 MB sample (the 800 lines of a corpus file) is cut
+     * into tasks of at most 512 KB, 6 here (it was one task per core, 1521 KiB each with two cores, over
+     * Spark's 1000 KiB warning), and the schema is the one Spark infers from the whole file.
+     */
+    @Test
+    void aLargeSampleIsInferredInTasksOfAtMostHalfAMegabyte() throws Exception {
+        Path input = SharedSpark.corpus("2021-07-21-few-hours.json");
+        List<Integer> taskCounts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onStageSubmitted(org.apache.spark.scheduler.SparkListenerStageSubmitted stage) {
+                taskCounts.add(stage.stageInfo().numTasks());
+            }
+        };
+        SharedSpark.get().sparkContext().listenerBus().waitUntilEmpty(30_000);
+        SharedSpark.get().sparkContext().addSparkListener(listener);
+        SchemaSource.Found inferred;
+        try {
+            inferred = SchemaSource.resolve(SharedSpark.get(), new Configuration(), null, null,
+                    List.of(input.toUri().toString()), 1000, 1 << 20, false);
+            SharedSpark.get().sparkContext().listenerBus().waitUntilEmpty(30_000);
+        } finally {
+            SharedSpark.get().sparkContext().removeSparkListener(listener);
+        }
+        long sampleBytes = Math.round(inferred.avgLineBytes() * 800);
+        System.out.printf("inference of a %d-byte sample: stages of %s tasks%n", sampleBytes, taskCounts);
+        assertTrue(inferred.source().startsWith("inferred from 800 lines"), inferred.source());
+        assertTrue(sampleBytes > 3 * SchemaSource.SAMPLE_BYTES_PER_TASK, "sample of " + sampleBytes + " bytes");
+        assertEquals(List.of((int) ((sampleBytes + SchemaSource.SAMPLE_BYTES_PER_TASK - 1) / SchemaSource.SAMPLE_BYTES_PER_TASK)),
+                taskCounts, "one inference stage, tasks of at most 512 KB");
+        assertEquals(SharedSpark.get().read().json(input.toString()).schema(), inferred.schema());
+    }
 }
