@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ndjsonparquet.tools.local.LocalSettings;
 import dev.ndjsonparquet.tools.plan.PlanSettings;
 import dev.ndjsonparquet.settings.Setting;
-import dev.ndjsonparquet.settings.SettingsTable;
+import dev.ndjsonparquet.testsupport.ReadmeSettingsTables;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,27 +28,11 @@ class ReadmeSettingsTablesTest {
 
     @Test
     void readmeTablesMatchTheDeclarations() throws IOException {
-        Path readme = Path.of("..", "README.md");
-        String text = Files.readString(readme);
-        String updated = text;
-        for (Map.Entry<String, List<Setting<?>>> e : tables().entrySet()) {
-            String start = "<!-- " + e.getKey() + "-settings:start -->\n";
-            String end = "<!-- " + e.getKey() + "-settings:end -->";
-            int s = updated.indexOf(start);
-            int en = updated.indexOf(end);
-            String expected = SettingsTable.markdown(e.getValue());
-            String actual = s < 0 || en < 0 ? "<missing markers " + start.trim() + ">" : updated.substring(s + start.length(), en);
-            if (!expected.equals(actual)) {
-                if (s >= 0 && en >= 0 && "true".equals(System.getenv("UPDATE_README"))) {
-                    updated = updated.substring(0, s + start.length()) + expected + updated.substring(en);
-                    continue;
-                }
-                assertEquals(expected, actual, "README.md " + e.getKey()
-                        + " settings table is stale: run ReadmeSettingsTablesTest with UPDATE_README=true");
-            }
-        }
-        if (!updated.equals(text)) {
-            Files.writeString(readme, updated);
+        List<ReadmeSettingsTables.Stale> stale =
+                ReadmeSettingsTables.check(Path.of("..", "README.md"), tables(), ReadmeSettingsTables.rewriteRequested());
+        for (ReadmeSettingsTables.Stale t : stale) {
+            assertEquals(t.expected(), t.actual(), "README.md " + t.name()
+                    + " settings table is stale: run ReadmeSettingsTablesTest with UPDATE_README=true");
         }
     }
 }
