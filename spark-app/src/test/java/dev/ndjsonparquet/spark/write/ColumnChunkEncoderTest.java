@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.conversion.SchemaMismatch;
-import dev.ndjsonparquet.spark.JsonRowConverter;
-import dev.ndjsonparquet.spark.LocalSpark;
+import dev.ndjsonparquet.spark.parse.JsonRowConverter;
+import dev.ndjsonparquet.spark.job.LocalSpark;
 import dev.ndjsonparquet.spark.columns.ColumnBatch;
 import dev.ndjsonparquet.spark.columns.ColumnTree;
 import dev.ndjsonparquet.spark.parse.LineToColumns;
