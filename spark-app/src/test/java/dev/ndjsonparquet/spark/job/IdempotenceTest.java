@@ -12,13 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,22 +32,13 @@ class IdempotenceTest {
     private Path a;
     private Path b;
     private final SparkSession spark = SharedSpark.get();
-    private final ConversionSettings.Values settings = ConversionSettings.Values.defaults()
-            .withSchema("id BIGINT, v STRING").withSplitBytes(16_384);
+    private final ConversionSettings.Values settings = TwoInputs.SETTINGS;
 
     @BeforeEach
     void files() throws IOException {
-        a = dir.resolve("a.ndjson");
-        b = dir.resolve("b.ndjson");
-        StringBuilder sa = new StringBuilder();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 2000; i++) {
-            sa.append("{\"id\":").append(i).append(",\"v\":\"a").append(i).append("\"}\n");
-            sb.append("{\"id\":").append(10_000 + i).append(",\"v\":\"b").append(i).append("\"}\n");
-        }
-        sb.append("not json\n");
-        Files.writeString(a, sa, StandardCharsets.UTF_8);
-        Files.writeString(b, sb, StandardCharsets.UTF_8);
+        TwoInputs inputs = TwoInputs.write(dir);
+        a = inputs.a();
+        b = inputs.b();
     }
 
     @AfterEach
@@ -59,12 +47,7 @@ class IdempotenceTest {
     }
 
     private void assertExactlyOnce(ConversionResult r) {
-        Dataset<Row> rows = spark.read().parquet(r.dataLocation());
-        assertEquals(4000, rows.count());
-        assertEquals(4000, rows.select("id").distinct().count());
-        assertEquals(4000, r.rowsWritten());
-        assertEquals(1, r.badRecords());
-        assertEquals(1, spark.read().parquet(r.badRecordsLocation()).count());
+        TwoInputs.assertEveryRowOnce(spark, r);
     }
 
     @ParameterizedTest

@@ -26,8 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,31 +43,17 @@ class StaleAttemptTest {
     private Path a;
     private Path b;
     private final SparkSession spark = SharedSpark.get();
-    private final ConversionSettings.Values settings = ConversionSettings.Values.defaults()
-            .withSchema("id BIGINT, v STRING").withSplitBytes(16_384);
+    private final ConversionSettings.Values settings = TwoInputs.SETTINGS;
 
     @BeforeEach
     void files() throws IOException {
-        a = dir.resolve("a.ndjson");
-        b = dir.resolve("b.ndjson");
-        StringBuilder sa = new StringBuilder();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 2000; i++) {
-            sa.append("{\"id\":").append(i).append(",\"v\":\"a").append(i).append("\"}\n");
-            sb.append("{\"id\":").append(10_000 + i).append(",\"v\":\"b").append(i).append("\"}\n");
-        }
-        sb.append("not json\n");
-        Files.writeString(a, sa, StandardCharsets.UTF_8);
-        Files.writeString(b, sb, StandardCharsets.UTF_8);
+        TwoInputs inputs = TwoInputs.write(dir);
+        a = inputs.a();
+        b = inputs.b();
     }
 
     private void assertEveryRowOnce(ConversionResult r) {
-        Dataset<Row> rows = spark.read().parquet(r.dataLocation());
-        assertEquals(4000, rows.count());
-        assertEquals(4000, rows.select("id").distinct().count());
-        assertEquals(4000, r.rowsWritten());
-        assertEquals(1, r.badRecords());
-        assertEquals(1, spark.read().parquet(r.badRecordsLocation()).count());
+        TwoInputs.assertEveryRowOnce(spark, r);
     }
 
     /** Runs a newer attempt to its end on another thread, as a second driver would (its own SQL execution). */
