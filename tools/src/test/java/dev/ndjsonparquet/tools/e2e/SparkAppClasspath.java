@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The packaged spark-tools ({@link SparkToolsPackage}) as the scenarios' operator starts it (a {@link SparkLaunch}): a child
- * JVM, Spark in local mode with one core, the --add-opens list the launcher script uses. Skips the test, saying why, when spark-tools is not packaged.
+ * JVM, Spark in local mode with one core, the --add-opens list the launcher script uses. Skips the test, saying why, when
+ * spark-tools is not packaged.
  */
 final class SparkAppClasspath {
 
