@@ -1,5 +1,7 @@
 package dev.ndjsonparquet.testsupport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.ndjsonparquet.settings.Setting;
 import dev.ndjsonparquet.settings.SettingsTable;
 import java.io.IOException;
@@ -12,8 +14,8 @@ import java.util.Map;
 /**
  * Compares the README's generated settings tables (between {@code <!-- NAME-settings:start -->} and
  * {@code <!-- NAME-settings:end -->}) with the declarations; with {@code rewrite} it rewrites the stale tables whose
- * markers are present and reports only what it could not rewrite (missing markers). The calling test asserts that
- * nothing is stale, so every module's staleness test shares one reading of the markers.
+ * markers are present and reports only what it could not rewrite (missing markers). Every module's staleness test calls
+ * {@link #assertCurrent}, so they share one reading of the markers and one message.
  */
 public final class ReadmeSettingsTables {
 
@@ -22,6 +24,17 @@ public final class ReadmeSettingsTables {
     }
 
     private ReadmeSettingsTables() {
+    }
+
+    /**
+     * Fails, naming the table and showing the difference, when a table of the repository's README ({@code ../README.md} from a
+     * module) is stale; with {@code UPDATE_README=true} in the environment rewrites stale tables instead.
+     */
+    public static void assertCurrent(Map<String, List<Setting<?>>> tables) throws IOException {
+        for (Stale t : check(Path.of("..", "README.md"), tables, rewriteRequested())) {
+            assertEquals(t.expected(), t.actual(), "README.md " + t.name()
+                    + " settings table is stale: run ReadmeSettingsTablesTest with UPDATE_README=true");
+        }
     }
 
     /** {@code UPDATE_README=true} in the environment: stale tables are rewritten instead of failing. */

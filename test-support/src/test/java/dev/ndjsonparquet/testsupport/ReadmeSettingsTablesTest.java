@@ -1,6 +1,7 @@
 package dev.ndjsonparquet.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.settings.Setting;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
 
 class ReadmeSettingsTablesTest {
 
@@ -67,5 +69,12 @@ class ReadmeSettingsTablesTest {
         assertEquals(List.of("one", "two"), stale.stream().map(ReadmeSettingsTables.Stale::name).toList());
         assertEquals("<missing markers <!-- one-settings:start -->>", stale.get(0).actual());
         assertEquals("# no tables\n", Files.readString(readme));
+    }
+
+    @Test
+    void assertCurrentFailsNamingATableTheRepositoryReadmeDoesNotHave() {
+        AssertionFailedError e = assertThrows(AssertionFailedError.class,
+                () -> ReadmeSettingsTables.assertCurrent(Map.of("no-such", ONE)));
+        assertTrue(e.getMessage().startsWith("README.md no-such settings table is stale"), e.getMessage());
     }
 }
