@@ -29,16 +29,13 @@ class IdempotenceTest {
 
     @TempDir
     Path dir;
-    private Path a;
-    private Path b;
+    private TwoInputs inputs;
     private final SparkSession spark = SharedSpark.get();
     private final ConversionSettings.Values settings = TwoInputs.SETTINGS;
 
     @BeforeEach
     void files() throws IOException {
-        TwoInputs inputs = TwoInputs.write(dir);
-        a = inputs.a();
-        b = inputs.b();
+        inputs = TwoInputs.write(dir);
     }
 
     @AfterEach
@@ -53,7 +50,7 @@ class IdempotenceTest {
     @ParameterizedTest
     @EnumSource(WriterEngine.class)
     void aTaskFailureHalfwayThenARetry(WriterEngine writer) throws IOException {
-        String manifest = SharedSpark.manifestOf(dir.resolve("out"), a, b);
+        String manifest = inputs.manifest(dir.resolve("out"));
         ConversionSettings.Values settings = this.settings.withWriter(writer);
         InjectedFailures.install(spark, FailAfterLines.class);
         Exception failed = assertThrows(Exception.class, () -> new ManifestConversion(spark, settings).run(manifest));
@@ -70,7 +67,7 @@ class IdempotenceTest {
 
     @Test
     void aFailureAfterTheDataWasCommittedThenARetry() throws IOException {
-        String manifest = SharedSpark.manifestOf(dir.resolve("out"), a, b);
+        String manifest = inputs.manifest(dir.resolve("out"));
         InjectedFailures.install(spark, FailBeforeResult.class);
         assertThrows(InjectedFailure.class, () -> new ManifestConversion(spark, settings).run(manifest));
         try (Stream<Path> s = Files.walk(dir.resolve("out"))) {
@@ -92,7 +89,7 @@ class IdempotenceTest {
 
     @Test
     void aManifestWithAResultRecordIsSkipped() throws IOException {
-        String manifest = SharedSpark.manifestOf(dir.resolve("out"), a, b);
+        String manifest = inputs.manifest(dir.resolve("out"));
         ManifestConversion.Outcome first = new ManifestConversion(spark, settings).run(manifest);
         Path someFile;
         try (Stream<Path> s = Files.walk(Path.of(java.net.URI.create(first.result().dataLocation())))) {

@@ -40,16 +40,13 @@ class StaleAttemptTest {
 
     @TempDir
     Path dir;
-    private Path a;
-    private Path b;
+    private TwoInputs inputs;
     private final SparkSession spark = SharedSpark.get();
     private final ConversionSettings.Values settings = TwoInputs.SETTINGS;
 
     @BeforeEach
     void files() throws IOException {
-        TwoInputs inputs = TwoInputs.write(dir);
-        a = inputs.a();
-        b = inputs.b();
+        inputs = TwoInputs.write(dir);
     }
 
     private void assertEveryRowOnce(ConversionResult r) {
@@ -77,7 +74,7 @@ class StaleAttemptTest {
     @Test
     void anOlderAttemptReachingItsCommitAfterANewerOneFinishedCommitsNothing() throws Exception {
         Path out = dir.resolve("out");
-        String manifest = SharedSpark.manifestOf(out, a, b);
+        String manifest = inputs.manifest(out);
         AtomicReference<ManifestConversion.Outcome> newer = new AtomicReference<>();
         AtomicReference<Long> filesWhenStaleCommits = new AtomicReference<>();
         ManifestConversion stale = new ManifestConversion(spark, settings).withCheckpoints((point, attempt) -> {
@@ -110,7 +107,7 @@ class StaleAttemptTest {
     @Test
     void anOlderAttemptReachingItsCommitWhileANewerOneRunsAbortsAndLeavesTheNewerOneToFinish() throws Exception {
         Path out = dir.resolve("out");
-        String manifest = SharedSpark.manifestOf(out, a, b);
+        String manifest = inputs.manifest(out);
         CountDownLatch newerPlanned = new CountDownLatch(1);
         CountDownLatch staleDone = new CountDownLatch(1);
         AtomicReference<CompletableFuture<ManifestConversion.Outcome>> newer = new AtomicReference<>();
@@ -164,7 +161,7 @@ class StaleAttemptTest {
     @Test
     void anOlderAttemptThatStartsLateDeletesNothing() throws Exception {
         Path out = dir.resolve("out");
-        String manifest = SharedSpark.manifestOf(out, a, b);
+        String manifest = inputs.manifest(out);
         AtomicReference<Exception> stale = new AtomicReference<>();
         // Attempt 2 is planned (its marker written, its output not yet committed) when attempt 1 starts late.
         ManifestConversion.Outcome o = new ManifestConversion(spark, settings).withCheckpoints((point, attempt) -> {
@@ -197,9 +194,9 @@ class StaleAttemptTest {
     void aManifestWhoseIdDoesNotMatchItsFilesIsRefusedBeforeAnythingIsDeleted() throws IOException {
         Path out = dir.resolve("out");
         Manifest real = Manifest.of(Instant.parse("2026-11-26T00:00:00Z"),
-                List.of(new ManifestFile(a.toUri().toString(), Files.size(a), null)), out.toUri().toString(), null);
+                List.of(new ManifestFile(inputs.a().toUri().toString(), Files.size(inputs.a()), null)), out.toUri().toString(), null);
         Manifest other = Manifest.of(Instant.parse("2026-11-26T00:00:00Z"),
-                List.of(new ManifestFile(b.toUri().toString(), Files.size(b), null)), out.toUri().toString(), null);
+                List.of(new ManifestFile(inputs.b().toUri().toString(), Files.size(inputs.b()), null)), out.toUri().toString(), null);
         // A forged manifest: b's id (whose output exists) over a's files.
         Manifest forged = new Manifest(real.version(), other.manifestId(), real.createdAt(), real.files(),
                 real.totalBytes(), real.output(), null);

@@ -38,6 +38,11 @@ record TwoInputs(Path a, Path b) {
         return new TwoInputs(a, b);
     }
 
+    /** A manifest of both files with output {@code out}, written into {@code out/_manifests}; its URI. */
+    String manifest(Path out) throws IOException {
+        return SharedSpark.manifestOf(out, a, b);
+    }
+
     /** Every row once in the data read back, in the result's count, and the one bad line once. */
     static void assertEveryRowOnce(SparkSession spark, ConversionResult r) {
         Dataset<Row> rows = spark.read().parquet(r.dataLocation());
