@@ -8,19 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ndjsonparquet.controller.k8s.Await;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.manifest.ManifestCodec;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -29,30 +22,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * Liveness and durable bookkeeping (issue 11): nothing waits for ever on an application, and the attempt
  * count, the run's start and the dead-letter decision live on the applications, not in a dispatcher's memory.
  */
-@EnableKubernetesMockClient(crud = true)
-class DispatcherBookkeepingTest {
+class DispatcherBookkeepingTest extends WithHarness {
 
-    static KubernetesClient client;
-    static Harness h;
     static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void servers() {
-        h = new Harness(client);
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        h.fresh(tmp);
-    }
 
     private static String idOf(String body) {
         return ManifestCodec.decodeMessage(body).manifestId();

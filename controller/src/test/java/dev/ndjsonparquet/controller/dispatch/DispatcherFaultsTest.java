@@ -6,20 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ndjsonparquet.controller.k8s.Await;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.manifest.ManifestCodec;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,31 +25,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * exactly one COMPLETED application and its message deleted; the one that always fails has exactly
  * one dead letter with its reason and ran exactly max-attempts times.
  */
-@EnableKubernetesMockClient(crud = true)
-class DispatcherFaultsTest {
+class DispatcherFaultsTest extends WithHarness {
 
-    static KubernetesClient client;
-    static Harness h;
     static final Duration WAIT = Duration.ofSeconds(60);
     static final int ATTEMPTS = 2;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void servers() {
-        h = new Harness(client);
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        h.fresh(tmp);
-    }
 
     static Stream<Arguments> faults() {
         List<Arguments> out = new ArrayList<>();

@@ -10,8 +10,6 @@ import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestMessage;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,39 +17,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** The dispatcher against ElasticMQ and the Fabric8 CRUD mock server, spark-operator played by the test. */
-@EnableKubernetesMockClient(crud = true)
-class DispatcherTest {
+class DispatcherTest extends WithHarness {
 
-    static KubernetesClient client;
-    static Harness h;
     static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void servers() {
-        h = new Harness(client);
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        h.fresh(tmp);
-    }
 
     /** Every SparkApplication the controller created (status as spark-operator wrote it) matches the upstream CRD. */
     @AfterEach

@@ -8,8 +8,6 @@ import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
 import dev.ndjsonparquet.manifest.ManifestMessage;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,40 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * A manifest message is untrusted input (issue 11): forged manifests are dead-lettered with the reason
  * before anything is run, read or deleted, while a good one next to them still runs.
  */
-@EnableKubernetesMockClient(crud = true)
-class DispatcherTrustTest {
-
-    static KubernetesClient client;
-    static Harness h;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void servers() {
-        h = new Harness(client);
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        h.fresh(tmp);
-    }
+class DispatcherTrustTest extends WithHarness {
 
     private static Manifest manifest(List<ManifestFile> files, String output, String schema) {
         return Manifest.of(Instant.parse("2026-01-01T00:00:00Z"), files, output, schema);

@@ -8,9 +8,6 @@ import dev.ndjsonparquet.controller.k8s.Await;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
 import dev.ndjsonparquet.manifest.ManifestCodec;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,10 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,31 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * must go on in the same order. The previous attempt carries a finalizer, as spark-operator's do, so its
  * delete leaves it listed (being deleted) until the test, playing spark-operator, removes the finalizer.
  */
-@EnableKubernetesMockClient(crud = true)
-class RetryOrderTest {
+class RetryOrderTest extends WithHarness {
 
-    static KubernetesClient client;
-    static Harness h;
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String FINALIZER = "sparkoperator.k8s.io/finalizer";
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void servers() {
-        h = new Harness(client);
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        h.fresh(tmp);
-    }
 
     /**
      * The applications adapter with faults, recording each write that took effect and, at that moment, what a

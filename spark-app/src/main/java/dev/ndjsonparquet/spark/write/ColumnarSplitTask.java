@@ -122,20 +122,11 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
             int rootTag = files.tagOf(null);
             SplitLines lines = SplitLines.open(split, c, spec.maxLineBytes());
             try {
-                while (lines.next()) {
-                    checkpoints.lineRead(split.index(), lines.nonBlankLines());
-                    byte[] b = lines.buffer();
-                    int off = lines.offset();
-                    int len = lines.length();
-                    if (lines.tooLong()) {
-                        bad.write(split.index(), lines.physicalLines(), lines.lineStart(), lines.tooLongReason(),
-                                b, off, len, lines.fullLength());
-                        continue;
-                    }
-                    LineToColumns.Outcome o = lineToColumns.convert(b, off, len);
+                ConvertibleLines convertible = new ConvertibleLines(lines, bad, checkpoints, split.index());
+                while (convertible.next()) {
+                    LineToColumns.Outcome o = lineToColumns.convert(convertible.buffer(), convertible.offset(), convertible.length());
                     if (o == LineToColumns.Outcome.BAD) {
-                        bad.write(split.index(), lines.physicalLines(), lines.lineStart(), lineToColumns.badReason(),
-                                b, off, len, len);
+                        convertible.reject(lineToColumns.badReason());
                         continue;
                     }
                     if (o == LineToColumns.Outcome.RESCUED_ROW) {

@@ -76,6 +76,7 @@ public final class SplitConverter implements FlatMapFunction<Iterator<FileSplitR
         private final Checkpoints checkpoints = Checkpoints.load(checkpointsClass);
         private SplitLines lines;
         private BadRecordWriter bad;
+        private ConvertibleLines convertible;
         private GenericInternalRow next;
         private boolean done;
         private long rows;
@@ -124,6 +125,7 @@ public final class SplitConverter implements FlatMapFunction<Iterator<FileSplitR
             String attempt = ctx == null ? "driver" : Long.toString(ctx.taskAttemptId());
             bad = new BadRecordWriter(new Path(stagingDir, "bad-" + split.index() + "-" + attempt + ".jsonl"),
                     conf.value().value(), rawMaxBytes);
+            convertible = new ConvertibleLines(lines, bad, checkpoints, split.index());
             if (ctx != null) {
                 ctx.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) c -> closeQuietly());
             }
@@ -131,20 +133,10 @@ public final class SplitConverter implements FlatMapFunction<Iterator<FileSplitR
 
         /** The next row, writing bad records on the way; null at the end of the split. */
         private GenericInternalRow advance() throws IOException {
-            while (lines.next()) {
-                checkpoints.lineRead(split.index(), lines.nonBlankLines());
-                byte[] b = lines.buffer();
-                int off = lines.offset();
-                int len = lines.length();
-                if (lines.tooLong()) {
-                    bad.write(split.index(), lines.physicalLines(), lines.lineStart(), lines.tooLongReason(),
-                            b, off, len, lines.fullLength());
-                    continue;
-                }
-                GenericInternalRow row = converter.convert(b, off, len);
+            while (convertible.next()) {
+                GenericInternalRow row = converter.convert(convertible.buffer(), convertible.offset(), convertible.length());
                 if (row == null) {
-                    bad.write(split.index(), lines.physicalLines(), lines.lineStart(), converter.badReason(),
-                            b, off, len, len);
+                    convertible.reject(converter.badReason());
                     continue;
                 }
                 if (!row.isNullAt(schema.size())) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
@@ -32,8 +31,6 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,27 +45,16 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class ChangedSourceTest {
 
-    @RegisterExtension
-    static final S3MockExtension S3_MOCK = S3MockExtension.builder().silent()
-            .withHttpPort(0).withHttpsPort(0).withSecureConnection(false)
-            .withInitialBuckets("landing", "lake").build();
-
     private static final SparkSession SPARK = SharedSpark.get();
+
+    @RegisterExtension
+    static final S3aMockServer S3_MOCK = S3aMockServer.forSpark(SPARK, "landing", "lake");
+
     private static final ConversionSettings.Values SETTINGS = ConversionSettings.Values.defaults()
             .withSchema("id BIGINT, v STRING").withSplitBytes(16_384);
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void pointS3aAtTheServer() {
-        S3aTestServer.point(SPARK, S3_MOCK.getHttpPort());
-    }
-
-    @AfterAll
-    static void forgetTheServer() {
-        S3aTestServer.forget(SPARK);
-    }
 
     private static String lines(int from, int count, String tag) {
         StringBuilder sb = new StringBuilder();

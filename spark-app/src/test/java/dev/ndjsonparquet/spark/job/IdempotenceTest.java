@@ -12,13 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,25 +29,13 @@ class IdempotenceTest {
 
     @TempDir
     Path dir;
-    private Path a;
-    private Path b;
+    private TwoInputs inputs;
     private final SparkSession spark = SharedSpark.get();
-    private final ConversionSettings.Values settings = ConversionSettings.Values.defaults()
-            .withSchema("id BIGINT, v STRING").withSplitBytes(16_384);
+    private final ConversionSettings.Values settings = TwoInputs.SETTINGS;
 
     @BeforeEach
     void files() throws IOException {
-        a = dir.resolve("a.ndjson");
-        b = dir.resolve("b.ndjson");
-        StringBuilder sa = new StringBuilder();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 2000; i++) {
-            sa.append("{\"id\":").append(i).append(",\"v\":\"a").append(i).append("\"}\n");
-            sb.append("{\"id\":").append(10_000 + i).append(",\"v\":\"b").append(i).append("\"}\n");
-        }
-        sb.append("not json\n");
-        Files.writeString(a, sa, StandardCharsets.UTF_8);
-        Files.writeString(b, sb, StandardCharsets.UTF_8);
+        inputs = TwoInputs.write(dir);
     }
 
     @AfterEach
@@ -59,18 +44,13 @@ class IdempotenceTest {
     }
 
     private void assertExactlyOnce(ConversionResult r) {
-        Dataset<Row> rows = spark.read().parquet(r.dataLocation());
-        assertEquals(4000, rows.count());
-        assertEquals(4000, rows.select("id").distinct().count());
-        assertEquals(4000, r.rowsWritten());
-        assertEquals(1, r.badRecords());
-        assertEquals(1, spark.read().parquet(r.badRecordsLocation()).count());
+        TwoInputs.assertEveryRowOnce(spark, r);
     }
 
     @ParameterizedTest
     @EnumSource(WriterEngine.class)
     void aTaskFailureHalfwayThenARetry(WriterEngine writer) throws IOException {
-        String manifest = SharedSpark.manifestOf(dir.resolve("out"), a, b);
+        String manifest = inputs.manifest(dir.resolve("out"));
         ConversionSettings.Values settings = this.settings.withWriter(writer);
         InjectedFailures.install(spark, FailAfterLines.class);
         Exception failed = assertThrows(Exception.class, () -> new ManifestConversion(spark, settings).run(manifest));
@@ -87,7 +67,7 @@ class IdempotenceTest {
 
     @Test
     void aFailureAfterTheDataWasCommittedThenARetry() throws IOException {
-        String manifest = SharedSpark.manifestOf(dir.resolve("out"), a, b);
+        String manifest = inputs.manifest(dir.resolve("out"));
         InjectedFailures.install(spark, FailBeforeResult.class);
         assertThrows(InjectedFailure.class, () -> new ManifestConversion(spark, settings).run(manifest));
         try (Stream<Path> s = Files.walk(dir.resolve("out"))) {
@@ -109,7 +89,7 @@ class IdempotenceTest {
 
     @Test
     void aManifestWithAResultRecordIsSkipped() throws IOException {
-        String manifest = SharedSpark.manifestOf(dir.resolve("out"), a, b);
+        String manifest = inputs.manifest(dir.resolve("out"));
         ManifestConversion.Outcome first = new ManifestConversion(spark, settings).run(manifest);
         Path someFile;
         try (Stream<Path> s = Files.walk(Path.of(java.net.URI.create(first.result().dataLocation())))) {

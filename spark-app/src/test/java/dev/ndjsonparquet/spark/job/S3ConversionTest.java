@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
@@ -23,8 +22,6 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -36,22 +33,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /** The same conversion through Hadoop S3A against an S3 server running in the test JVM. */
 class S3ConversionTest {
 
-    @RegisterExtension
-    static final S3MockExtension S3_MOCK = S3MockExtension.builder().silent()
-            .withHttpPort(0).withHttpsPort(0).withSecureConnection(false)
-            .withInitialBuckets("landing", "lake").build();
-
     private static final SparkSession SPARK = SharedSpark.get();
 
-    @BeforeAll
-    static void pointS3aAtTheServer() {
-        S3aTestServer.point(SPARK, S3_MOCK.getHttpPort());
-    }
-
-    @AfterAll
-    static void forgetTheServer() {
-        S3aTestServer.forget(SPARK);
-    }
+    @RegisterExtension
+    static final S3aMockServer S3_MOCK = S3aMockServer.forSpark(SPARK, "landing", "lake");
 
     @Test
     void convertsFromS3ToS3WithTheMagicCommitter() throws IOException {

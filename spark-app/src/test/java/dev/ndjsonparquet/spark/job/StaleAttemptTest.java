@@ -26,8 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,34 +40,17 @@ class StaleAttemptTest {
 
     @TempDir
     Path dir;
-    private Path a;
-    private Path b;
+    private TwoInputs inputs;
     private final SparkSession spark = SharedSpark.get();
-    private final ConversionSettings.Values settings = ConversionSettings.Values.defaults()
-            .withSchema("id BIGINT, v STRING").withSplitBytes(16_384);
+    private final ConversionSettings.Values settings = TwoInputs.SETTINGS;
 
     @BeforeEach
     void files() throws IOException {
-        a = dir.resolve("a.ndjson");
-        b = dir.resolve("b.ndjson");
-        StringBuilder sa = new StringBuilder();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 2000; i++) {
-            sa.append("{\"id\":").append(i).append(",\"v\":\"a").append(i).append("\"}\n");
-            sb.append("{\"id\":").append(10_000 + i).append(",\"v\":\"b").append(i).append("\"}\n");
-        }
-        sb.append("not json\n");
-        Files.writeString(a, sa, StandardCharsets.UTF_8);
-        Files.writeString(b, sb, StandardCharsets.UTF_8);
+        inputs = TwoInputs.write(dir);
     }
 
     private void assertEveryRowOnce(ConversionResult r) {
-        Dataset<Row> rows = spark.read().parquet(r.dataLocation());
-        assertEquals(4000, rows.count());
-        assertEquals(4000, rows.select("id").distinct().count());
-        assertEquals(4000, r.rowsWritten());
-        assertEquals(1, r.badRecords());
-        assertEquals(1, spark.read().parquet(r.badRecordsLocation()).count());
+        TwoInputs.assertEveryRowOnce(spark, r);
     }
 
     /** Runs a newer attempt to its end on another thread, as a second driver would (its own SQL execution). */
@@ -93,7 +74,7 @@ class StaleAttemptTest {
     @Test
     void anOlderAttemptReachingItsCommitAfterANewerOneFinishedCommitsNothing() throws Exception {
         Path out = dir.resolve("out");
-        String manifest = SharedSpark.manifestOf(out, a, b);
+        String manifest = inputs.manifest(out);
         AtomicReference<ManifestConversion.Outcome> newer = new AtomicReference<>();
         AtomicReference<Long> filesWhenStaleCommits = new AtomicReference<>();
         ManifestConversion stale = new ManifestConversion(spark, settings).withCheckpoints((point, attempt) -> {
@@ -126,7 +107,7 @@ class StaleAttemptTest {
     @Test
     void anOlderAttemptReachingItsCommitWhileANewerOneRunsAbortsAndLeavesTheNewerOneToFinish() throws Exception {
         Path out = dir.resolve("out");
-        String manifest = SharedSpark.manifestOf(out, a, b);
+        String manifest = inputs.manifest(out);
         CountDownLatch newerPlanned = new CountDownLatch(1);
         CountDownLatch staleDone = new CountDownLatch(1);
         AtomicReference<CompletableFuture<ManifestConversion.Outcome>> newer = new AtomicReference<>();
@@ -180,7 +161,7 @@ class StaleAttemptTest {
     @Test
     void anOlderAttemptThatStartsLateDeletesNothing() throws Exception {
         Path out = dir.resolve("out");
-        String manifest = SharedSpark.manifestOf(out, a, b);
+        String manifest = inputs.manifest(out);
         AtomicReference<Exception> stale = new AtomicReference<>();
         // Attempt 2 is planned (its marker written, its output not yet committed) when attempt 1 starts late.
         ManifestConversion.Outcome o = new ManifestConversion(spark, settings).withCheckpoints((point, attempt) -> {
@@ -213,9 +194,9 @@ class StaleAttemptTest {
     void aManifestWhoseIdDoesNotMatchItsFilesIsRefusedBeforeAnythingIsDeleted() throws IOException {
         Path out = dir.resolve("out");
         Manifest real = Manifest.of(Instant.parse("2026-11-26T00:00:00Z"),
-                List.of(new ManifestFile(a.toUri().toString(), Files.size(a), null)), out.toUri().toString(), null);
+                List.of(new ManifestFile(inputs.a().toUri().toString(), Files.size(inputs.a()), null)), out.toUri().toString(), null);
         Manifest other = Manifest.of(Instant.parse("2026-11-26T00:00:00Z"),
-                List.of(new ManifestFile(b.toUri().toString(), Files.size(b), null)), out.toUri().toString(), null);
+                List.of(new ManifestFile(inputs.b().toUri().toString(), Files.size(inputs.b()), null)), out.toUri().toString(), null);
         // A forged manifest: b's id (whose output exists) over a's files.
         Manifest forged = new Manifest(real.version(), other.manifestId(), real.createdAt(), real.files(),
                 real.totalBytes(), real.output(), null);

@@ -3,13 +3,12 @@ package dev.ndjsonparquet.spark.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
 import dev.ndjsonparquet.spark.job.ManifestConversion;
-import dev.ndjsonparquet.spark.job.S3aTestServer;
+import dev.ndjsonparquet.spark.job.S3aMockServer;
 import dev.ndjsonparquet.spark.output.ConversionResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +21,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,25 +35,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class IcebergS3Test {
 
-    @RegisterExtension
-    static final S3MockExtension S3_MOCK = S3MockExtension.builder().silent()
-            .withHttpPort(0).withHttpsPort(0).withSecureConnection(false)
-            .withInitialBuckets("ice-landing", "ice-lake").build();
-
     private static final SparkSession SPARK = IcebergFixture.session();
+
+    @RegisterExtension
+    static final S3aMockServer S3_MOCK = S3aMockServer.forSpark(SPARK, "ice-landing", "ice-lake");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void pointS3aAtTheServer() {
-        S3aTestServer.point(SPARK, S3_MOCK.getHttpPort());
-    }
-
-    @AfterAll
-    static void forgetTheServer() {
-        S3aTestServer.forget(SPARK);
-    }
 
     @Test
     void convertsFromS3IntoAnIcebergTableOnS3() throws Exception {

@@ -3,12 +3,10 @@ package dev.ndjsonparquet.tools.cli;
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
 import dev.ndjsonparquet.controller.builder.StoreUri;
 import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
-import dev.ndjsonparquet.tools.local.ConsoleReport;
 import dev.ndjsonparquet.tools.local.IcebergDemo;
 import dev.ndjsonparquet.tools.local.LocalPipeline;
 import dev.ndjsonparquet.tools.local.LocalRun;
 import dev.ndjsonparquet.tools.local.LocalSettings;
-import dev.ndjsonparquet.tools.local.PipelineReport;
 import dev.ndjsonparquet.tools.local.SampleData;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.SettingsException;
@@ -18,16 +16,13 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -45,18 +40,10 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:every manifest converted", "1:a manifest failed or the pipeline could not start",
                 "2:bad usage or settings"})
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand extends LocalPipelineCommand {
 
     /** Marks a directory the demo created, so a re-run may empty it and nothing else. */
     static final String MARKER = ".ndjson-parquet-demo";
-
-    @CommandLine.Spec
-    CommandSpec spec;
-
-    @Option(names = "--verbose", description = "Print the pipeline's log lines (JSON) on stderr instead of into <logs>/pipeline.log")
-    boolean verbose;
-
-    private final Map<String, String> env;
 
     public DemoCommand() {
         this(System.getenv());
@@ -64,13 +51,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** For tests: the environment to read. */
     public DemoCommand(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+        super(env);
     }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         ResolvedSettings settings;
         Path dir;
         try {
@@ -95,19 +82,13 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("demo: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
         }
-        boolean terminal = System.console() != null;
         Path buckets = dir.resolve("buckets");
         LocalPipeline.Layout layout = new LocalPipeline.Layout(
                 Map.of("landing", buckets.resolve("landing"), "pipeline", buckets.resolve("pipeline")),
                 new StoreUri("landing", "ndjson/"),
                 new StoreUri("pipeline", ""), buckets.resolve("lake").resolve("events"), dir.resolve("logs"));
         SampleData.Generated data = generate(settings, dir, layout, out);
-        Instant since = Instant.now();
-        try (LocalRun.Restore logs = LocalRun.logToFile(layout.logs().resolve("pipeline.log"), verbose);
-             LocalRun.ShutdownGuard guard = LocalRun.interruptOnShutdown();
-             LocalPipeline pipeline = LocalPipeline.start(layout, settings)) {
-            PipelineReport report = new PipelineReport(pipeline, since);
-            ConsoleReport console = new ConsoleReport(out, terminal, report);
+        return runPipeline("demo", layout, settings, (pipeline, report, console) -> {
             for (SampleData.File f : data.files()) {
                 pipeline.offer(layout.input().child(f.path().getFileName().toString()));
             }
@@ -125,13 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
                 ok &= IcebergDemo.readBack(settings, dir, out) == 0;
             }
             return ok ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
-        } catch (SettingsException e) {
-            err.println("demo: " + e.getMessage());
-            return CommandLine.ExitCode.USAGE;
-        } catch (RuntimeException e) {
-            err.println("demo: the pipeline failed: " + e);
-            return CommandLine.ExitCode.SOFTWARE;
-        }
+        });
     }
 
     private static SampleData.Generated generate(ResolvedSettings s, Path dir, LocalPipeline.Layout layout, PrintWriter out) {

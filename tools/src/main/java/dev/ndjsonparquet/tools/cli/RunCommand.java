@@ -7,7 +7,6 @@ import dev.ndjsonparquet.tools.local.InputScanner;
 import dev.ndjsonparquet.tools.local.LocalPipeline;
 import dev.ndjsonparquet.tools.local.LocalRun;
 import dev.ndjsonparquet.tools.local.LocalSettings;
-import dev.ndjsonparquet.tools.local.PipelineReport;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsOptions;
@@ -16,11 +15,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,20 +39,12 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:every manifest converted (or stopped while watching)", "1:a manifest failed or the pipeline could not start",
                 "2:bad usage or settings"})
-public final class RunCommand implements Callable<Integer> {
+public final class RunCommand extends LocalPipelineCommand {
 
     private static final Duration SCAN_EVERY = Duration.ofSeconds(1);
 
-    @CommandLine.Spec
-    CommandSpec spec;
-
-    @Option(names = "--verbose", description = "Print the pipeline's log lines (JSON) on stderr instead of into <logs>/pipeline.log")
-    boolean verbose;
-
     @Option(names = "--watch", description = "Keep watching the input directory for new files until interrupted (Ctrl-C)")
     boolean watch;
-
-    private final Map<String, String> env;
 
     public RunCommand() {
         this(System.getenv());
@@ -63,13 +52,13 @@ public final class RunCommand implements Callable<Integer> {
 
     /** For tests: the environment to read. */
     public RunCommand(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+        super(env);
     }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         ResolvedSettings settings;
         Path input;
         Path output;
@@ -97,27 +86,22 @@ public final class RunCommand implements Callable<Integer> {
             err.println("run: --output cannot be created: " + e);
             return CommandLine.ExitCode.USAGE;
         }
-        boolean terminal = System.console() != null;
         Path state = output.resolve("_pipeline");
         LocalPipeline.Layout layout = new LocalPipeline.Layout(Map.of("input", input, "pipeline", state),
                 new StoreUri("input", ""), new StoreUri("pipeline", ""), output, state.resolve("logs"));
-        Instant since = Instant.now();
-        try (LocalRun.Restore logs = LocalRun.logToFile(layout.logs().resolve("pipeline.log"), verbose);
-             LocalRun.ShutdownGuard guard = LocalRun.interruptOnShutdown();
-             LocalPipeline pipeline = LocalPipeline.start(layout, settings)) {
-            PipelineReport report = new PipelineReport(pipeline, since);
-            ConsoleReport console = new ConsoleReport(out, terminal, report);
+        Path in = input;
+        return runPipeline("run", layout, settings, (pipeline, report, console) -> {
             int resent = pipeline.resendUnfinished();
             if (resent > 0) {
                 out.println("resuming " + resent + " manifest(s) an earlier run did not finish");
             }
-            InputScanner scanner = new InputScanner(input, output);
-            offer(pipeline, layout.input(), input, scanner.initial());
+            InputScanner scanner = new InputScanner(in, layout.output());
+            offer(pipeline, layout.input(), in, scanner.initial());
             boolean completed;
             if (watch) {
-                out.println("watching " + input + " for new files; stop with Ctrl-C");
+                out.println("watching " + in + " for new files; stop with Ctrl-C");
                 out.flush();
-                completed = watch(pipeline, layout.input(), input, scanner, console);
+                completed = watch(pipeline, layout.input(), in, scanner, console);
             } else {
                 completed = LocalRun.awaitIdle(pipeline, console);
             }
@@ -128,13 +112,7 @@ public final class RunCommand implements Callable<Integer> {
                 return CommandLine.ExitCode.SOFTWARE;
             }
             return ok || watch ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
-        } catch (SettingsException e) {
-            err.println("run: " + e.getMessage());
-            return CommandLine.ExitCode.USAGE;
-        } catch (RuntimeException e) {
-            err.println("run: the pipeline failed: " + e);
-            return CommandLine.ExitCode.SOFTWARE;
-        }
+        });
     }
 
     /** Announces new files until interrupted; always false (a watch ends only by interruption). */

@@ -3,19 +3,17 @@ package dev.ndjsonparquet.tools.e2e;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ndjsonparquet.tools.local.SparkLaunch;
+import dev.ndjsonparquet.tools.local.SparkToolsPackage;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * The packaged spark-tools (its jar and {@code target/lib}, spark-app among them, built by the reactor's package phase before the
- * integration tests) as the scenarios' operator starts it (a {@link SparkLaunch}): a child JVM, Spark in local mode with one core, the
- * --add-opens list the launcher script uses. Skips the test, saying why, when spark-tools is not packaged.
+ * The packaged spark-tools ({@link SparkToolsPackage}) as the scenarios' operator starts it (a {@link SparkLaunch}): a child
+ * JVM, Spark in local mode with one core, the --add-opens list the launcher script uses. Skips the test, saying why, when
+ * spark-tools is not packaged.
  */
 final class SparkAppClasspath {
 
@@ -23,20 +21,7 @@ final class SparkAppClasspath {
     }
 
     static SparkLaunch locateOrSkip() {
-        Path target = Path.of(System.getProperty("ndjsonparquet.sparkToolsTarget", "../spark-tools/target")).toAbsolutePath().normalize();
-        Path jar = null;
-        if (Files.isDirectory(target)) {
-            try (Stream<Path> s = Files.list(target)) {
-                jar = s.filter(p -> p.getFileName().toString().matches("spark-tools-[0-9].*\\.jar")
-                        && !p.getFileName().toString().endsWith("-sources.jar") && !p.getFileName().toString().endsWith("-tests.jar"))
-                        .findFirst().orElse(null);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        assumeTrue(jar != null && Files.isDirectory(target.resolve("lib")),
-                "skipped: the spark-tools jar and its lib directory are not in " + target
-                        + "; build them first (mvn -DskipTests package, or run the integration tests with mvn verify)");
+        SparkToolsPackage tools = SparkToolsPackage.locateOrSkip();
         // spark-app's test classes hold the fault-injecting checkpoints a zombie driver is started with (Operator).
         Path faults = Path.of(System.getProperty("ndjsonparquet.sparkAppTestClasses", "../spark-app/target/test-classes"))
                 .toAbsolutePath().normalize();
@@ -46,7 +31,7 @@ final class SparkAppClasspath {
         List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         options.addAll(SparkLaunch.splitOptions(System.getProperty("ndjsonparquet.sparkJavaOpts", "")));
         // One core and 512 MB a driver: local[1], the UI off, the driver on 127.0.0.1 (SparkLaunch's local settings).
-        return new SparkLaunch(SparkLaunch.currentJava(), jar + File.pathSeparator + target.resolve("lib") + File.separator + "*" + File.pathSeparator + faults,
+        return new SparkLaunch(SparkLaunch.currentJava(), tools.classpath() + File.pathSeparator + faults,
                 options, 1, "512m");
     }
 }

@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.tools.cli.DemoCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code demo} end to end at a small size: the real builder, dispatcher and Spark application (child JVMs
@@ -31,24 +27,16 @@ class DemoIT {
         Map<String, String> env = SparkAppBuild.launcherEnvironment();
         Set<Thread> before = SparkAppBuild.nonDaemonThreads();
         Path dir = tmp.resolve("demo");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new DemoCommand(env));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
+        CapturedCommand demo = new CapturedCommand(new DemoCommand(env));
 
-        int exit = cli.execute("--dir", dir.toString(), "--files", "3", "--file-size-mb", "0.25", "--bad-lines-per-file", "4",
+        int exit = demo.execute("--dir", dir.toString(), "--files", "3", "--file-size-mb", "0.25", "--bad-lines-per-file", "4",
                 "--max-batch-age-seconds", "1", "--local-spark-cores", "1");
 
-        String text = out.toString();
-        assertEquals(0, exit, () -> "exit code; stdout:\n" + text + "\nstderr:\n" + err);
+        String text = demo.out();
+        assertEquals(0, exit, () -> "exit code; stdout:\n" + text + "\nstderr:\n" + demo.err());
         assertEquals(List.of(), SparkAppBuild.leftoverThreads(before), "non-daemon threads left behind");
 
-        Path landing = dir.resolve("buckets/landing/ndjson");
-        List<Path> inBand;
-        try (Stream<Path> s = Files.list(landing)) {
-            inBand = s.filter(p -> !p.getFileName().toString().contains("oversized")).sorted().toList();
-        }
+        List<Path> inBand = SparkAppBuild.inBand(dir);
         assertEquals(3, inBand.size());
         long[] good = SparkAppBuild.goodRecords(inBand);
         Path table = dir.resolve("buckets/lake/events");

@@ -95,4 +95,13 @@ class LocalCommandLineTest {
         assertTrue(err.toString().contains("not empty and was not made by the demo"), err::toString);
         assertTrue(Files.exists(tmp.resolve("precious.txt")));
     }
+
+    @Test
+    void bothCommandsTakeTheSharedVerboseFlagAndRunItsWatchFlag() {
+        assertEquals(0, main("demo", "--help"));
+        assertTrue(out.toString().contains("--verbose"), out::toString);
+        out.getBuffer().setLength(0);
+        assertEquals(0, main("run", "--help"));
+        assertTrue(out.toString().contains("--verbose") && out.toString().contains("--watch"), out::toString);
+    }
 }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.tools.cli.RunCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code run --watch}: converts a file added while it runs, and stops cleanly when interrupted. */
 class RunWatchIT {
@@ -31,20 +28,16 @@ class RunWatchIT {
         Set<Thread> before = SparkAppBuild.nonDaemonThreads();
         Path input = Files.createDirectories(tmp.resolve("in"));
         Path output = tmp.resolve("out");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        CapturedCommand run = new CapturedCommand(new RunCommand(env));
         AtomicInteger exit = new AtomicInteger(-1);
         Thread command = new Thread(() -> {
-            CommandLine cli = new CommandLine(new RunCommand(env));
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            exit.set(cli.execute("--input", input.toString(), "--output", output.toString(), "--watch",
+            exit.set(run.execute("--input", input.toString(), "--output", output.toString(), "--watch",
                     "--max-batch-age-seconds", "1", "--local-spark-cores", "1"));
         }, "run-watch-under-test");
         command.start();
-        SparkAppBuild.await(Duration.ofMinutes(1), () -> out.toString().contains("watching ") || !command.isAlive(),
+        SparkAppBuild.await(Duration.ofMinutes(1), () -> run.out().contains("watching ") || !command.isAlive(),
                 "run --watch to start watching");
-        assertTrue(command.isAlive(), () -> "run --watch ended early:\n" + out + "\n" + err);
+        assertTrue(command.isAlive(), () -> "run --watch ended early:\n" + run.out() + "\n" + run.err());
 
         // Written elsewhere, then moved in whole, as a copy into a watched folder should be done.
         Path staging = Files.createDirectories(tmp.resolve("staging"));
@@ -54,19 +47,19 @@ class RunWatchIT {
         SparkAppBuild.await(Duration.ofMinutes(3), () -> SparkAppBuild.files(results, ".json") == 1 || !command.isAlive(),
                 "the file added while watching to be converted");
         // The result record is written before the application's JVM ends; the progress line says when it has.
-        SparkAppBuild.await(Duration.ofMinutes(1), () -> out.toString().contains("0 running, 1 done") || !command.isAlive(),
+        SparkAppBuild.await(Duration.ofMinutes(1), () -> run.out().contains("0 running, 1 done") || !command.isAlive(),
                 "the application to end");
 
         command.interrupt();
         command.join(60_000);
         assertFalse(command.isAlive(), "run --watch stops when interrupted");
-        assertEquals(0, exit.get(), () -> out + "\n" + err);
+        assertEquals(0, exit.get(), () -> run.out() + "\n" + run.err());
         assertEquals(List.of(), SparkAppBuild.leftoverThreads(before), "non-daemon threads left behind");
 
         long[] good = SparkAppBuild.goodRecords(List.of(input.resolve("late-arrival.ndjson")));
         assertEquals(List.of(good[0], good[1]), SparkAppBuild.query("SELECT count(*), sum(id) FROM read_parquet('"
                 + output + "/ingest_date=*/manifest_id=*/*.parquet')"));
-        String text = out.toString();
+        String text = run.out();
         assertTrue(text.contains("1 offered: 1 batched into 1 manifest(s)"), text);
         assertTrue(text.contains(String.format("%,d rows written, 3 bad records", good[0])), text);
     }

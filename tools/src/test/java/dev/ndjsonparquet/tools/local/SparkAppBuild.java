@@ -1,10 +1,6 @@
 package dev.ndjsonparquet.tools.local;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,9 +19,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * What the end-to-end tests of demo and run need: the packaged spark-tools (its jar and target/lib, spark-app among them, built by
- * the reactor's package phase before these integration tests), DuckDB to read the Parquet back (Spark stays
- * off the controller's classpath) and a check that a command left no thread behind.
+ * What the end-to-end tests of demo and run need: the packaged spark-tools ({@link SparkToolsPackage}), DuckDB to read
+ * the Parquet back (Spark stays off the controller's classpath) and a check that a command left no thread behind.
  */
 final class SparkAppBuild {
 
@@ -34,22 +29,15 @@ final class SparkAppBuild {
 
     /** The environment the launcher script would give the controller; skips the test when spark-tools is not packaged. */
     static Map<String, String> launcherEnvironment() {
-        Path target = Path.of(System.getProperty("ndjsonparquet.sparkToolsTarget", "../spark-tools/target")).toAbsolutePath().normalize();
-        Path jar = null;
-        if (Files.isDirectory(target)) {
-            try (Stream<Path> s = Files.list(target)) {
-                jar = s.filter(p -> p.getFileName().toString().matches("spark-tools-[0-9].*\\.jar")
-                                && !p.getFileName().toString().contains("-sources") && !p.getFileName().toString().contains("-tests"))
-                        .findFirst().orElse(null);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        assumeTrue(jar != null && Files.isDirectory(target.resolve("lib")),
-                "skipped: the spark-tools jar and its lib directory are not in " + target
-                        + "; build them first (mvn -DskipTests package, or run these tests with mvn verify)");
-        return Map.of("NDJSON_PARQUET_SPARK_CLASSPATH", jar + File.pathSeparator + target.resolve("lib") + File.separator + "*",
+        return Map.of("NDJSON_PARQUET_SPARK_CLASSPATH", SparkToolsPackage.locateOrSkip().classpath(),
                 "NDJSON_PARQUET_SPARK_JAVA_OPTS", System.getProperty("ndjsonparquet.sparkJavaOpts", ""));
+    }
+
+    /** The generated files of a demo inside the size band (all but the oversized one), in name order. */
+    static List<Path> inBand(Path demoDir) throws IOException {
+        try (Stream<Path> s = Files.list(demoDir.resolve("buckets/landing/ndjson"))) {
+            return s.filter(p -> !p.getFileName().toString().contains("oversized")).sorted().toList();
+        }
     }
 
     /** One row of numbers from DuckDB. */
