@@ -83,7 +83,7 @@ public final class NdjsonLineReader {
         while (true) {
             int nl = indexOfNewline(scanFrom, bufEnd);
             if (nl >= 0) {
-                setLine(bufStart, nl - bufStart);
+                takeLine(bufStart, nl - bufStart);
                 consume(nl - bufStart + 1);
                 return true;
             }
@@ -96,7 +96,7 @@ public final class NdjsonLineReader {
             int before = bufStart;
             if (!fill()) {
                 // Last line of the stream, without a final newline.
-                setLine(bufStart, bufEnd - bufStart);
+                takeLine(bufStart, bufEnd - bufStart);
                 consume(bufEnd - bufStart);
                 return true;
             }
@@ -128,6 +128,26 @@ public final class NdjsonLineReader {
     /** Length of the line in bytes, also when it was too long to keep. */
     public long lineFullLength() {
         return lineFullLength;
+    }
+
+    /**
+     * The line at {@code off}, {@code len} bytes (newline excluded), found whole in the buffer: too long when over the
+     * limit even though the buffer held it (the buffer starts at 1 MiB and grows past the limit, so a line over a
+     * smaller limit, or in a file smaller than the buffer, is found here, not by {@link #readTooLongLine}).
+     */
+    private void takeLine(int off, int len) {
+        if (len <= maxLineBytes) {
+            setLine(off, len);
+            return;
+        }
+        int keep = Math.min(maxLineBytes, 1 << 16);
+        byte[] head = new byte[keep];
+        System.arraycopy(buf, off, head, 0, keep);
+        lineBuf = head;
+        lineOff = 0;
+        lineLen = keep;
+        lineFullLength = len;
+        lineTooLong = true;
     }
 
     private void setLine(int off, int len) {

@@ -72,4 +72,15 @@ class NdjsonLineReaderTest {
         assertEquals(List.of("{\"a\":1}", "TOO_LONG:" + big.length(), "{\"a\":2}"), capped);
         assertTrue(capped.get(1).startsWith("TOO_LONG"));
     }
+
+    @Test
+    void aLineOverTheLimitIsTooLongEvenWhenTheBufferHoldsIt() throws IOException {
+        // Far below the 1 MiB buffer: the whole file is read at once, and the limit still applies to each line.
+        String over = "{\"v\":\"" + "z".repeat(200) + "\"}";
+        String atLimit = "{\"v\":\"" + "w".repeat(92) + "\"}";
+        assertEquals(100, atLimit.length());
+        byte[] data = ("{\"a\":1}\n" + over + "\r\n" + atLimit + "\n" + over).getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of("{\"a\":1}", "TOO_LONG:" + (over.length() + 1), atLimit, "TOO_LONG:" + over.length()),
+                read(data, 0, Long.MAX_VALUE, 100));
+    }
 }

@@ -31,8 +31,7 @@ class ConvertibleLinesTest {
 
     @Test
     void tooLongLinesAndRefusedLinesBecomeBadRecordsAndEveryLineIsCheckpointed() throws IOException {
-        // Longer than the reader's 1 MiB buffer: the reader reports a line as too long once it holds more than the limit
-        // without a newline (a line over the limit that fits in the buffer is not reported: see NdjsonLineReader).
+        // Longer than the reader's 1 MiB buffer (NdjsonLineReaderTest covers a line over the limit that the buffer holds).
         String tooLong = "{\"id\":2,\"v\":\"" + "x".repeat(1_200_000) + "\"}";
         Path file = Files.writeString(dir.resolve("in.ndjson"),
                 "{\"id\":1}\n" + tooLong + "\n\n[\"refuse me\"]\n{\"id\":4}\n", StandardCharsets.UTF_8);
