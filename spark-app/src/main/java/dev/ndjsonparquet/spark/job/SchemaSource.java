@@ -46,7 +46,7 @@ final class SchemaSource {
         boolean infer = setting == null && manifestSchema == null;
         // With a given schema the sample only measures the line size: one file is enough, none when unused.
         List<String> toSample = infer ? sampleFiles : measureLineSize ? sampleFiles.stream().limit(1).toList() : List.of();
-        Sample sample = sample(conf, toSample, sampleLines, maxLineBytes);
+        Sample sample = sample(conf, toSample, sampleLines, maxLineBytes, SAMPLE_TOTAL_BYTES);
         StructType schema;
         String source;
         if (setting != null) {
@@ -95,8 +95,19 @@ final class SchemaSource {
         }
     }
 
-    private record Sample(List<String> lines, long bytes) {
+    record Sample(List<String> lines, long bytes) {
     }
+
+    /** At most this much of one file in the sample. */
+    static final long SAMPLE_FILE_BYTES = 4L << 20;
+    /**
+     * At most about this much sample in all (it is held in the driver as strings and shipped to the inference tasks):
+     * each file's share is this divided by the files, between {@link #SAMPLE_MIN_FILE_BYTES} and
+     * {@link #SAMPLE_FILE_BYTES}, so every file is sampled and a manifest of many files cannot fill the driver's heap.
+     */
+    static final long SAMPLE_TOTAL_BYTES = 64L << 20;
+    /** Every file's share of the sample is at least this (a few lines), however many files there are. */
+    static final long SAMPLE_MIN_FILE_BYTES = 16L << 10;
 
     /** At most this much of the sample in one inference task (Spark warns above 1000 KiB per task). */
     static final long SAMPLE_BYTES_PER_TASK = 512 * 1024;
@@ -113,12 +124,16 @@ final class SchemaSource {
         return (StructType) spark.read().json(spark.createDataset(lines.rdd(), Encoders.STRING())).schema();
     }
 
-    /** The first lines of each readable file that are one valid JSON object; unreadable files are skipped. */
-    private static Sample sample(Configuration conf, List<String> files, int perFile, int maxLineBytes) {
+    /**
+     * The first lines of each readable file that are one valid JSON object, at most {@code perFile} lines and the
+     * file's share of {@code totalBytes}; unreadable files are skipped.
+     */
+    static Sample sample(Configuration conf, List<String> files, int perFile, int maxLineBytes, long totalBytes) {
         List<String> lines = new ArrayList<>();
         long bytes = 0;
         JsonRowConverter validator = new JsonRowConverter(new StructType(), SchemaMismatch.RESCUE, 0);
-        long perFileBytes = 4L << 20;
+        long perFileBytes = files.isEmpty() ? 0
+                : Math.min(SAMPLE_FILE_BYTES, Math.max(SAMPLE_MIN_FILE_BYTES, totalBytes / files.size()));
         for (String f : files) {
             Path p = HadoopPaths.of(f);
             try {

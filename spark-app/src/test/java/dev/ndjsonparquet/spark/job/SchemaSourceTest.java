@@ -68,4 +68,35 @@ class SchemaSourceTest {
                 taskCounts, "one inference stage, tasks of at most 512 KB");
         assertEquals(SharedSpark.get().read().json(input.toString()).schema(), inferred.schema());
     }
+
+    @Test
+    void theSampleOfManyFilesStaysWithinItsTotalAndTakesEveryFile(@TempDir Path dir) throws Exception {
+        // 40 files of about 200 KB each; a total of 1 MiB gives each file a 26 KB share (above the 16 KiB floor).
+        java.util.ArrayList<String> files = new java.util.ArrayList<>();
+        String padding = "p".repeat(180);
+        for (int f = 0; f < 40; f++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < 1000; i++) {
+                // Lines of one length: file and line numbers written with a fixed width.
+                text.append(String.format("{\"file\":\"%02d\",\"line\":\"%04d\",\"pad\":\"%s\"}%n", f, i, padding));
+            }
+            Path p = dir.resolve("f" + f + ".ndjson");
+            Files.writeString(p, text);
+            files.add(p.toUri().toString());
+        }
+        long total = 1L << 20;
+        SchemaSource.Sample sample = SchemaSource.sample(new Configuration(), files, 1000, 1 << 20, total);
+        long lineBytes = sample.lines().get(0).length();
+        long share = total / files.size();
+        assertTrue(sample.bytes() <= total + files.size() * lineBytes, "sample of " + sample.bytes() + " bytes");
+        assertTrue(sample.bytes() >= total - files.size() * lineBytes, "sample of " + sample.bytes() + " bytes");
+        for (int f = 0; f < 40; f++) {
+            String name = String.format("{\"file\":\"%02d\",", f);
+            long taken = sample.lines().stream().filter(l -> l.startsWith(name)).count();
+            assertEquals((share + lineBytes - 1) / lineBytes, taken, "lines of file " + f);
+        }
+        // Without the total, the same files give their first 1,000 lines each (all of them): 40 times as much.
+        SchemaSource.Sample uncapped = SchemaSource.sample(new Configuration(), files, 1000, 1 << 20, Long.MAX_VALUE);
+        assertEquals(40_000, uncapped.lines().size());
+    }
 }
