@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.controller.builder;
 
+import java.time.Instant;
 import static dev.ndjsonparquet.controller.builder.Harness.assertExactlyOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ndjsonparquet.controller.builder.Harness.ManualClock;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestFile;
+import dev.ndjsonparquet.testsupport.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +26,7 @@ class BuilderTest {
     @Test
     void bothEventFormatsSeveralRecordsTestEventsAndEncodedKeys() {
         Harness h = new Harness();
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Harness.Builder b = h.builder(Step.StepHook.NONE, clock);
         List<String> keys = List.of("day=1/a b.json", "day=1/caf\u00e9 \u6587\u4ef6.ndjson", "day=1/x+y=z&w.jsonl",
                 "day=1/eventbridge \u00fc.json.gz", "day=1/single.json");
@@ -64,7 +65,7 @@ class BuilderTest {
     @Test
     void quarantineWithReasonKeepsTheSourceAndRecordsOnce() {
         Harness h = new Harness();
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Harness.Builder b = h.builder(Step.StepHook.NONE, clock);
         h.upload("small.json", 50);
         h.upload("large.json", 20_000);
@@ -102,7 +103,7 @@ class BuilderTest {
     void duplicateAndReorderedEventsPutEachFileInExactlyOneManifest() {
         Harness h = new Harness();
         h.settings = h.settings(5, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 30);
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Harness.Builder b = h.builder(Step.StepHook.NONE, clock);
         List<String> records = new ArrayList<>();
         List<String> uris = new ArrayList<>();
@@ -133,7 +134,7 @@ class BuilderTest {
     @Test
     void batchesCloseByCount() {
         Harness h = new Harness();
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Harness.Builder b = h.builder(Step.StepHook.NONE, clock);
         List<String> uris = new ArrayList<>();
         for (int i = 0; i < 23; i++) {
@@ -152,7 +153,7 @@ class BuilderTest {
     void batchesCloseByBytesBeforeTheCapIsCrossed() {
         Harness h = new Harness();
         h.settings = h.settings(100, 1000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 30);
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Harness.Builder b = h.builder(Step.StepHook.NONE, clock);
         List<String> uris = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -170,7 +171,7 @@ class BuilderTest {
     @Test
     void batchesCloseByAgeOfTheOldestFile() {
         Harness h = new Harness();
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Harness.Builder b = h.builder(Step.StepHook.NONE, clock);
         String first = h.upload("old.json", 150);
         Harness.pollUntil(b, Duration.ofSeconds(30), () -> b.metrics().acceptedCount() == 1);
@@ -190,7 +191,7 @@ class BuilderTest {
     @Test
     void backfillOfAPartlyProcessedPrefixBatchesOnlyTheNewFiles() {
         Harness h = new Harness();
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Harness.Builder b = h.builder(Step.StepHook.NONE, clock);
         List<String> all = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -236,7 +237,7 @@ class BuilderTest {
         BuilderSettings settings = h.settings;
         BatchEngine engine = BuilderAssembly.engine(settings, local, h.servers.sqs,
                 new BuilderMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                Step.StepHook.NONE, new ManualClock(), "backfill");
+                Step.StepHook.NONE, new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), "backfill");
         ListingSweep.Summary s = ListingSweep.feed(local, engine, new StoreUri("landing", "in/"), null);
         engine.flush();
         assertEquals(new ListingSweep.Summary(4, 3, 0, 1, 0), s);

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ndjsonparquet.controller.builder.Harness.ManualClock;
 import dev.ndjsonparquet.controller.builder.Step.StepHook;
+import dev.ndjsonparquet.testsupport.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -35,7 +35,7 @@ class KeysAndEventsTest {
     @Test
     void oddKeysInBothFormatsNameTheExactObject() {
         Harness h = new Harness();
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Harness.Builder b = h.builder(StepHook.NONE, clock);
         List<String> uris = new ArrayList<>();
         for (String k : ODD_KEYS) {
@@ -57,7 +57,7 @@ class KeysAndEventsTest {
     @Test
     void keysThatPathsRewriteAreQuarantinedBeforeBeingClaimed() {
         Harness h = new Harness();
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Harness.Builder b = h.builder(StepHook.NONE, clock);
         List<String> unsafe = List.of("in//x.json", "in/./x.json", "in/../x.json", "/in/x.json", "in/..", "in/sub/../../y.json");
         for (String k : unsafe) {
@@ -90,7 +90,7 @@ class KeysAndEventsTest {
     @Test
     void aBadPercentEscapeDoesNotStopThePoll() {
         Harness h = new Harness();
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Harness.Builder b = h.builder(StepHook.NONE, clock);
         String x = "bad/x.json";
         String y = "bad/y.json";

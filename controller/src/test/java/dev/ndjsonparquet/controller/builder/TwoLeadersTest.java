@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.builder.FaultyStore.Point;
 import dev.ndjsonparquet.controller.builder.Step.StepHook;
+import dev.ndjsonparquet.testsupport.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -172,7 +174,7 @@ class TwoLeadersTest {
             files.add(new ObjectEvent(h.input, key, 150 + i, etag, null, null));
             uris.add(h.uri(key));
         }
-        Harness.ManualClock clock = new Harness.ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         BatchEngine first = backfill(h, clock);
         first.recover();
         assertEquals(BatchEngine.Outcome.Kind.ACCEPTED, first.offer(files.get(0), true).kind());

@@ -4,41 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ndjsonparquet.testsupport.MutableClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** {@code /readyz} follows real state: a leader elected (here or elsewhere) and queues that answer. */
 class ReadinessTest {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-30T00:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T00:00:00Z"));
 
     @Test
     void readyOnlyWithALeaderElectedAndQueuesAnswering() {
@@ -61,13 +43,13 @@ class ReadinessTest {
 
         queueUp.set(false);
         assertTrue(r.getAsBoolean(), "the last answer stands until the next probe");
-        now.set(now.get().plusSeconds(31));
+        clock.advance(Duration.ofSeconds(31));
         assertFalse(r.getAsBoolean(), "a queue that stops answering makes the replica unready");
         assertTrue(r.reason().contains("AccessDenied"), r.reason());
         assertEquals(2, probes.get());
 
         queueUp.set(true);
-        now.set(now.get().plusSeconds(31));
+        clock.advance(Duration.ofSeconds(31));
         assertTrue(r.getAsBoolean());
         leaderKnown.set(false);
         assertFalse(r.getAsBoolean(), "losing sight of every leader");
