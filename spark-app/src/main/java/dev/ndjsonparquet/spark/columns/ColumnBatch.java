@@ -235,12 +235,17 @@ public final class ColumnBatch {
             slot(r, d);
         }
 
+        // The slot first, then the array: slot() may replace the array, and in 'longs[slot(..)] = v' Java would
+        // take the array before the call (a row of more values than the batch had room for failed with an
+        // ArrayIndexOutOfBoundsException, issue 19).
         public void addLong(int r, long v) {
-            longs[slot(r, maxDef)] = v;
+            int i = slot(r, maxDef);
+            longs[i] = v;
         }
 
         public void addDouble(int r, double v) {
-            doubles[slot(r, maxDef)] = v;
+            int i = slot(r, maxDef);
+            doubles[i] = v;
         }
 
         /** Copies {@code len} bytes as the value. */

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Keeps a stale driver from committing. A driver writes its marker under
  * {@code <output>/_attempts/<manifestId>/} when it starts, and before each step that makes something
  * visible or deletes something (starting over, a job commit, removing rows, the result record) it
- * checks that no newer attempt has written a marker and that no run has written the result record.
+ * checks that no newer attempt has written a marker and that no run has written the result record
+ * (the job commits of the rows and of the bad records check it inside the commit, {@link FencedCommits}).
  * A driver that finds itself superseded stops with {@link SupersededAttemptException}: it commits,
  * deletes and records nothing more.
  */
@@ -79,6 +80,7 @@ public final class AttemptFence {
             case PLANNED -> "converting";
             case DATA_COMMIT -> "committing its job";
             case CLEANUP -> "removing rows of quarantined files";
+            case BAD_RECORDS -> "committing its bad records";
             case RESULT, TABLE_COMMITTED -> "writing the result record";
         });
     }

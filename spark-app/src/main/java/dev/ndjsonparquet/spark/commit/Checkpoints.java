@@ -31,6 +31,8 @@ public interface Checkpoints {
         DATA_COMMIT,
         /** Rows are committed; rows of quarantined files are about to be removed. */
         CLEANUP,
+        /** The bad records are written (not visible yet) and their job commit is about to make them visible. */
+        BAD_RECORDS,
         /** Everything is written and checked; the table commit (output mode Iceberg) and result record are next. */
         RESULT,
         /** Output mode Iceberg: the manifest is appended to its tables; the result record is next. */

@@ -2,6 +2,8 @@ package dev.ndjsonparquet.spark.commit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
@@ -24,7 +26,19 @@ public final class FencedCommits {
     private static final Logger LOG = LoggerFactory.getLogger(FencedCommits.class);
     private static final ThreadLocal<Entered> CURRENT = new ThreadLocal<>();
 
-    private record Entered(AttemptFence fence, SparkSession spark, String protocolBefore) {
+    /** A run entered on this thread: its fence, what to restore, and what its commits did so far. */
+    private static final class Entered {
+        final AttemptFence fence;
+        final SparkSession spark;
+        final String protocolBefore;
+        final List<String> committedJobs = new ArrayList<>();
+        Checkpoints.Point nextPoint = Checkpoints.Point.DATA_COMMIT;
+
+        Entered(AttemptFence fence, SparkSession spark, String protocolBefore) {
+            this.fence = fence;
+            this.spark = spark;
+            this.protocolBefore = protocolBefore;
+        }
     }
 
     private FencedCommits() {
@@ -52,23 +66,43 @@ public final class FencedCommits {
             return;
         }
         CURRENT.remove();
-        if (e.protocolBefore() == null) {
-            e.spark().conf().unset(PROTOCOL);
+        if (e.protocolBefore == null) {
+            e.spark.conf().unset(PROTOCOL);
         } else {
-            e.spark().conf().set(PROTOCOL, e.protocolBefore());
+            e.spark.conf().set(PROTOCOL, e.protocolBefore);
         }
     }
 
-    /** Called by the fenced protocols at the start of their job commit. */
-    static void beforeJobCommit() {
+    /** The point the next job commit of this thread's run reports and checks (the rows' is DATA_COMMIT). */
+    public static void nextCommitIs(Checkpoints.Point point) {
+        Entered e = CURRENT.get();
+        if (e != null) {
+            e.nextPoint = point;
+        }
+    }
+
+    /**
+     * The ids of the jobs this thread's run committed, in order. Spark and the columnar writer name every file
+     * {@code part-<partition>-<job id>...}: the id tells this run's files from any other run's.
+     */
+    public static List<String> committedJobs() {
+        Entered e = CURRENT.get();
+        return e == null ? List.of() : List.copyOf(e.committedJobs);
+    }
+
+    /** Called by the fenced protocols at the start of their job commit of job {@code jobId}. */
+    static void beforeJobCommit(String jobId) {
         Entered e = CURRENT.get();
         if (e == null) {
             return;
         }
+        Checkpoints.Point point = e.nextPoint;
+        e.nextPoint = Checkpoints.Point.DATA_COMMIT;
         try {
-            e.fence().check(Checkpoints.Point.DATA_COMMIT);
+            e.fence.check(point);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot check the attempt before committing", ex);
         }
+        e.committedJobs.add(jobId);
     }
 }

@@ -8,14 +8,16 @@ import org.apache.spark.internal.io.cloud.PathOutputCommitProtocol;
 public class FencedPathOutputCommitProtocol extends PathOutputCommitProtocol {
 
     private static final long serialVersionUID = 1L;
+    private final String jobId;
 
     public FencedPathOutputCommitProtocol(String jobId, String dest, boolean dynamicPartitionOverwrite) {
         super(jobId, dest, dynamicPartitionOverwrite);
+        this.jobId = jobId;
     }
 
     @Override
     public void commitJob(JobContext jobContext, scala.collection.immutable.Seq<FileCommitProtocol.TaskCommitMessage> taskCommits) {
-        FencedCommits.beforeJobCommit();
+        FencedCommits.beforeJobCommit(jobId);
         super.commitJob(jobContext, taskCommits);
     }
 }

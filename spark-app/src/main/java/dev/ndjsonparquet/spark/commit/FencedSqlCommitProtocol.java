@@ -8,14 +8,16 @@ import org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtoc
 public class FencedSqlCommitProtocol extends SQLHadoopMapReduceCommitProtocol {
 
     private static final long serialVersionUID = 1L;
+    private final String jobId;
 
     public FencedSqlCommitProtocol(String jobId, String path, boolean dynamicPartitionOverwrite) {
         super(jobId, path, dynamicPartitionOverwrite);
+        this.jobId = jobId;
     }
 
     @Override
     public void commitJob(JobContext jobContext, scala.collection.immutable.Seq<FileCommitProtocol.TaskCommitMessage> taskCommits) {
-        FencedCommits.beforeJobCommit();
+        FencedCommits.beforeJobCommit(jobId);
         super.commitJob(jobContext, taskCommits);
     }
 }

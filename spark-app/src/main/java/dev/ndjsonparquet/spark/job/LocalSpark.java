@@ -9,9 +9,17 @@ public final class LocalSpark {
     }
 
     public static SparkSession start(int cores, String appName) {
+        return start(cores, 1, appName);
+    }
+
+    /**
+     * A session whose tasks are tried up to {@code maxFailures} times ({@code local[cores,maxFailures]}), as a cluster
+     * retries a task on another executor: the tests run so, to see a retried task's output kept exactly once.
+     */
+    public static SparkSession start(int cores, int maxFailures, String appName) {
         return SparkSession.builder()
                 .appName(appName)
-                .master("local[" + cores + "]")
+                .master("local[" + cores + "," + maxFailures + "]")
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.driver.host", "127.0.0.1")

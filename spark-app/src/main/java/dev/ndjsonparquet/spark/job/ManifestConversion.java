@@ -21,6 +21,7 @@ import dev.ndjsonparquet.spark.read.SplitPlanner;
 import dev.ndjsonparquet.spark.source.SourcePin;
 import dev.ndjsonparquet.spark.table.IcebergOutput;
 import dev.ndjsonparquet.spark.usage.TaskTime;
+import dev.ndjsonparquet.spark.write.BadRecordsCommit;
 import dev.ndjsonparquet.spark.write.BadRecordsParquet;
 import dev.ndjsonparquet.spark.write.ColumnarConversionJob;
 import dev.ndjsonparquet.spark.write.ColumnarWriteSpec;
@@ -195,17 +196,25 @@ public final class ManifestConversion {
             }
         }
         fence.check(Checkpoints.Point.CLEANUP);
-        removeRowsOfQuarantinedFiles(conf, layout, splits, quarantined);
+        removeRowsOfQuarantinedFiles(conf, layout, splits, quarantined, dataJob());
         List<SplitStats> kept = bySplit.values().stream().filter(s -> !quarantined.containsKey(s.fileIndex()))
                 .sorted(Comparator.comparingInt(SplitStats::splitIndex)).toList();
-        long badRecords = writeBadRecords(manifest, layout, splits, bySplit, kept);
+        Map<Integer, Long> linesBefore = linesBefore(splits, bySplit);
+        writeBadRecords(manifest, layout, kept, linesBefore);
+        // Both counted in the Parquet as a reader sees it, not from what this run believes it wrote: a second copy
+        // of any row or bad record (a stale driver's) fails the check, and no result record is written over it.
         OutputFiles data = OutputFiles.scan(conf, layout.dataRoot());
         OutputFiles bad = OutputFiles.scan(conf, layout.badRecords());
+        long badRecords = bad.rows();
         long linesRead = kept.stream().mapToLong(SplitStats::nonBlankLines).sum();
-        if (linesRead != data.rows() + badRecords) {
+        long rowsConverted = kept.stream().mapToLong(SplitStats::rows).sum();
+        long badConverted = kept.stream().mapToLong(SplitStats::badRecords).sum();
+        if (linesRead != data.rows() + badRecords || data.rows() != rowsConverted || badRecords != badConverted) {
             throw new IllegalStateException("accounting does not add up for " + manifest.manifestId() + ": lines read "
-                    + linesRead + " != rows written " + data.rows() + " + bad records " + badRecords);
+                    + linesRead + ", rows in the Parquet " + data.rows() + " (converted " + rowsConverted
+                    + "), bad records in the Parquet " + badRecords + " (found " + badConverted + ")");
         }
+        long internalErrors = logInternalErrors(manifest, kept, linesBefore);
         long t3 = System.nanoTime();
         List<ConversionResult.QuarantinedFile> q = quarantined.entrySet().stream()
                 .map(e -> new ConversionResult.QuarantinedFile(manifest.files().get(e.getKey()).uri(), e.getValue()))
@@ -220,7 +229,8 @@ public final class ManifestConversion {
                 new ConversionResult.Durations(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0)),
                 layout.dataRoot(), badRecords == 0 ? null : layout.badRecords())
                 .withUsage(ConversionResult.Usage.of(spark.sparkContext().defaultParallelism(), ms(t3 - t0),
-                        taskTime.millis(), keptBytes, settings.executorCoreHourPriceUsd()));
+                        taskTime.millis(), keptBytes, settings.executorCoreHourPriceUsd()))
+                .withInternalErrors(internalErrors);
         fence.check(Checkpoints.Point.RESULT);
         if (iceberg != null) {
             result = iceberg.commit(result);
@@ -331,11 +341,27 @@ public final class ManifestConversion {
         return new ArrayList<>(acc.value());
     }
 
-    /** Deletes the Parquet files written by the tasks of quarantined files (their partition id is in the name). */
+    /**
+     * The id of the job that committed this run's rows: Spark and the columnar writer name each file
+     * {@code part-<partition>-<job id>}, so the id tells this run's files from a stale driver's. Null when the session's
+     * commit protocol has no fenced form (a protocol the job configured itself), which reports no id.
+     */
+    private static String dataJob() {
+        List<String> jobs = FencedCommits.committedJobs();
+        return jobs.isEmpty() ? null : jobs.get(jobs.size() - 1);
+    }
+
+    /**
+     * Deletes the Parquet files that this run's tasks of quarantined files wrote: those whose name carries the
+     * split's partition id and this run's job id (a prefix of the partition id alone matched any run's files).
+     */
     private static void removeRowsOfQuarantinedFiles(Configuration conf, OutputLayout layout, List<FileSplitRange> splits,
-                                                     Map<Integer, String> quarantined) throws IOException {
+                                                     Map<Integer, String> quarantined, String job) throws IOException {
+        if (job == null && !quarantined.isEmpty()) {
+            LOG.warn("the commit protocol named no job id: removing the rows of quarantined files by partition id only");
+        }
         List<String> prefixes = splits.stream().filter(s -> quarantined.containsKey(s.fileIndex()))
-                .map(s -> String.format("part-%05d-", s.index())).toList();
+                .map(s -> String.format("part-%05d-", s.index()) + (job == null ? "" : job)).toList();
         if (prefixes.isEmpty()) {
             return;
         }
@@ -357,38 +383,54 @@ public final class ManifestConversion {
         }
     }
 
-    /**
-     * Turns the successful attempts' staging files into Parquet with absolute line numbers, in the driver (no
-     * Spark job, whichever writer converted the rows); returns the count.
-     */
-    private long writeBadRecords(Manifest manifest, OutputLayout layout, List<FileSplitRange> splits,
-                                 Map<Integer, SplitStats> bySplit, List<SplitStats> kept) {
-        if (kept.stream().noneMatch(s -> s.badFile() != null)) {
-            return kept.stream().mapToLong(SplitStats::badRecords).sum();
-        }
-        return writeBadRecordsInDriver(manifest, layout, splits, bySplit, kept);
-    }
-
-    /** The bad records straight from the staging files to Parquet. */
-    private long writeBadRecordsInDriver(Manifest manifest, OutputLayout layout, List<FileSplitRange> splits,
-                                         Map<Integer, SplitStats> bySplit, List<SplitStats> kept) {
-        Map<String, Long> linesBefore = new HashMap<>();
+    /** For each split, the physical lines of the earlier splits of its file (its first line's number is this + 1). */
+    private static Map<Integer, Long> linesBefore(List<FileSplitRange> splits, Map<Integer, SplitStats> bySplit) {
+        Map<String, Long> ofFile = new HashMap<>();
         Map<Integer, Long> before = new HashMap<>();
         for (FileSplitRange s : splits) {
-            long b = linesBefore.getOrDefault(s.uri(), 0L);
+            long b = ofFile.getOrDefault(s.uri(), 0L);
             before.put(s.index(), b);
-            linesBefore.put(s.uri(), b + bySplit.get(s.index()).physicalLines());
+            ofFile.put(s.uri(), b + bySplit.get(s.index()).physicalLines());
         }
+        return before;
+    }
+
+    /**
+     * Turns the successful attempts' staging files into Parquet with absolute line numbers, in the driver (no
+     * Spark job, whichever writer converted the rows), committed through the fenced commit protocol.
+     */
+    private void writeBadRecords(Manifest manifest, OutputLayout layout, List<SplitStats> kept,
+                                 Map<Integer, Long> linesBefore) {
         List<BadRecordsParquet.Staged> staged = kept.stream().filter(s -> s.badFile() != null)
                 .map(s -> new BadRecordsParquet.Staged(s.badFile(), manifest.files().get(s.fileIndex()).uri(),
-                        s.splitIndex(), before.get(s.splitIndex())))
+                        s.splitIndex(), linesBefore.get(s.splitIndex())))
                 .toList();
+        if (staged.isEmpty()) {
+            return;
+        }
         try {
-            return BadRecordsParquet.write(spark.sparkContext().hadoopConfiguration(), layout.badRecords(),
+            BadRecordsCommit.write(spark, spark.sparkContext().hadoopConfiguration(), layout.badRecords(),
                     manifest.manifestId(), staged, settings.compression(), settings.zstdLevel());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("writing the bad records of " + manifest.manifestId(), e);
         }
+    }
+
+    /**
+     * Logs, once for the manifest, the lines the converters threw on (kept as bad records by their last-resort guard):
+     * how many, and the first one's file, line and stack. Returns how many.
+     */
+    private static long logInternalErrors(Manifest manifest, List<SplitStats> kept, Map<Integer, Long> linesBefore) {
+        long total = kept.stream().mapToLong(s -> s.failures().count()).sum();
+        if (total == 0) {
+            return 0;
+        }
+        SplitStats first = kept.stream().filter(s -> s.failures().count() > 0).findFirst().orElseThrow();
+        LOG.warn("manifest {}: {} line(s) failed with an internal error and were kept as bad records (reason"
+                        + " 'internal error: ...'); the first at {} line {}: {}", manifest.manifestId(), total,
+                manifest.files().get(first.fileIndex()).uri(), linesBefore.get(first.splitIndex())
+                        + first.failures().firstLine(), first.failures().firstDetail());
+        return total;
     }
 
     /** Writes the result record once: a run that finds another run's record there stops, superseded. */
@@ -429,36 +471,5 @@ public final class ManifestConversion {
 
     private static String stripQuotes(String etag) {
         return etag.replace("\"", "");
-    }
-
-    /** The Parquet files under a directory: how many, their bytes, and the rows their footers hold. */
-    record OutputFiles(int count, long bytes, long rows) {
-        static OutputFiles scan(Configuration conf, String dir) {
-            try {
-                Path root = new Path(dir);
-                FileSystem fs = root.getFileSystem(conf);
-                if (!fs.exists(root)) {
-                    return new OutputFiles(0, 0, 0);
-                }
-                int count = 0;
-                long bytes = 0;
-                long rows = 0;
-                RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-                while (it.hasNext()) {
-                    LocatedFileStatus st = it.next();
-                    if (!st.getPath().getName().endsWith(".parquet")) {
-                        continue;
-                    }
-                    count++;
-                    bytes += st.getLen();
-                    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(st, conf))) {
-                        rows += r.getRecordCount();
-                    }
-                }
-                return new OutputFiles(count, bytes, rows);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot list " + dir, e);
-            }
-        }
     }
 }

@@ -147,7 +147,7 @@ final class SchemaSource {
                             continue;
                         }
                         fileBytes += r.lineLength();
-                        if (validator.convert(r.lineBuffer(), r.lineOffset(), r.lineLength()) != null) {
+                        if (validObject(validator, r)) {
                             lines.add(new String(r.lineBuffer(), r.lineOffset(), r.lineLength(), StandardCharsets.UTF_8));
                             bytes += r.lineLength();
                             taken++;
@@ -159,5 +159,14 @@ final class SchemaSource {
             }
         }
         return new Sample(lines, bytes);
+    }
+
+    /** Whether the line is one valid JSON object; a line the validator throws on is left out, not its whole file. */
+    private static boolean validObject(JsonRowConverter validator, NdjsonLineReader r) {
+        try {
+            return validator.convert(r.lineBuffer(), r.lineOffset(), r.lineLength()) != null;
+        } catch (RuntimeException | StackOverflowError e) {
+            return false;
+        }
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
  * The result record of one manifest, written last to {@code <output>/_results/<manifestId>.json}:
  * its presence means the manifest is done. Accounting: {@code linesRead = rowsWritten + badRecords},
  * where lines are the non-blank lines of the files that were converted (quarantined files are listed
- * with their reason, not counted).
+ * with their reason, not counted). {@code internalErrors} of the bad records are lines the converter threw on (a
+ * defect of this engine, kept by its last-resort guard with reason {@code internal error: ...}); 0 is normal.
  */
 public record ConversionResult(
         String manifestId,
@@ -36,7 +37,8 @@ public record ConversionResult(
         String dataLocation,
         String badRecordsLocation,
         IcebergCommit iceberg,
-        Usage usage) {
+        Usage usage,
+        long internalErrors) {
 
     /** A result of the plain Parquet mode (no Iceberg commit). */
     public ConversionResult(String manifestId, Instant startedAt, Instant finishedAt, int files, int filesConverted,
@@ -45,7 +47,7 @@ public record ConversionResult(
                             String schemaSource, Durations durationsMs, String dataLocation, String badRecordsLocation) {
         this(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead, blankLines,
                 rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource, durationsMs,
-                dataLocation, badRecordsLocation, null, null);
+                dataLocation, badRecordsLocation, null, null, 0);
     }
 
     /**
@@ -65,7 +67,7 @@ public record ConversionResult(
     public ConversionResult withUsage(Usage u) {
         return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
                 blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
-                durationsMs, dataLocation, badRecordsLocation, iceberg, u);
+                durationsMs, dataLocation, badRecordsLocation, iceberg, u, internalErrors);
     }
 
     /**
@@ -75,11 +77,18 @@ public record ConversionResult(
     public record IcebergCommit(String table, long snapshotId, String badRecordsTable, Long badRecordsSnapshotId) {
     }
 
+    /** This result counting {@code n} lines kept as bad records by the converter's last-resort guard. */
+    public ConversionResult withInternalErrors(long n) {
+        return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
+                blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
+                durationsMs, dataLocation, badRecordsLocation, iceberg, usage, n);
+    }
+
     /** This result naming the Iceberg snapshots that committed it. */
     public ConversionResult withIceberg(IcebergCommit commit) {
         return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
                 blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
-                durationsMs, dataLocation, badRecordsLocation, commit, usage);
+                durationsMs, dataLocation, badRecordsLocation, commit, usage, internalErrors);
     }
 
     /** A file that could not be read, and why; its rows are not in the output. */

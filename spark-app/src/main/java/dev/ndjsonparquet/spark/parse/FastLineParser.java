@@ -272,10 +272,13 @@ public final class FastLineParser {
             case DOUBLE:
             case FLOAT: {
                 double d = number();
+                if (leaf.type == LeafType.FLOAT) {
+                    d = (float) d; // beyond a float's range: Infinity, refused below as for a double
+                }
                 if (Double.isNaN(d) || Double.isInfinite(d)) {
                     return false;
                 }
-                out.addDouble(r, leaf.type == LeafType.FLOAT ? (double) (float) d : d);
+                out.addDouble(r, d);
                 return true;
             }
             case TIMESTAMP: {

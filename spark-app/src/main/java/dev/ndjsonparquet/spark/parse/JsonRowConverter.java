@@ -159,7 +159,9 @@ public final class JsonRowConverter {
 
         /**
          * The current string value as UTF-8 bytes straight from the line when it has no escapes (the line
-         * was validated as UTF-8 already), sparing a decode and a re-encode; else through the parser.
+         * was validated as UTF-8 already), sparing a decode and a re-encode; else through the parser. Null when
+         * an escape decodes to an unpaired surrogate ({@code "\ud800"}): such a string has no UTF-8 form, and
+         * UTF-8 encoding would silently turn it into {@code ?}.
          */
         UTF8String rawString(JsonParser p) throws IOException {
             int start = lineOff + (int) p.currentTokenLocation().getByteOffset() + 1;
@@ -175,7 +177,20 @@ public final class JsonRowConverter {
                 }
                 i++;
             }
-            return UTF8String.fromString(p.getText());
+            String text = p.getText();
+            return hasUnpairedSurrogate(text) ? null : UTF8String.fromString(text);
+        }
+
+        private static boolean hasUnpairedSurrogate(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         boolean used() {
@@ -195,7 +210,7 @@ public final class JsonRowConverter {
                 firstProblem = problem + " at '" + path + "'";
             }
             gen.writeFieldName(path);
-            gen.copyCurrentStructure(p);
+            JsonCopy.current(p, gen);
         }
 
         byte[] json() {

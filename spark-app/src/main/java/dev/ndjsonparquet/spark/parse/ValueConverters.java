@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +55,11 @@ final class ValueConverters {
         }
 
         abstract Object convert(JsonParser p, JsonToken t, JsonRowConverter.Rescue r, String path) throws IOException;
+
+        /** Why a value of token {@code t} did not fit, for the rescue's first problem and the bad-record reason. */
+        String problem(JsonToken t) {
+            return "expected " + typeName + ", found " + describe(t);
+        }
     }
 
     static Converter forType(DataType type) {
@@ -123,7 +129,7 @@ final class ValueConverters {
         if (v != MISMATCH) {
             return v;
         }
-        r.take(p, path, "expected " + c.typeName + ", found " + describe(t));
+        r.take(p, path, c.problem(t));
         return null;
     }
 
@@ -282,11 +288,20 @@ final class ValueConverters {
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                 StringWriter w = new StringWriter();
                 try (JsonGenerator g = JsonRowConverter.FACTORY.createGenerator(w)) {
-                    g.copyCurrentStructure(p);
+                    JsonCopy.current(p, g);
                 }
                 return UTF8String.fromString(w.toString());
             }
-            return t == JsonToken.VALUE_STRING ? r.rawString(p) : UTF8String.fromString(p.getText());
+            if (t != JsonToken.VALUE_STRING) {
+                return UTF8String.fromString(p.getText());
+            }
+            UTF8String s = r.rawString(p);
+            return s == null ? MISMATCH : s;
+        }
+
+        @Override
+        String problem(JsonToken t) {
+            return t == JsonToken.VALUE_STRING ? "a string with an unpaired surrogate escape (not UTF-8)" : super.problem(t);
         }
     }
 
@@ -341,7 +356,11 @@ final class ValueConverters {
             if (Double.isInfinite(d)) {
                 return MISMATCH;
             }
-            return single ? (Object) (float) d : (Object) d;
+            if (!single) {
+                return d;
+            }
+            float f = (float) d;
+            return Float.isInfinite(f) ? MISMATCH : (Object) f; // 3.5e38 is a double, not a float: never Infinity
         }
     }
 
@@ -360,12 +379,45 @@ final class ValueConverters {
             if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
                 return MISMATCH;
             }
-            BigDecimal bd = p.getDecimalValue();
-            if (bd.stripTrailingZeros().scale() > scale) {
-                return MISMATCH; // would round: keep the exact value in _rescued_data instead
+            BigDecimal exact;
+            try {
+                exact = p.getDecimalValue();
+            } catch (NumberFormatException e) {
+                return MISMATCH; // an exponent beyond an int (1e99999999999): no BigDecimal holds it
+            }
+            BigDecimal bd = fitting(exact);
+            if (bd == null) {
+                return MISMATCH; // too large, or would round: keep the exact value in _rescued_data instead
             }
             Decimal d = Decimal.apply(bd);
             return d.changePrecision(precision, scale) ? d : MISMATCH;
+        }
+
+        /**
+         * The value at this type's scale, or null when it has more integer digits than the type holds or digits below
+         * its scale. Decided from precision and scale alone, before any arithmetic: {@code 1e999999999} made Spark's
+         * {@code Decimal} overflow (an {@code ArithmeticException} that failed the task, issue 19), and rescaling
+         * {@code 1e-999999999} would compute a power of ten with a billion digits.
+         */
+        private BigDecimal fitting(BigDecimal bd) {
+            if (bd.signum() == 0) {
+                return BigDecimal.ZERO.setScale(scale);
+            }
+            long integerDigits = (long) bd.precision() - bd.scale();
+            if (integerDigits > precision - scale) {
+                return null;
+            }
+            if (bd.scale() <= scale) {
+                return bd.setScale(scale); // exact: appends zeros, at most 'precision' digits
+            }
+            if ((long) bd.scale() - scale >= bd.precision()) {
+                return null; // every digit is below the scale
+            }
+            try {
+                return bd.setScale(scale, RoundingMode.UNNECESSARY);
+            } catch (ArithmeticException e) {
+                return null; // non-zero digits below the scale
+            }
         }
     }
 

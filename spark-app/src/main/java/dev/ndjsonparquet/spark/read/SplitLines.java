@@ -13,7 +13,7 @@ import org.apache.hadoop.fs.FSDataInputStream;
  * version, decompressed when compressed, lines cut at the split's end; blank lines skipped and counted,
  * line numbers kept. A file that changed since planning, or a compressed file found corrupt, ends the
  * split with a quarantine reason instead of an error; an error of the storage itself is thrown (the task
- * fails, Spark retries it).
+ * fails, Spark retries it), whatever the decompressor made of it ({@link #quarantineOrRethrow}).
  */
 public final class SplitLines implements Closeable {
 
@@ -55,13 +55,33 @@ public final class SplitLines implements Closeable {
         try {
             in = split.compressed() ? Decompression.open(split.uri(), guarded) : guarded;
             reader = new NdjsonLineReader(in, split.start(), split.compressed() ? Long.MAX_VALUE : split.end(), maxLineBytes);
-        } catch (SourceReadException e) {
+        } catch (IOException | RuntimeException e) {
             raw.close();
-            quarantine = PinnedSource.reasonOrRethrow(e);
-        } catch (IOException e) {
-            raw.close();
-            quarantine = Decompression.corruptionReason(e);
+            in = null;
+            reader = null;
+            quarantine = quarantineOrRethrow(e);
         }
+    }
+
+    /**
+     * What an error while reading means. The file changed or vanished since planning: quarantined (a retry would
+     * meet the same). An error of the storage ({@link SourceReadException}, however a decompressor wrapped it):
+     * thrown, the task fails and Spark retries it (a network blip must not quarantine a good file). Anything else
+     * on a compressed file is the decompressor finding the data corrupt: quarantined. On a plain file nothing but
+     * the storage reads the bytes, so any other error is thrown too.
+     */
+    private String quarantineOrRethrow(Exception e) throws IOException {
+        String changed = PinnedSource.changeReason(e);
+        if (changed != null) {
+            return changed;
+        }
+        if (SourceReadException.in(e) || !split.compressed()) {
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) e;
+        }
+        return Decompression.corruptionReason(e);
     }
 
     /**
@@ -73,14 +93,8 @@ public final class SplitLines implements Closeable {
             boolean more;
             try {
                 more = reader.next();
-            } catch (SourceReadException e) {
-                quarantine = PinnedSource.reasonOrRethrow(e);
-                return end();
             } catch (IOException | RuntimeException e) {
-                if (!split.compressed()) {
-                    throw e;
-                }
-                quarantine = Decompression.corruptionReason(e);
+                quarantine = quarantineOrRethrow(e);
                 return end();
             }
             if (!more) {

@@ -82,6 +82,15 @@ public final class PinnedSource {
      * since planning; otherwise rethrows it, for the task to fail and be retried.
      */
     public static <E extends Exception> String reasonOrRethrow(E error) throws E {
+        String reason = changeReason(error);
+        if (reason == null) {
+            throw error;
+        }
+        return reason;
+    }
+
+    /** The quarantine reason when the error (or one of its causes) says the file changed or vanished; else null. */
+    public static String changeReason(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SourceChangedException c) {
                 return "object changed while converting: " + c.getMessage();
@@ -95,6 +104,6 @@ public final class PinnedSource {
                 return "object deleted while converting: " + t.getMessage();
             }
         }
-        throw error;
+        return null;
     }
 }

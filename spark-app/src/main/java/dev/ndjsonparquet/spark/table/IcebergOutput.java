@@ -172,7 +172,8 @@ public final class IcebergOutput {
         return java.util.Objects.equals(location, r.badRecordsLocation()) ? r : new ConversionResult(r.manifestId(),
                 r.startedAt(), r.finishedAt(), r.files(), r.filesConverted(), r.quarantinedFiles(), r.linesRead(),
                 r.blankLines(), r.rowsWritten(), r.rowsWithRescuedData(), r.badRecords(), r.bytesIn(), r.bytesOut(),
-                r.outputFiles(), r.schemaSource(), r.durationsMs(), r.dataLocation(), location, r.iceberg(), r.usage());
+                r.outputFiles(), r.schemaSource(), r.durationsMs(), r.dataLocation(), location, r.iceberg(), r.usage(),
+                r.internalErrors());
     }
 
     private String runDirectory(Table table) {

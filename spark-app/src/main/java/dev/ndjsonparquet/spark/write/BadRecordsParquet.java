@@ -11,7 +11,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -29,7 +28,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * The manifest's bad records as Parquet, written by the driver from the tasks' staging files without
  * a Spark job: each staged record gets its absolute line number (the lines of the file's earlier
  * splits plus its line in the split), in order of source file and line. Bad records are few next to
- * rows; one file, rolled every {@link #ROWS_PER_FILE} records.
+ * rows; one file, rolled every {@link #ROWS_PER_FILE} records. Where the files go is the caller's
+ * ({@link BadRecordsCommit}: a commit protocol's work path).
  */
 public final class BadRecordsParquet {
 
@@ -46,15 +46,21 @@ public final class BadRecordsParquet {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A task's staging file with where its split starts in its source file. */
-    public record Staged(String stagingFile, String sourceFile, int splitIndex, long linesBefore) {
+    public record Staged(String stagingFile, String sourceFile, int splitIndex, long linesBefore) implements java.io.Serializable {
     }
 
     private BadRecordsParquet() {
     }
 
-    /** Writes every staged record under {@code dir}; returns the number written. */
-    public static long write(Configuration conf, String dir, String manifestId, List<Staged> staged, String compression,
-                             int zstdLevel) throws IOException {
+    /** The path of the {@code n}-th file (0-based) with the codec's extension, such as {@code .zstd.parquet}. */
+    @FunctionalInterface
+    interface FileNames {
+        Path file(int n, String extension);
+    }
+
+    /** Writes every staged record into files named by {@code names}; returns the number written. */
+    static long write(Configuration conf, FileNames names, String manifestId, List<Staged> staged, String compression,
+                      int zstdLevel) throws IOException {
         MessageType parquet = ParquetSchemas.of(SCHEMA);
         ColumnBatch batch = new ColumnBatch(ColumnTree.of(SCHEMA, parquet), 1024);
         RowShredder shredder = new RowShredder(batch);
@@ -63,7 +69,6 @@ public final class BadRecordsParquet {
         conf.setInt("parquet.compression.codec.zstd.level", zstdLevel);
         CodecFactory codecs = new CodecFactory(conf, 1 << 20);
         ParquetProperties props = ParquetProperties.builder().withSizeStatisticsEnabled(false).build();
-        String id = UUID.randomUUID().toString();
         UTF8String manifest = UTF8String.fromString(manifestId);
         long count = 0;
         int fileNo = 0;
@@ -90,7 +95,7 @@ public final class BadRecordsParquet {
                         count++;
                         if (batch.full() || count % ROWS_PER_FILE == 0) {
                             if (file == null) {
-                                file = open(conf, dir, id, fileNo++, parquet, props, codecs, codec);
+                                file = open(conf, names, fileNo++, parquet, props, codecs, codec);
                             }
                             flush(batch, file);
                             if (count % ROWS_PER_FILE == 0) {
@@ -103,7 +108,7 @@ public final class BadRecordsParquet {
             }
             if (batch.rows() > 0) {
                 if (file == null) {
-                    file = open(conf, dir, id, fileNo, parquet, props, codecs, codec);
+                    file = open(conf, names, fileNo, parquet, props, codecs, codec);
                 }
                 flush(batch, file);
             }
@@ -120,10 +125,10 @@ public final class BadRecordsParquet {
         return count;
     }
 
-    private static ParquetColumnFile open(Configuration conf, String dir, String id, int n, MessageType parquet,
+    private static ParquetColumnFile open(Configuration conf, FileNames names, int n, MessageType parquet,
                                           ParquetProperties props, CodecFactory codecs, CompressionCodecName codec)
             throws IOException {
-        Path path = new Path(dir, String.format("part-%05d-%s-c000%s.parquet", n, id, codec.getExtension()));
+        Path path = names.file(n, codec.getExtension() + ".parquet");
         return new ParquetColumnFile(HadoopOutputFile.fromPath(path, conf), parquet, props, codecs.getCompressor(codec),
                 ParquetSchemas.footer(SCHEMA), 128L << 20);
     }

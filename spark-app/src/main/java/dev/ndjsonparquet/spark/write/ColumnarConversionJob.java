@@ -2,17 +2,10 @@ package dev.ndjsonparquet.spark.write;
 
 import dev.ndjsonparquet.spark.read.FileSplitRange;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.mapreduce.Job;
-import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.internal.io.FileCommitProtocol;
-import org.apache.spark.internal.io.SparkHadoopWriterUtils;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
@@ -27,8 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class ColumnarConversionJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(ColumnarConversionJob.class);
-    private static final String DEFAULT_PROTOCOL =
-            "org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol";
 
     private ColumnarConversionJob() {
     }
@@ -36,27 +27,15 @@ public final class ColumnarConversionJob {
     /** Converts the splits; returns each split's statistics (from the attempt that committed). */
     public static List<SplitStats> run(SparkSession spark, Configuration conf, ColumnarWriteSpec spec,
                                        List<FileSplitRange> splits) throws IOException {
-        String protocol = spark.conf().get("spark.sql.sources.commitProtocolClass", DEFAULT_PROTOCOL);
-        FileCommitProtocol committer = FileCommitProtocol.instantiate(protocol, UUID.randomUUID().toString(),
-                spec.dataRoot(), false);
-        Job job = Job.getInstance(new Configuration(conf));
-        job.setOutputKeyClass(Void.class);
-        job.setOutputValueClass(Void.class);
-        FileOutputFormat.setOutputPath(job, new Path(spec.dataRoot()));
-        committer.setupJob(job);
+        CommitProtocolJob job = CommitProtocolJob.setUp(spark, conf, spec.dataRoot());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ColumnarSplitTask task = newTask(jsc, spec, job.getConfiguration(), committer);
+        ColumnarSplitTask task = newTask(jsc, spec, job.configuration(), job.committer(), job.jobTrackerId());
         List<ColumnarTaskResult> results;
         try {
             results = jsc.parallelize(splits, splits.size()).mapPartitions(task).collect();
-            List<FileCommitProtocol.TaskCommitMessage> messages = new ArrayList<>();
-            for (ColumnarTaskResult r : results) {
-                committer.onTaskCommit(r.commit());
-                messages.add(r.commit());
-            }
-            committer.commitJob(job, scala.jdk.javaapi.CollectionConverters.asScala(messages).toList());
+            job.commit(results.stream().map(ColumnarTaskResult::commit).toList());
         } catch (Throwable t) {
-            committer.abortJob(job); // the attempts' files are discarded; the driver's retry starts clean
+            job.abort(); // the attempts' files are discarded; the driver's retry starts clean
             throw t;
         } finally {
             task.release();
@@ -73,8 +52,8 @@ public final class ColumnarConversionJob {
      * its split (with its file's pin).
      */
     static ColumnarSplitTask newTask(JavaSparkContext jsc, ColumnarWriteSpec spec, Configuration jobConf,
-                                     FileCommitProtocol committer) {
+                                     FileCommitProtocol committer, String jobTrackerId) {
         return new ColumnarSplitTask(jsc.broadcast(spec), jsc.broadcast(new SerializableConfiguration(jobConf)),
-                committer, SparkHadoopWriterUtils.createJobTrackerID(new Date()));
+                committer, jobTrackerId);
     }
 }

@@ -20,16 +20,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
-import org.apache.hadoop.mapreduce.TaskAttemptID;
-import org.apache.hadoop.mapreduce.TaskID;
-import org.apache.hadoop.mapreduce.TaskType;
-import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.parquet.schema.MessageType;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.internal.io.FileCommitProtocol;
-import org.apache.spark.internal.io.SparkHadoopWriterUtils;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.StructType;
@@ -90,17 +85,8 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
     }
 
     private TaskAttemptContext attemptContext(TaskContext ctx, int partition) {
-        int stage = ctx == null ? 0 : ctx.stageId();
-        int attemptNumber = ctx == null ? 0 : ctx.attemptNumber();
-        org.apache.hadoop.mapred.JobID jobId = SparkHadoopWriterUtils.createJobID(jobTrackerId, stage);
-        TaskAttemptID taskAttemptId = new TaskAttemptID(new TaskID(jobId, TaskType.MAP, partition), attemptNumber);
-        Configuration c = new Configuration(confBroadcast.value().value());
-        c.set("mapreduce.job.id", jobId.toString());
-        c.set("mapreduce.task.id", taskAttemptId.getTaskID().toString());
-        c.set("mapreduce.task.attempt.id", taskAttemptId.toString());
-        c.setBoolean("mapreduce.task.ismap", true);
-        c.setInt("mapreduce.task.partition", 0);
-        return new TaskAttemptContextImpl(c, taskAttemptId);
+        return CommitProtocolJob.taskContext(confBroadcast.value().value(), jobTrackerId, ctx == null ? 0 : ctx.stageId(),
+                partition, ctx == null ? 0 : ctx.attemptNumber());
     }
 
     private ColumnarTaskResult convert(FileSplitRange split, TaskAttemptContext attempt, TaskContext ctx) throws IOException {
@@ -121,10 +107,20 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
              TaskFiles files = new TaskFiles(spec, parquet, ParquetSchemas.footer(full), committer, attempt)) {
             int rootTag = files.tagOf(null);
             SplitLines lines = SplitLines.open(split, c, spec.maxLineBytes());
+            ConvertibleLines convertible = new ConvertibleLines(lines, bad, checkpoints, split.index());
             try {
-                ConvertibleLines convertible = new ConvertibleLines(lines, bad, checkpoints, split.index());
                 while (convertible.next()) {
-                    LineToColumns.Outcome o = lineToColumns.convert(convertible.buffer(), convertible.offset(), convertible.length());
+                    LineToColumns.Outcome o;
+                    int tag;
+                    try {
+                        o = lineToColumns.convert(convertible.buffer(), convertible.offset(), convertible.length());
+                        tag = o == LineToColumns.Outcome.BAD || eventDates == null ? rootTag
+                                : files.tagOf(eventDates.dirOf(batch));
+                    } catch (RuntimeException | StackOverflowError e) {
+                        batch.rollbackRow(); // the last-resort guard: nothing of the line stays in the batch
+                        convertible.rejectInternal(e);
+                        continue;
+                    }
                     if (o == LineToColumns.Outcome.BAD) {
                         convertible.reject(lineToColumns.badReason());
                         continue;
@@ -133,7 +129,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
                         rescued++;
                     }
                     int row = batch.commitRow();
-                    batch.setRowTag(row, eventDates == null ? rootTag : files.tagOf(eventDates.dirOf(batch)));
+                    batch.setRowTag(row, tag);
                     rows++;
                     if (batch.full()) {
                         files.write(batch);
@@ -150,11 +146,10 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
             FileCommitProtocol.TaskCommitMessage msg = committer.commitTask(attempt);
             SplitStats stats = new SplitStats(split.index(), split.fileIndex(), lines.physicalLines(),
                     lines.nonBlankLines(), rows, rescued, bad.count(), split.end() - split.start(), bad.file(),
-                    lines.quarantineReason());
+                    lines.quarantineReason(), convertible.failures());
             return new ColumnarTaskResult(stats, msg, lineToColumns.slowLines());
         }
     }
-
 
     /** The partition directory ({@code event_date=yyyy-MM-dd}) of the row just committed. */
     static final class EventDates {

@@ -7,7 +7,8 @@ import java.io.IOException;
 /**
  * What both write paths (row and columnar) do with a split's lines before converting one: each line read is
  * reported to the checkpoints (where tests inject faults), and a line over the length limit goes to the bad
- * records with its reason instead of to the converter. A line the converter refuses goes there by {@link #reject}.
+ * records with its reason instead of to the converter. A line the converter refuses goes there by {@link #reject},
+ * one it throws on by {@link #rejectInternal}.
  */
 final class ConvertibleLines {
 
@@ -15,6 +16,7 @@ final class ConvertibleLines {
     private final BadRecordWriter bad;
     private final Checkpoints checkpoints;
     private final int split;
+    private LineFailures failures = LineFailures.NONE;
 
     ConvertibleLines(SplitLines lines, BadRecordWriter bad, Checkpoints checkpoints, int split) {
         this.lines = lines;
@@ -52,5 +54,19 @@ final class ConvertibleLines {
     void reject(String reason) throws IOException {
         int len = lines.length();
         bad.write(split, lines.physicalLines(), lines.lineStart(), reason, lines.buffer(), lines.offset(), len, len);
+    }
+
+    /**
+     * The last-resort guard: the converter threw on the current line, which becomes a bad record with reason
+     * {@code internal error: <exception>} instead of failing the task (the caller has undone whatever of the line
+     * it had kept); counted, the first one kept for the driver's log.
+     */
+    void rejectInternal(Throwable e) throws IOException {
+        failures = failures.plus(lines.physicalLines(), e);
+        reject(LineFailures.reason(e));
+    }
+
+    LineFailures failures() {
+        return failures;
     }
 }

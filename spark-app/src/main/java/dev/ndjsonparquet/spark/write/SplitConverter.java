@@ -134,16 +134,22 @@ public final class SplitConverter implements FlatMapFunction<Iterator<FileSplitR
         /** The next row, writing bad records on the way; null at the end of the split. */
         private GenericInternalRow advance() throws IOException {
             while (convertible.next()) {
-                GenericInternalRow row = converter.convert(convertible.buffer(), convertible.offset(), convertible.length());
+                GenericInternalRow row;
+                try {
+                    row = converter.convert(convertible.buffer(), convertible.offset(), convertible.length());
+                    if (row != null && eventDateField >= 0) {
+                        row.update(converter.width() - 1, eventDate(row));
+                    }
+                } catch (RuntimeException | StackOverflowError e) {
+                    convertible.rejectInternal(e); // the last-resort guard: the line is a bad record, not a failed task
+                    continue;
+                }
                 if (row == null) {
                     convertible.reject(converter.badReason());
                     continue;
                 }
                 if (!row.isNullAt(schema.size())) {
                     rescued++;
-                }
-                if (eventDateField >= 0) {
-                    row.update(converter.width() - 1, eventDate(row));
                 }
                 rows++;
                 return row;
@@ -171,7 +177,8 @@ public final class SplitConverter implements FlatMapFunction<Iterator<FileSplitR
             done = true;
             closeQuietly();
             stats.add(new SplitStats(split.index(), split.fileIndex(), lines.physicalLines(), lines.nonBlankLines(), rows,
-                    rescued, bad.count(), split.end() - split.start(), bad.file(), lines.quarantineReason()));
+                    rescued, bad.count(), split.end() - split.start(), bad.file(), lines.quarantineReason(),
+                    convertible.failures()));
         }
 
         private void closeQuietly() {

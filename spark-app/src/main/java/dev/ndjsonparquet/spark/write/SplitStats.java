@@ -13,8 +13,9 @@ import java.io.Serializable;
  * @param badRecords       bad records written to {@code badFile}
  * @param badFile          the staging file of this attempt's bad records, or null
  * @param quarantineReason why the file could not be read (its rows are then removed), or null
+ * @param failures         lines the converter threw on, written as bad records by the last-resort guard
  */
 public record SplitStats(int splitIndex, int fileIndex, long physicalLines, long nonBlankLines, long rows,
                          long rescuedRows, long badRecords, long bytesRead, String badFile,
-                         String quarantineReason) implements Serializable {
+                         String quarantineReason, LineFailures failures) implements Serializable {
 }

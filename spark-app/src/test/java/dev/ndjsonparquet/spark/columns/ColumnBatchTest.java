@@ -49,4 +49,20 @@ class ColumnBatchTest {
         assertFalse(b.full());
         assertTrue(b.rows() == 0);
     }
+
+    /** A row of more values than the batch has room for grows the leaf's buffers (it threw at index 8,192, issue 19). */
+    @Test
+    void aRowOfMoreValuesThanTheBatchHoldsGrowsItsBuffers() {
+        StructType s = StructType.fromDDL("xs ARRAY<BIGINT>, ds ARRAY<DOUBLE>");
+        ColumnBatch b = new ColumnBatch(ColumnTree.of(s, ParquetSchemas.of(s)), 4);
+        b.beginRow();
+        for (int i = 0; i < 100_000; i++) {
+            b.leaf(0).addLong(i == 0 ? 0 : 1, i);
+            b.leaf(1).addDouble(i == 0 ? 0 : 1, i / 2.0);
+        }
+        b.commitRow();
+        assertEquals(100_000, b.leaf(0).size());
+        assertEquals(99_999L, b.leaf(0).longAt(99_999));
+        assertEquals(49_999.5, b.leaf(1).doubleAt(99_999));
+    }
 }

@@ -22,7 +22,8 @@ final class SharedSpark {
 
     static synchronized SparkSession get() {
         if (session == null || session.sparkContext().isStopped()) {
-            session = LocalSpark.start(2, "ndjson-parquet tests");
+            // Two tries a task, as a cluster retries a task whose executor was lost (Spark's default there is 4).
+            session = LocalSpark.start(2, 2, "ndjson-parquet tests");
         }
         return session;
     }

@@ -58,7 +58,7 @@ class TaskClosureSizeTest {
         int confBytes = serialisedSize(new SerializableConfiguration(jobConf));
         assertTrue(confBytes > MAX_TASK_FUNCTION_BYTES, "the configuration alone is " + confBytes + " bytes");
 
-        ColumnarSplitTask columnar = ColumnarConversionJob.newTask(jsc, spec, jobConf, committer);
+        ColumnarSplitTask columnar = ColumnarConversionJob.newTask(jsc, spec, jobConf, committer, "20261207000000");
         SplitConverter sparkWriter = new SplitConverter(jsc.broadcast(schema), SchemaMismatch.RESCUE, -1, "/tmp/task-size/staging",
                 1 << 20, 1 << 16, jsc.broadcast(new SerializableConfiguration(jobConf)),
                 spark.sparkContext().collectionAccumulator("stats"), null);
