@@ -132,6 +132,52 @@ class BadInputTest {
         assertEquals(1002, rows.select("id").distinct().count(), "no row of the truncated file may remain");
     }
 
+    private static byte[] gzipMember(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream o = new GZIPOutputStream(bytes)) {
+            o.write(utf8(text));
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A gzip whose valid member is followed by junk, or by a next member cut inside its header, is corrupt: quarantined
+     * with the reason, none of its rows kept (Java's GZIPInputStream ignored what followed and converted the first
+     * member as if it were the file). A bgzip file (an empty member at the end) converts.
+     */
+    @Test
+    void aGzipWithJunkOrACutHeaderAfterAMemberIsQuarantinedAndABgzipEndMarkerIsFine() throws IOException {
+        byte[] first = gzipMember("{\"id\":1}\n{\"id\":2}\n");
+        Path junk = dir.resolve("junk.ndjson.gz");
+        Files.write(junk, concat(first, utf8("trailing junk, not gzip\n")));
+        Path cut = dir.resolve("cut.ndjson.gz");
+        Files.write(cut, concat(first, java.util.Arrays.copyOf(gzipMember("{\"id\":3}\n"), 6)));
+        Path bgzip = dir.resolve("bgzip.ndjson.gz");
+        Files.write(bgzip, concat(gzipMember("{\"id\":10}\n"), gzipMember("{\"id\":11}\n"), gzipMember("")));
+
+        ConversionResult r = SharedSpark.convert(ConversionSettings.Values.defaults().withSchema("id BIGINT"),
+                dir.resolve("out"), junk, cut, bgzip).result();
+        Map<String, String> quarantined = new TreeMap<>();
+        r.quarantinedFiles().forEach(q -> quarantined.put(q.path().substring(q.path().lastIndexOf('/') + 1), q.reason()));
+        assertEquals(List.of("cut.ndjson.gz", "junk.ndjson.gz"), List.copyOf(quarantined.keySet()));
+        assertTrue(quarantined.get("junk.ndjson.gz").startsWith("corrupt or truncated compressed file: IOException"),
+                quarantined.toString());
+        assertTrue(quarantined.get("cut.ndjson.gz").startsWith("corrupt or truncated compressed file: EOFException"),
+                quarantined.toString());
+        assertEquals(1, r.filesConverted());
+        Dataset<Row> rows = SharedSpark.get().read().parquet(r.dataLocation());
+        assertEquals(List.of(10L, 11L), rows.orderBy("id").select("id").as(org.apache.spark.sql.Encoders.LONG()).collectAsList());
+        assertEquals(2, r.linesRead());
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void gzipBzip2AndZstandardInputsAreReadByExtension() throws IOException {
         byte[] body = utf8("{\"id\":1}\n{\"id\":2}\n\n{\"id\":3}\n");
