@@ -51,6 +51,14 @@ public interface Checkpoints {
     default void lineRead(int splitIndex, long nonBlankLine) {
     }
 
+    /**
+     * In a task: the line just reported by {@link #lineRead} is being converted; called inside the converters'
+     * last-resort guard, so what it throws is what a converter's defect would throw (the line becomes a bad record
+     * with reason {@code internal error: ...}, the task goes on).
+     */
+    default void converting(int splitIndex, long nonBlankLine) {
+    }
+
     /** The checkpoints the named class gives, or {@link #NONE} when no class is named. */
     static Checkpoints load(String className) {
         if (className == null || className.isBlank()) {

@@ -113,6 +113,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
                     LineToColumns.Outcome o;
                     int tag;
                     try {
+                        convertible.converting();
                         o = lineToColumns.convert(convertible.buffer(), convertible.offset(), convertible.length());
                         tag = o == LineToColumns.Outcome.BAD || eventDates == null ? rootTag
                                 : files.tagOf(eventDates.dirOf(batch));

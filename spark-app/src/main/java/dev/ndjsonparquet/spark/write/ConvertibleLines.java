@@ -38,6 +38,11 @@ final class ConvertibleLines {
         return false;
     }
 
+    /** Tells the checkpoints that the current line is being converted (inside the caller's guard). */
+    void converting() {
+        checkpoints.converting(split, lines.nonBlankLines());
+    }
+
     byte[] buffer() {
         return lines.buffer();
     }

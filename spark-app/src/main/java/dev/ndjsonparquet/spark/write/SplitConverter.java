@@ -136,6 +136,7 @@ public final class SplitConverter implements FlatMapFunction<Iterator<FileSplitR
             while (convertible.next()) {
                 GenericInternalRow row;
                 try {
+                    convertible.converting();
                     row = converter.convert(convertible.buffer(), convertible.offset(), convertible.length());
                     if (row != null && eventDateField >= 0) {
                         row.update(converter.width() - 1, eventDate(row));
