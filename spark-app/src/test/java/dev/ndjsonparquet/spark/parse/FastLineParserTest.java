@@ -214,7 +214,7 @@ public class FastLineParserTest {
     }
 
     /** Compares one line of bytes; returns whether the fast parser took it. */
-    private static boolean compareBytes(byte[] b, SchemaMismatch mode, String line) {
+    static boolean compareBytes(byte[] b, SchemaMismatch mode, String line) {
         ColumnBatch actual = batch();
         LineToColumns l = new LineToColumns(actual, SCHEMA, mode);
         LineToColumns.Outcome o = l.convert(b, 0, b.length);
