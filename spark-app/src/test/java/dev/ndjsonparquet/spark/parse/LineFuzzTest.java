@@ -74,42 +74,63 @@ class LineFuzzTest {
     }
 
     private static Arbitrary<String> object(int depth) {
-        Arbitrary<String> member = Combinators.combine(Arbitraries.of(FIELDS), value(depth))
-                .as((name, v) -> "\"" + name + "\":" + v);
+        Arbitrary<String> member = Arbitraries.oneOf(
+                Combinators.combine(Arbitraries.of(FIELDS), value(depth)).as((name, v) -> "\"" + name + "\":" + v),
+                shaped());
         return member.list().ofMaxSize(8).map(m -> "{" + String.join(",", m) + "}");
+    }
+
+    /** A field with a value of about its schema type's shape (FastLineParserTest.SCHEMA), so that the typed paths run. */
+    private static Arbitrary<String> shaped() {
+        Arbitrary<String> struct = Combinators.combine(numbers(), strings().list().ofMaxSize(3))
+                .as((a, b) -> "{\"a\":" + a + ",\"b\":[" + String.join(",", b) + "]}");
+        Arbitrary<Integer> width = Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.integers().between(0, 40)),
+                Tuple.of(1, Arbitraries.integers().between(8_000, 20_000)));
+        Arbitrary<String> wideStructs = width.map(n -> {
+            StringBuilder sb = new StringBuilder("[");
+            for (int k = 0; k < n; k++) {
+                sb.append(k == 0 ? "" : ",").append("{\"a\":").append(k).append(",\"b\":[\"x\"]}");
+            }
+            return sb.append(']').toString();
+        });
+        Arbitrary<String> mapOf = Combinators.combine(Arbitraries.strings().alpha().ofMaxLength(3), numbers()).as(
+                (k, v) -> "\"" + k + "\":" + v).list().ofMaxSize(6).map(e -> "{" + String.join(",", e) + "}");
+        return Arbitraries.oneOf(
+                Combinators.combine(Arbitraries.of("l", "i", "sh", "by", "d", "f", "dec"), numbers()).as((f, v) -> "\"" + f + "\":" + v),
+                Combinators.combine(Arbitraries.of("s", "ts", "dt"), strings()).as((f, v) -> "\"" + f + "\":" + v),
+                struct.list().ofMaxSize(4).map(v -> "\"arr\":[" + String.join(",", v) + "]"),
+                wideStructs.map(v -> "\"arr\":" + v),
+                Combinators.combine(strings(), numbers()).as((x, z) -> "\"st\":{\"x\":" + x + ",\"y\":{\"z\":" + z + "}}"),
+                mapOf.map(v -> "\"m\":" + v),
+                strings().list().ofMaxSize(5).map(v -> "\"tags\":[" + String.join(",", v) + "]"));
     }
 
     private static Arbitrary<String> value(int depth) {
         Arbitrary<String> scalar = Arbitraries.oneOf(numbers(), strings(), Arbitraries.of("true", "false", "null"));
         if (depth == 0) {
             return Arbitraries.frequencyOf(Tuple.of(20, scalar),
-                    Tuple.of(1, Arbitraries.integers().between(1, 1_100)
-                            .map(n -> "[".repeat(n) + "]".repeat(n))));
+                    Tuple.of(1, Arbitraries.integers().between(990, 1_010).map(n -> "[".repeat(n) + "]".repeat(n))));
         }
         Arbitrary<String> array = Arbitraries.lazy(() -> value(depth - 1)).list().ofMaxSize(5)
                 .map(v -> "[" + String.join(",", v) + "]");
-        Arbitrary<String> wide = Arbitraries.integers().between(0, 20_000).map(n -> {
-            StringBuilder sb = new StringBuilder("[");
-            for (int k = 0; k < n; k++) {
-                sb.append(k == 0 ? "" : ",").append(k);
-            }
-            return sb.append(']').toString();
-        });
         return Arbitraries.frequencyOf(Tuple.of(10, scalar), Tuple.of(3, array),
-                Tuple.of(3, Arbitraries.lazy(() -> object(depth - 1))), Tuple.of(1, wide));
+                Tuple.of(3, Arbitraries.lazy(() -> object(depth - 1))));
     }
 
     private static Arbitrary<String> numbers() {
-        Arbitrary<String> digits = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(40);
-        Arbitrary<String> longDigits = Arbitraries.integers().between(1, 10_050).map(n -> "1" + "0".repeat(n - 1));
-        Arbitrary<String> exponent = Arbitraries.of("", "e0", "e308", "e309", "E-324", "e-400", "e999999999",
-                "e-999999999", "E+2147483648", "e99999999999", "e");
-        Arbitrary<String> composed = Combinators.combine(Arbitraries.of("", "-"), Arbitraries.oneOf(digits, longDigits),
-                Arbitraries.of("", ".5", "." + "3".repeat(500), "."), exponent).as((sign, i, frac, e) -> sign + i + frac + e);
+        Arbitrary<Integer> length = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.integers().between(1, 20)),
+                Tuple.of(2, Arbitraries.integers().between(300, 420)), Tuple.of(1, Arbitraries.integers().between(9_990, 10_010)));
+        Arbitrary<String> integer = Combinators.combine(Arbitraries.of('1', '9'), length).as((d, n) -> d + "0".repeat(n - 1));
+        Arbitrary<String> exponent = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just("")), Tuple.of(4, Arbitraries.of(
+                "e0", "e2", "e7", "e8", "e37", "e38", "e308", "e309", "E-324", "e-3", "e-400", "e999999999", "e-999999999",
+                "E+2147483648", "e99999999999", "e")));
+        Arbitrary<String> composed = Combinators.combine(Arbitraries.of("", "-"), integer,
+                Arbitraries.of("", "", ".5", ".005", "." + "3".repeat(500), "."), exponent)
+                .as((sign, i, frac, e) -> sign + i + frac + e);
         Arbitrary<String> edges = Arbitraries.of("9223372036854775807", "9223372036854775808", "-9223372036854775809",
                 "2147483648", "32768", "-129", "1.7976931348623157e308", "3.4028235e38", "3.5e38", "4.9e-324", "-0", "-0.0",
-                "NaN", "Infinity", "-Infinity", "01", "+1", ".5");
-        return Arbitraries.oneOf(composed, edges);
+                "NaN", "Infinity", "-Infinity", "01", "+1", ".5", "0e999999999");
+        return Arbitraries.frequencyOf(Tuple.of(3, composed), Tuple.of(1, edges));
     }
 
     private static Arbitrary<String> strings() {
