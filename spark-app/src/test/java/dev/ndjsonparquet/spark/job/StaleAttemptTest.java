@@ -104,6 +104,36 @@ class StaleAttemptTest {
         assertTrue(again.skipped(), "a later attempt finds the manifest done");
     }
 
+    /**
+     * The stale attempt committed its rows, then a newer attempt runs to completion before the stale one's bad records
+     * are published: the bad records go through the same fenced commit as the rows, so the stale attempt publishes
+     * none, and the Parquet holds every row once and the bad line once, counted with duplicates kept. (The driver
+     * wrote them straight into the output, outside any fence, so a stale driver added a second copy.)
+     */
+    @Test
+    void anOlderAttemptReachingItsBadRecordsAfterANewerOneFinishedPublishesNone() throws Exception {
+        Path out = dir.resolve("out");
+        String manifest = inputs.manifest(out);
+        AtomicReference<ManifestConversion.Outcome> newer = new AtomicReference<>();
+        ManifestConversion stale = new ManifestConversion(spark, settings).withCheckpoints((point, attempt) -> {
+            if (point == Checkpoints.Point.BAD_RECORDS && newer.get() == null) {
+                try {
+                    newer.set(runElsewhere(manifest, 2));
+                } catch (Exception e) {
+                    throw new IOException("the newer attempt failed", e);
+                }
+            }
+        });
+        SupersededAttemptException e = assertThrows(SupersededAttemptException.class, () -> stale.run(manifest, 1));
+        assertTrue(e.getMessage().contains("result record") && e.getMessage().contains("not committing its bad records"),
+                e.getMessage());
+        ConversionResult r = newer.get().result();
+        assertEveryRowOnce(r);
+        try (Stream<Path> s = Files.walk(out)) {
+            assertTrue(s.noneMatch(p -> p.toString().contains("_temporary")), "no committer leftovers");
+        }
+    }
+
     @Test
     void anOlderAttemptReachingItsCommitWhileANewerOneRunsAbortsAndLeavesTheNewerOneToFinish() throws Exception {
         Path out = dir.resolve("out");
