@@ -196,7 +196,7 @@ public final class ManifestConversion {
             }
         }
         fence.check(Checkpoints.Point.CLEANUP);
-        removeRowsOfQuarantinedFiles(conf, layout, splits, quarantined, dataJob());
+        QuarantinedRows.remove(conf, layout.dataRoot(), splits, quarantined, dataJob());
         List<SplitStats> kept = bySplit.values().stream().filter(s -> !quarantined.containsKey(s.fileIndex()))
                 .sorted(Comparator.comparingInt(SplitStats::splitIndex)).toList();
         Map<Integer, Long> linesBefore = linesBefore(splits, bySplit);
@@ -349,38 +349,6 @@ public final class ManifestConversion {
     private static String dataJob() {
         List<String> jobs = FencedCommits.committedJobs();
         return jobs.isEmpty() ? null : jobs.get(jobs.size() - 1);
-    }
-
-    /**
-     * Deletes the Parquet files that this run's tasks of quarantined files wrote: those whose name carries the
-     * split's partition id and this run's job id (a prefix of the partition id alone matched any run's files).
-     */
-    private static void removeRowsOfQuarantinedFiles(Configuration conf, OutputLayout layout, List<FileSplitRange> splits,
-                                                     Map<Integer, String> quarantined, String job) throws IOException {
-        if (job == null && !quarantined.isEmpty()) {
-            LOG.warn("the commit protocol named no job id: removing the rows of quarantined files by partition id only");
-        }
-        List<String> prefixes = splits.stream().filter(s -> quarantined.containsKey(s.fileIndex()))
-                .map(s -> String.format("part-%05d-", s.index()) + (job == null ? "" : job)).toList();
-        if (prefixes.isEmpty()) {
-            return;
-        }
-        Path root = new Path(layout.dataRoot());
-        FileSystem fs = root.getFileSystem(conf);
-        if (!fs.exists(root)) {
-            return;
-        }
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-        List<Path> doomed = new ArrayList<>();
-        while (it.hasNext()) {
-            Path p = it.next().getPath();
-            if (prefixes.stream().anyMatch(p.getName()::startsWith)) {
-                doomed.add(p);
-            }
-        }
-        for (Path p : doomed) {
-            fs.delete(p, false);
-        }
     }
 
     /** For each split, the physical lines of the earlier splits of its file (its first line's number is this + 1). */
