@@ -4,6 +4,7 @@ import dev.ndjsonparquet.spark.output.ConversionResult;
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.WriterEngine;
 import dev.ndjsonparquet.spark.faults.FailAfterLines;
+import dev.ndjsonparquet.spark.faults.FailFirstAttemptAfterLines;
 import dev.ndjsonparquet.spark.faults.FailBeforeResult;
 import dev.ndjsonparquet.spark.faults.InjectedFailure;
 import dev.ndjsonparquet.spark.faults.InjectedFailures;
@@ -15,7 +16,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +67,39 @@ class IdempotenceTest {
         InjectedFailures.clear(spark);
         ManifestConversion.Outcome o = new ManifestConversion(spark, settings).run(manifest);
         assertTrue(!o.skipped());
+        assertExactlyOnce(o.result());
+    }
+
+    /**
+     * A task attempt lost halfway and retried by Spark inside the same job (the session runs local[2,2], as a cluster
+     * retries a task whose executor died): the run succeeds, and the Parquet holds every row and the bad line once.
+     */
+    @ParameterizedTest
+    @EnumSource(WriterEngine.class)
+    void aTaskAttemptLostHalfwayIsRetriedInsideTheJob(WriterEngine writer) throws Exception {
+        String manifest = inputs.manifest(dir.resolve("out"));
+        List<SparkListenerTaskEnd> ends = new CopyOnWriteArrayList<>();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                ends.add(end);
+            }
+        };
+        InjectedFailures.install(spark, FailFirstAttemptAfterLines.class);
+        spark.sparkContext().addSparkListener(listener);
+        ManifestConversion.Outcome o;
+        try {
+            o = new ManifestConversion(spark, settings.withWriter(writer)).run(manifest);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
+        List<SparkListenerTaskEnd> failed = ends.stream().filter(e -> !(e.reason() instanceof org.apache.spark.Success$))
+                .toList();
+        assertTrue(failed.size() >= 4, "every split's first attempt failed: " + failed.size());
+        assertTrue(failed.stream().allMatch(e -> e.taskInfo().attemptNumber() == 0));
+        assertEquals(failed.size(), ends.stream().filter(e -> e.reason() instanceof org.apache.spark.Success$
+                && e.taskInfo().attemptNumber() == 1).count(), "each failed task went through on its second attempt");
         assertExactlyOnce(o.result());
     }
 
