@@ -10,6 +10,8 @@ import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
 import dev.ndjsonparquet.spark.commit.Checkpoints;
+import dev.ndjsonparquet.spark.faults.InjectedFailures;
+import dev.ndjsonparquet.spark.faults.RecordLinesRead;
 import dev.ndjsonparquet.spark.source.PinnedSource;
 import dev.ndjsonparquet.spark.source.SourcePin;
 import java.io.IOException;
@@ -22,7 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.spark.scheduler.SparkListener;
@@ -107,15 +109,23 @@ class ChangedSourceTest {
         assertOnlyTheUnchangedRows(o.result(), "s3a://landing/planned/changes.ndjson", 300);
     }
 
+    /**
+     * A split of the changing file reads the old version to its end, then the object is overwritten, then later splits
+     * of the same file meet the change: the file is quarantined and the rows the first split had committed are removed.
+     * The test checks each step happened in that order: the split whose task ended before the overwrite read its lines.
+     */
     @Test
     void splitsThatReadTheOldVersionBeforeTheOverwriteKeepNoRows() throws IOException {
         S3Client s3 = S3_MOCK.createS3ClientV2();
-        // The changing file comes first: its first split finishes before the overwrite, the others read after it.
+        String old = lines(1000, 2000, "old");
+        // The changing file comes first: its splits have the lowest indices.
         String manifest = s3Manifest(s3, "midway/", List.of("changes.ndjson", "keep.ndjson"),
-                List.of(lines(1000, 2000, "old"), lines(0, 300, "keep")));
-        AtomicBoolean overwritten = new AtomicBoolean();
+                List.of(old, lines(0, 300, "keep")));
+        int splitBytes = 8_192;
+        int splitsOfChanged = (old.getBytes(StandardCharsets.UTF_8).length + splitBytes - 1) / splitBytes;
+        AtomicInteger readBeforeOverwrite = new AtomicInteger(-1);
         Set<Object> stages = ConcurrentHashMap.newKeySet();
-        SparkListener overwriteAfterFirstTask = new SparkListener() {
+        SparkListener overwriteAfterASplitOfTheFile = new SparkListener() {
             @Override
             public void onJobStart(SparkListenerJobStart start) {
                 stages.addAll(CollectionConverters.asJava(start.stageIds())); // this test's job, not a late event of another
@@ -123,20 +133,29 @@ class ChangedSourceTest {
 
             @Override
             public void onTaskEnd(SparkListenerTaskEnd end) {
-                if (stages.contains(end.stageId()) && overwritten.compareAndSet(false, true)) {
+                int split = end.taskInfo().index();
+                if (stages.contains(end.stageId()) && end.reason() instanceof org.apache.spark.Success$
+                        && split < splitsOfChanged && readBeforeOverwrite.compareAndSet(-1, split)) {
                     s3.putObject(b -> b.bucket("landing").key("midway/changes.ndjson"),
                             RequestBody.fromString(lines(5000, 2000, "changed")));
                 }
             }
         };
         ManifestConversion.Outcome o;
-        SPARK.sparkContext().addSparkListener(overwriteAfterFirstTask);
+        RecordLinesRead.clear();
+        InjectedFailures.install(SPARK, RecordLinesRead.class);
+        SPARK.sparkContext().addSparkListener(overwriteAfterASplitOfTheFile);
         try {
-            o = new ManifestConversion(SPARK, SETTINGS.withSplitBytes(8_192)).run(manifest);
+            o = new ManifestConversion(SPARK, SETTINGS.withSplitBytes(splitBytes)).run(manifest);
         } finally {
-            SPARK.sparkContext().removeSparkListener(overwriteAfterFirstTask);
+            SPARK.sparkContext().removeSparkListener(overwriteAfterASplitOfTheFile);
+            InjectedFailures.clear(SPARK);
         }
-        assertTrue(overwritten.get());
+        int first = readBeforeOverwrite.get();
+        assertTrue(first >= 0, "a split of the changing file ended before the overwrite");
+        assertTrue(RecordLinesRead.bySplit().getOrDefault(first, 0L) > 100,
+                "split " + first + " read the old version's lines: " + RecordLinesRead.bySplit());
+        assertTrue(splitsOfChanged > 2, "later splits of the file opened after the overwrite");
         assertOnlyTheUnchangedRows(o.result(), "s3a://landing/midway/changes.ndjson", 300);
     }
 
