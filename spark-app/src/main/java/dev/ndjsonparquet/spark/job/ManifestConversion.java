@@ -42,11 +42,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -63,9 +59,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Converts one manifest: checks its files, converts the readable ones in one Spark job, writes the bad
- * records from the driver, removes the rows of files found corrupt, checks the accounting and writes the result record
- * last. Idempotent: a manifest whose result record exists is skipped; otherwise its earlier partial
+ * Converts one manifest: checks its files, converts the readable ones in one Spark job, removes this run's rows of
+ * files found corrupt or changed, commits the bad records (one task, fenced as the rows), checks the accounting
+ * against the Parquet as a reader sees it and writes the result record last. Idempotent: a manifest whose result record exists is skipped; otherwise its earlier partial
  * output is deleted first, so a retry never duplicates rows. Fenced: a driver superseded by a newer
  * attempt commits, deletes and records nothing more ({@link AttemptFence}); the result record is
  * written once. Inputs are read pinned to the manifest's versions ({@link SourcePin}).
