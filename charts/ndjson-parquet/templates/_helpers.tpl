@@ -20,6 +20,29 @@ Naming and labels: every object takes its name from "ndjson-parquet.fullname" an
 {{- end }}
 {{- end }}
 
+{{/*
+The full name and a suffix ("dispatcher", "spark-driver"...), within 63 characters: the full name is cut, never the
+suffix, so names stay distinct and DNS labels (Services, and every name Karpenter or KEDA copies into a label value:
+NodePool, EC2NodeClass, ScaledObject) stay valid for any release name. Call with (dict "context" $ "suffix" "x").
+*/}}
+{{- define "ndjson-parquet.suffixedName" -}}
+{{- $room := sub 62 (len .suffix) | int }}
+{{- printf "%s-%s" (include "ndjson-parquet.fullname" .context | trunc $room | trimSuffix "-") .suffix }}
+{{- end }}
+
+{{/*
+A value as text, whole numbers as integers. Helm reads every YAML number as a float64, and printing, toString and
+quote write 134217728 as 1.34217728e+08 (from a million up), which no integer setting of the controller, no
+integer field of the API server and no reader of a ConfigMap accepts. Every number the chart writes goes through here.
+*/}}
+{{- define "ndjson-parquet.plain" -}}
+{{- if and (kindIs "float64" .) (eq (floor .) .) (lt . 1e18) (gt . -1e18) }}
+{{- printf "%d" (int64 .) }}
+{{- else }}
+{{- toString . }}
+{{- end }}
+{{- end }}
+
 {{- define "ndjson-parquet.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -47,7 +70,7 @@ app.kubernetes.io/part-of: ndjson-parquet
 
 {{/* Namespace of the SparkApplications and their pods: apart from the controllers' by default. */}}
 {{- define "ndjson-parquet.jobNamespace" -}}
-{{- default (printf "%s-jobs" (default "default" .Release.Namespace)) .Values.spark.namespace }}
+{{- default (printf "%s-jobs" (default "default" .Release.Namespace | trunc 58 | trimSuffix "-")) .Values.spark.namespace }}
 {{- end }}
 
 {{/* The release label on SparkApplications and Spark pods. Not app.kubernetes.io/instance: ArgoCD's label
@@ -58,7 +81,7 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 
 {{- define "ndjson-parquet.dispatcherServiceAccountName" -}}
 {{- if .Values.dispatcher.serviceAccount.create }}
-{{- default (printf "%s-dispatcher" (include "ndjson-parquet.fullname" .)) .Values.dispatcher.serviceAccount.name }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" . "suffix" "dispatcher")) .Values.dispatcher.serviceAccount.name }}
 {{- else }}
 {{- default "default" .Values.dispatcher.serviceAccount.name }}
 {{- end }}
@@ -66,7 +89,7 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 
 {{- define "ndjson-parquet.builderServiceAccountName" -}}
 {{- if .Values.builder.serviceAccount.create }}
-{{- default (printf "%s-builder" (include "ndjson-parquet.fullname" .)) .Values.builder.serviceAccount.name }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" . "suffix" "builder")) .Values.builder.serviceAccount.name }}
 {{- else }}
 {{- default "default" .Values.builder.serviceAccount.name }}
 {{- end }}
@@ -74,7 +97,7 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 
 {{- define "ndjson-parquet.sparkServiceAccountName" -}}
 {{- if .Values.spark.serviceAccount.create }}
-{{- default (printf "%s-spark-driver" (include "ndjson-parquet.fullname" .)) .Values.spark.serviceAccount.name }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" . "suffix" "spark-driver")) .Values.spark.serviceAccount.name }}
 {{- else }}
 {{- default "default" .Values.spark.serviceAccount.name }}
 {{- end }}
@@ -82,7 +105,7 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 
 {{- define "ndjson-parquet.sparkExecutorServiceAccountName" -}}
 {{- if .Values.spark.serviceAccount.create }}
-{{- default (printf "%s-spark-executor" (include "ndjson-parquet.fullname" .)) .Values.spark.serviceAccount.executorName }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" . "suffix" "spark-executor")) .Values.spark.serviceAccount.executorName }}
 {{- else }}
 {{- default "default" .Values.spark.serviceAccount.executorName }}
 {{- end }}
@@ -90,7 +113,7 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 
 {{- define "ndjson-parquet.priorityClassName" -}}
 {{- $pc := index .context.Values.priorityClasses .role }}
-{{- default (printf "%s-%s" (include "ndjson-parquet.fullname" .context) .role) $pc.name }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" .context "suffix" .role)) $pc.name }}
 {{- end }}
 
 {{- define "ndjson-parquet.image" -}}
@@ -138,7 +161,7 @@ Karpenter pool, so the dedicated pools' taints and the Spark pods' tolerations c
 
 {{- define "ndjson-parquet.leaseName" -}}
 {{- $settings := index .context.Values .role }}
-{{- default (printf "%s-%s" (include "ndjson-parquet.fullname" .context) .role) $settings.leaseName }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" .context "suffix" .role)) $settings.leaseName }}
 {{- end }}
 
 {{/* A Spark memory setting plus its overhead ("16g" + "4g") as a Kubernetes quantity ("20Gi"). */}}

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** NOTES.txt (shown after helm install) tells how to watch the work and which required values are still empty. */
 class NotesTest {
 
-    private static String notes(Path... values) {
+    static String notes(Path... values) {
         InstallCommand install = new Helm(Repo.chart()).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
                 .withKubeVersion(Chart.KUBE_VERSION).dryRun().clientOnly();
         for (Path v : values) {
