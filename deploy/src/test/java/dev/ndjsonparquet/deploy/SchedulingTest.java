@@ -108,11 +108,40 @@ class SchedulingTest {
                 () -> Chart.templateWith("priorityClasses: {executor: {value: 100}}")).getMessage().contains("executor"));
         assertTrue(placeholder < 0 && placeholder >= -10, "cluster-autoscaler ignores pods below -10: " + placeholder);
         assertEquals("Never", placeholderClass.path("preemptionPolicy").asString());
+        assertEquals("PreemptLowerPriority", Chart.find(objects, "PriorityClass", Chart.RELEASE + "-executor").path("preemptionPolicy").asString(),
+                "executors must preempt the placeholders holding their room");
         JsonNode app = Chart.sparkApplicationTemplate(objects);
         assertEquals(Chart.RELEASE + "-driver", app.path("spec").path("driver").path("priorityClassName").asString());
         assertEquals(Chart.RELEASE + "-executor", app.path("spec").path("executor").path("priorityClassName").asString());
         assertEquals(Chart.RELEASE + "-driver", app.path("spec").path("driver").path("template").path("spec").path("priorityClassName").asString());
         assertEquals(Chart.RELEASE + "-executor", app.path("spec").path("executor").path("template").path("spec").path("priorityClassName").asString());
+    }
+
+    /**
+     * PriorityClasses are cluster-wide: on shared on-demand nodes (EKS node groups, the default) a driver at 1000 or
+     * a controller at 2000 with PreemptLowerPriority would evict other teams' pods. Only executors (over the
+     * placeholders) preempt by default; drivers too on the chart's dedicated Karpenter pool; controllers never.
+     */
+    @Test
+    void onlyExecutorsPreemptOnSharedNodesAndDriversOnlyOnTheDedicatedPool() {
+        Map<String, String> shared = preemption(Chart.render());
+        assertEquals(Map.of("controller", "Never", "driver", "Never", "executor", "PreemptLowerPriority", "placeholder", "Never"), shared);
+        Map<String, String> dedicated = preemption(Chart.render(Chart.values("all-on.yaml")));
+        assertEquals(Map.of("controller", "Never", "driver", "PreemptLowerPriority", "executor", "PreemptLowerPriority",
+                "placeholder", "Never"), dedicated);
+        for (JsonNode pc : Chart.ofKind(Chart.render(), "PriorityClass")) {
+            if (pc.path("preemptionPolicy").asString().equals("PreemptLowerPriority")) {
+                assertTrue(pc.path("value").asInt() <= 0, "a class that preempts on shared nodes outranks only negative priorities: " + pc);
+            }
+        }
+    }
+
+    private static Map<String, String> preemption(List<JsonNode> objects) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (JsonNode pc : Chart.ofKind(objects, "PriorityClass")) {
+            out.put(pc.path("metadata").path("name").asString().replace(Chart.RELEASE + "-", ""), pc.path("preemptionPolicy").asString());
+        }
+        return out;
     }
 
     @Test
