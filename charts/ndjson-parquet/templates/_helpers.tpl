@@ -133,10 +133,10 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 {{- else }}
 {{- $_ := set $labels "eks.amazonaws.com/capacityType" (ternary "SPOT" "ON_DEMAND" (eq .pool "spot")) }}
 {{- end }}
-{{- if and .context.Values.karpenter.enabled (ne .pool "controller") }}
+{{- if .context.Values.karpenter.enabled }}
 {{- $_ := set $labels "ndjson-parquet.dev/pool" (ternary "spark-executors" "spark-drivers" (eq .pool "spot")) }}
 {{- end }}
-{{- $extra := index .context.Values.scheduling (ternary "onDemand" .pool (eq .pool "controller")) }}
+{{- $extra := index .context.Values.scheduling .pool }}
 {{- toYaml (merge $labels (deepCopy $extra.nodeSelector)) }}
 {{- end }}
 
@@ -156,6 +156,52 @@ Karpenter pool, so the dedicated pools' taints and the Spark pods' tolerations c
 {{- end }}
 {{- if $out }}
 {{- toYaml $out }}
+{{- end }}
+{{- end }}
+
+{{/*
+Placement of the controllers and the History Server (pods of the pipeline that are not Spark pods): the values'
+nodeSelector, tolerations and affinity, and with controller.onDemandOnly a required node affinity "not spot" in
+both label schemes (eks.amazonaws.com/capacityType NotIn SPOT, karpenter.sh/capacity-type NotIn spot). NotIn also
+matches nodes without the label, so they run on managed on-demand node groups, on Karpenter's on-demand nodes and
+on self-managed nodes alike. With karpenter.enabled they also tolerate the chart's on-demand pool, so they are never
+stranded in a cluster whose only on-demand capacity is that pool. Renders the pod spec fields (or nothing).
+*/}}
+{{- define "ndjson-parquet.controllerPlacement" -}}
+{{- $v := .Values.controller }}
+{{- with $v.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- $tolerations := list }}
+{{- range $v.tolerations }}{{ $tolerations = append $tolerations . }}{{ end }}
+{{- if .Values.karpenter.enabled }}
+{{- range (include "ndjson-parquet.capacityTolerations" (dict "context" (dict "Values" (dict "scheduling" (dict "onDemand" (dict "tolerations" list)) "karpenter" .Values.karpenter)) "pool" "onDemand") | fromYamlArray) }}
+{{- if not (has . $tolerations) }}{{ $tolerations = append $tolerations . }}{{ end }}
+{{- end }}
+{{- end }}
+{{- with $tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- $affinity := deepCopy (default dict $v.affinity) }}
+{{- if $v.onDemandOnly }}
+{{- $notSpot := list (dict "key" "eks.amazonaws.com/capacityType" "operator" "NotIn" "values" (list "SPOT")) (dict "key" "karpenter.sh/capacity-type" "operator" "NotIn" "values" (list "spot")) }}
+{{- $nodeAffinity := default dict $affinity.nodeAffinity }}
+{{- $required := default dict (index $nodeAffinity "requiredDuringSchedulingIgnoredDuringExecution") }}
+{{- $terms := list }}
+{{- range (default (list dict) $required.nodeSelectorTerms) }}
+{{- $term := deepCopy . }}
+{{- $_ := set $term "matchExpressions" (concat (default list $term.matchExpressions) $notSpot) }}
+{{- $terms = append $terms $term }}
+{{- end }}
+{{- $_ := set $required "nodeSelectorTerms" $terms }}
+{{- $_ := set $nodeAffinity "requiredDuringSchedulingIgnoredDuringExecution" $required }}
+{{- $_ := set $affinity "nodeAffinity" $nodeAffinity }}
+{{- end }}
+{{- with $affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end }}
 

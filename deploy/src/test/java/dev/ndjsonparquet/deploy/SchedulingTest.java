@@ -28,9 +28,7 @@ class SchedulingTest {
         assertEquals(Map.of(label, spot), fields(app.path("spec").path("executor").path("template").path("spec").path("nodeSelector")));
         JsonNode placeholder = Chart.find(objects, "Deployment", Chart.RELEASE + "-placeholder");
         assertEquals(Map.of(label, spot), fields(placeholder.path("spec").path("template").path("spec").path("nodeSelector")));
-        // The controllers stay on on-demand capacity.
-        JsonNode dispatcher = Chart.find(objects, "Deployment", Chart.RELEASE + "-dispatcher");
-        assertEquals(Map.of(label, onDemand), fields(dispatcher.path("spec").path("template").path("spec").path("nodeSelector")));
+        // The controllers' placement (not spot, in both label schemes) is PlacementTest's.
         // Executors and placeholders tolerate the same spot taints, so they land in the same pool.
         assertEquals(app.path("spec").path("executor").path("tolerations"), placeholder.path("spec").path("template").path("spec").path("tolerations"));
     }
