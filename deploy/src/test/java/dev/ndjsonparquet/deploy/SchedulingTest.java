@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /** Spot-aware scheduling: drivers on on-demand nodes, executors and placeholders on spot, priorities in order, KEDA pre-warming. */
@@ -152,6 +153,61 @@ class SchedulingTest {
         }
         JsonNode spot = Chart.find(Chart.render(Chart.values("all-on.yaml")), "NodePool", Chart.RELEASE + "-spot");
         assertEquals("10%", spot.path("spec").path("disruption").path("budgets").get(0).path("nodes").asString());
+    }
+
+    /**
+     * Karpenter's drain honours karpenter.sh/do-not-disrupt until the pool's terminationGracePeriod and deletes each
+     * pod at (bound - its grace), so the pod gets its whole grace before the bound. Without a bound, a spot notice
+     * left the executors running until the reclaim killed them two minutes later, decommissioning never started.
+     * With it, executors are deleted at the notice, decommission within their grace, and the node is gone before
+     * the reclaim. A bound also makes drift drain do-not-disrupt pods: the spot pool's drift budget is zero.
+     */
+    @ParameterizedTest(name = "executor grace {0} s")
+    @ValueSource(ints = {30, 90, 110})
+    void onASpotNoticeExecutorsDecommissionWithinTheNoticeAndDriftNeverEvictsThem(int grace) {
+        List<JsonNode> objects = Yaml.readAll(Chart.templateWith("spark: {executor: {terminationGracePeriodSeconds: " + grace + "}}\n",
+                Chart.values("all-on.yaml")));
+        JsonNode spot = Chart.find(objects, "NodePool", Chart.RELEASE + "-spot");
+        long bound = seconds(spot.path("spec").path("template").path("spec").path("terminationGracePeriod").asString());
+        JsonNode executor = Chart.sparkApplicationTemplate(objects).path("spec").path("executor").path("template").path("spec");
+        assertEquals("true", Chart.sparkApplicationTemplate(objects).path("spec").path("executor").path("template")
+                .path("metadata").path("annotations").path("karpenter.sh/do-not-disrupt").asString());
+        long podGrace = executor.path("terminationGracePeriodSeconds").asLong();
+        assertEquals(grace, podGrace);
+        long notice = 120;
+        long deletedAt = Math.max(0, bound - podGrace);
+        assertEquals(0, deletedAt, "Karpenter deletes the executors at the notice, so decommissioning starts at once");
+        assertTrue(deletedAt + podGrace <= bound, "each executor gets its whole grace before Karpenter's bound");
+        assertTrue(bound <= notice, "the node is terminated before the spot reclaim: bound " + bound + " s");
+        boolean driftNeverDisrupts = false;
+        for (JsonNode b : spot.path("spec").path("disruption").path("budgets")) {
+            driftNeverDisrupts |= b.path("nodes").asString().equals("0") && b.path("reasons").toString().contains("Drifted")
+                    && !b.has("schedule");
+        }
+        String ami = Chart.ofKind(objects, "EC2NodeClass").get(0).path("spec").path("amiSelectorTerms").get(0).path("alias").asString();
+        assertTrue(driftNeverDisrupts || !ami.endsWith("@latest"), "drift would drain running executors (terminationGracePeriod set)");
+        // Drivers keep Karpenter's indefinite wait: a driver deleted early costs its whole manifest.
+        JsonNode onDemand = Chart.find(objects, "NodePool", Chart.RELEASE + "-on-demand");
+        assertFalse(onDemand.path("spec").path("template").path("spec").has("terminationGracePeriod"));
+        // Placeholders hold no work: consolidation may move them (no do-not-disrupt).
+        JsonNode placeholder = Chart.find(objects, "Deployment", Chart.RELEASE + "-placeholder");
+        assertFalse(placeholder.path("spec").path("template").path("metadata").path("annotations").has("karpenter.sh/do-not-disrupt"));
+    }
+
+    private static long seconds(String goDuration) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([smh])").matcher(goDuration);
+        long total = 0;
+        int end = 0;
+        while (m.find()) {
+            total += Long.parseLong(m.group(1)) * switch (m.group(2)) {
+                case "h" -> 3600;
+                case "m" -> 60;
+                default -> 1;
+            };
+            end = m.end();
+        }
+        assertTrue(end > 0 && end == goDuration.length(), "not a duration: '" + goDuration + "'");
+        return total;
     }
 
     @Test
