@@ -216,9 +216,9 @@ class SchedulingTest {
         JsonNode placeholder = Chart.find(objects, "Deployment", Chart.RELEASE + "-placeholder");
         assertFalse(placeholder.path("spec").has("replicas"), "KEDA owns the replica count; a fixed one would fight it");
         JsonNode requests = placeholder.path("spec").path("template").path("spec").path("containers").get(0).path("resources").path("requests");
-        assertEquals("4", requests.path("cpu").asString(), "spark.executor.cores");
-        assertEquals("20480Mi", requests.path("memory").asString(), "16g executor memory + 4g overhead");
-        assertEquals("150Gi", requests.path("ephemeral-storage").asString(), "an executor's disk too");
+        assertEquals("5", requests.path("cpu").asString(), "spark.executor.cores");
+        assertEquals("18432Mi", requests.path("memory").asString(), "14g executor memory + 4g overhead");
+        assertEquals("140Gi", requests.path("ephemeral-storage").asString(), "an executor's disk too");
         assertEquals(Chart.RELEASE + "-placeholder", placeholder.path("spec").path("template").path("spec").path("priorityClassName").asString());
 
         JsonNode scaled = Chart.find(objects, "ScaledObject", Chart.RELEASE + "-placeholder");
@@ -345,7 +345,7 @@ class SchedulingTest {
         JsonNode app = Chart.sparkApplicationTemplate(objects);
         JsonNode executor = app.path("spec").path("executor").path("template").path("spec").path("containers").get(0);
         String request = executor.path("resources").path("requests").path("ephemeral-storage").asString();
-        assertEquals("150Gi", request);
+        assertEquals("140Gi", request);
         String tmp = app.path("spec").path("sparkConf").path("spark.kubernetes.executor.volumes.emptyDir.tmp.options.sizeLimit").asString();
         assertTrue(gib(tmp) > 20 && gib(tmp) < gib(request), "/tmp " + tmp + " within the request " + request);
         JsonNode nodeClass = Chart.ofKind(objects, "EC2NodeClass").get(0).path("spec");
