@@ -226,8 +226,45 @@ affinity:
 {{- printf "%dMi" $total }}
 {{- end }}
 
-{{/* Ingest messages (about one file each) per placeholder: the files one executor converts, at least 1. */}}
-{{- define "ndjson-parquet.filesPerPlaceholder" -}}
-{{- $perExecutorMb := mulf .Values.dispatcher.bytesPerExecutorGb 1024 }}
-{{- max 1 (floor (divf $perExecutorMb .Values.placeholders.expectedFileSizeMb)) | int }}
+{{/*
+Pre-warming arithmetic, one place for the ScaledObject's formula and the NOTES. The files the builder holds (ingest
+messages in flight) become manifests of builder.maxFilesPerManifest files; the dispatcher gives each manifest
+ceil(bytes / bytesPerExecutorGb GiB) executors within [minExecutors, maxExecutors]. With files of about
+placeholders.expectedFileSizeMb MiB: executorsFor(n files) = min(max, max(min, ceil(n x fileMiB / executorMiB))).
+*/}}
+{{- define "ndjson-parquet.keda" -}}
+{{- $d := .Values.dispatcher }}
+{{- $files := int64 .Values.builder.maxFilesPerManifest }}
+{{- $fileMib := float64 .Values.placeholders.expectedFileSizeMb }}
+{{- $executorMib := mulf $d.bytesPerExecutorGb 1024 }}
+{{- $full := ceil (divf (mulf $files $fileMib) $executorMib) | int64 | max (int64 $d.minExecutors) | min (int64 $d.maxExecutors) }}
+{{- $cap := int64 .Values.placeholders.maxReplicas }}
+{{- if eq $cap 0 }}{{ $cap = mul 2 $full }}{{ end }}
+{{- toJson (dict "files" $files "fileMib" $fileMib "executorMib" $executorMib "min" (int64 $d.minExecutors) "max" (int64 $d.maxExecutors) "full" $full "cap" $cap) }}
+{{- end }}
+
+{{/* Placeholders for (dict "context" $ "held" n): the executors the manifests of n held files get, capped. */}}
+{{- define "ndjson-parquet.placeholdersFor" -}}
+{{- $k := include "ndjson-parquet.keda" .context | fromJson }}
+{{- $n := int64 .held }}
+{{- $rest := mod $n (int64 $k.files) }}
+{{- $total := mul (div $n (int64 $k.files)) (int64 $k.full) }}
+{{- if gt $rest 0 }}
+{{- $total = add $total (ceil (divf (mulf $rest $k.fileMib) $k.executorMib) | int64 | max (int64 $k.min) | min (int64 $k.max)) }}
+{{- end }}
+{{- min $total (int64 $k.cap) }}
+{{- end }}
+
+{{/*
+KEDA's formula (scalingModifiers, expr-lang, every number a float): the same arithmetic over the files the builder
+holds, ingest_all - ingest_visible (the two triggers read the same queue with and without in-flight messages).
+Visible messages are not counted: they are files no builder has taken yet, and with the builder stopped they are
+all there is, so the placeholders go to zero instead of climbing to the cap.
+*/}}
+{{- define "ndjson-parquet.kedaFormula" -}}
+{{- $k := include "ndjson-parquet.keda" . | fromJson }}
+{{- $held := "max(0.0, ingest_all - ingest_visible)" }}
+{{- $m := printf "%d.0" (int64 $k.files) }}
+{{- $rest := printf "(%s - floor(%s / %s) * %s)" $held $held $m $m }}
+{{- printf "floor(%s / %s) * %d.0 + (%s > 0.0 ? min(%d.0, max(%d.0, ceil(%s * %f / %f))) : 0.0)" $held $m (int64 $k.full) $rest (int64 $k.max) (int64 $k.min) $rest $k.fileMib $k.executorMib }}
 {{- end }}

@@ -267,25 +267,7 @@ class SchedulingTest {
         return out;
     }
 
-    /**
-     * The KEDA arithmetic (NOTES and README): a placeholder holds one executor; the dispatcher gives a manifest
-     * ceil(bytes / bytesPerExecutorGb) executors, so one executor per floor(bytesPerExecutorGb x 1024 / file MiB)
-     * files, which is the trigger's queueLength (messages per replica), at least 1.
-     */
-    @ParameterizedTest(name = "{0} GiB per executor, {1} MiB files: {2} messages per placeholder")
-    @CsvSource({"16, 4000, 4", "16, 3000, 5", "32, 2000, 16", "8, 10000, 1", "16, 16384, 1", "1.5, 512, 3"})
-    void placeholdersPerIngestMessageFollowTheExecutorSizing(String gbPerExecutor, int fileMb, int expected) {
-        List<JsonNode> objects = Yaml.readAll(Chart.templateWith("dispatcher: {bytesPerExecutorGb: " + gbPerExecutor + "}\n"
-                + "placeholders: {expectedFileSizeMb: " + fileMb + "}\n"));
-        JsonNode trigger = Chart.find(objects, "ScaledObject", Chart.RELEASE + "-placeholder").path("spec").path("triggers").get(0);
-        assertEquals(String.valueOf(expected), trigger.path("metadata").path("queueLength").asString());
-        // 400 files waiting: that many executors' worth of placeholders, as the dispatcher will size them.
-        int files = 400;
-        int placeholders = (files + expected - 1) / expected;
-        double executorsForThoseFiles = Math.ceil(files * (double) fileMb / (Double.parseDouble(gbPerExecutor) * 1024));
-        assertTrue(placeholders >= executorsForThoseFiles * 0.5 && placeholders <= Math.max(files, executorsForThoseFiles * 2),
-                placeholders + " placeholders for " + executorsForThoseFiles + " executors");
-    }
+    // The KEDA arithmetic (formula, NOTES, low and high traffic, a stopped builder) is PlaceholderArithmeticTest's.
 
     @Test
     void scaleDownBehaviourIsExposed() {
