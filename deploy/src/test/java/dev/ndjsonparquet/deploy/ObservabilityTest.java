@@ -127,6 +127,36 @@ class ObservabilityTest {
                 "driver metrics under the fixed spark.metrics.namespace");
     }
 
+    /**
+     * The Spark and cost panels select the job namespace through the dashboard's job_namespace variable: it must
+     * default to this release's job namespace (it defaulted to the release namespace, where no Spark pod runs).
+     */
+    @Test
+    void theDashboardsJobNamespaceIsTheReleasesJobNamespace() throws IOException {
+        JsonNode file = Yaml.MAPPER.readTree(Files.readString(Repo.chart().resolve("dashboards/ndjson-parquet.json")));
+        for (String values : List.of("grafana: {dashboard: {enabled: true}}\n", "grafana: {dashboard: {enabled: true}}\nspark: {namespace: etl-spark}\n")) {
+            List<JsonNode> objects = Yaml.readAll(Chart.templateWith(values));
+            String jobNs = Chart.sparkApplicationTemplate(objects).path("metadata").path("namespace").asString();
+            JsonNode dashboard = Yaml.MAPPER.readTree(Chart.find(objects, "ConfigMap", Chart.RELEASE + "-dashboard").path("data")
+                    .path("ndjson-parquet.json").asString());
+            JsonNode variable = null;
+            for (JsonNode v : dashboard.path("templating").path("list")) {
+                if (v.path("name").asString().equals("job_namespace")) {
+                    variable = v;
+                }
+            }
+            assertEquals(jobNs, variable == null ? null : variable.path("query").asString(), values);
+            // Nothing else of the dashboard changes.
+            tools.jackson.databind.node.ObjectNode expected = (tools.jackson.databind.node.ObjectNode) file.deepCopy();
+            for (JsonNode v : expected.path("templating").path("list")) {
+                if (v.path("name").asString().equals("job_namespace")) {
+                    ((tools.jackson.databind.node.ObjectNode) v).put("query", jobNs);
+                }
+            }
+            assertEquals(expected, dashboard);
+        }
+    }
+
     @Test
     void metricsServicesTargetTheContainersMetricsPort() {
         List<JsonNode> objects = Chart.render(Chart.values("all-on.yaml"));
