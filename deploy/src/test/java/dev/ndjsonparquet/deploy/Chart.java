@@ -106,7 +106,8 @@ final class Chart {
         return result.getMessages().stream().filter(Objects::nonNull).collect(Collectors.joining("\n"));
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a directory tree (creating {@code to}). */
+    static void copyTree(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {

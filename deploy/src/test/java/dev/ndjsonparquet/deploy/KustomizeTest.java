@@ -95,8 +95,8 @@ class KustomizeTest {
         assumeTrue(kubectlOnPath(), "kubectl is not installed");
         Path copy = Files.createTempDirectory("kustomize-");
         try {
-            copyTree(Repo.manifests(), copy.resolve("manifests/k8s"));
-            copyTree(Repo.root().resolve("examples/kustomize-overlay"), copy.resolve("examples/kustomize-overlay"));
+            Chart.copyTree(Repo.manifests(), copy.resolve("manifests/k8s"));
+            Chart.copyTree(Repo.root().resolve("examples/kustomize-overlay"), copy.resolve("examples/kustomize-overlay"));
             Path overlay = copy.resolve("examples/kustomize-overlay");
             JsonNode before = Chart.find(Yaml.readAll(kustomize(overlay)), "Deployment", Chart.RELEASE + "-builder");
             Path kustomization = overlay.resolve("kustomization.yaml");
@@ -144,19 +144,5 @@ class KustomizeTest {
             });
         }
         return dangling;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }
