@@ -143,8 +143,14 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 {{/* Tolerations of one pool ("spot" or "onDemand"): the values' own, plus one per taint of the chart's
 Karpenter pool, so the dedicated pools' taints and the Spark pods' tolerations cannot disagree. */}}
 {{- define "ndjson-parquet.capacityTolerations" -}}
+{{- include "ndjson-parquet.withPoolTolerations" (dict "context" .context "pool" .pool "own" (index .context.Values.scheduling .pool).tolerations) }}
+{{- end }}
+
+{{/* The tolerations "own" plus one per taint of the chart's Karpenter pool "pool" (with karpenter.enabled), without
+repeats; nothing when there are none. */}}
+{{- define "ndjson-parquet.withPoolTolerations" -}}
 {{- $out := list }}
-{{- range (index .context.Values.scheduling .pool).tolerations }}
+{{- range .own }}
 {{- $out = append $out . }}
 {{- end }}
 {{- if .context.Values.karpenter.enabled }}
@@ -173,16 +179,9 @@ stranded in a cluster whose only on-demand capacity is that pool. Renders the po
 nodeSelector:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- $tolerations := list }}
-{{- range $v.tolerations }}{{ $tolerations = append $tolerations . }}{{ end }}
-{{- if .Values.karpenter.enabled }}
-{{- range (include "ndjson-parquet.capacityTolerations" (dict "context" (dict "Values" (dict "scheduling" (dict "onDemand" (dict "tolerations" list)) "karpenter" .Values.karpenter)) "pool" "onDemand") | fromYamlArray) }}
-{{- if not (has . $tolerations) }}{{ $tolerations = append $tolerations . }}{{ end }}
-{{- end }}
-{{- end }}
-{{- with $tolerations }}
+{{- with include "ndjson-parquet.withPoolTolerations" (dict "context" . "pool" "onDemand" "own" $v.tolerations) }}
 tolerations:
-  {{- toYaml . | nindent 2 }}
+  {{- . | nindent 2 }}
 {{- end }}
 {{- $affinity := deepCopy (default dict $v.affinity) }}
 {{- if $v.onDemandOnly }}
