@@ -3,16 +3,12 @@ package dev.ndjsonparquet.controller.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.time.Duration;
+import dev.ndjsonparquet.controller.builder.TestServers;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -31,27 +27,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class EventLogDirectoryTest {
 
-    static ManifestLoaderTest.S3Server s3;
-    static AwsClients aws;
+    /** The S3 server the controller's tests share (S3Mock, started once a JVM); this class has its own bucket. */
+    static S3Client s3;
 
     @BeforeAll
     static void start() {
-        s3 = new ManifestLoaderTest.S3Server();
-        s3.begin();
-        aws = AwsClients.create("us-east-1", URI.create("http://127.0.0.1:" + s3.getHttpPort()),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
-                new AwsClients.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30)));
-        aws.s3().createBucket(b -> b.bucket("pipeline"));
-    }
-
-    @AfterAll
-    static void stop() {
-        aws.close();
-        s3.end();
+        s3 = TestServers.get().s3;
+        s3.createBucket(b -> b.bucket("pipeline"));
     }
 
     private static List<String> keys(String prefix) {
-        return aws.s3().listObjectsV2(b -> b.bucket("pipeline").prefix(prefix)).contents().stream().map(S3Object::key).toList();
+        return s3.listObjectsV2(b -> b.bucket("pipeline").prefix(prefix)).contents().stream().map(S3Object::key).toList();
     }
 
     @Test
@@ -69,32 +55,32 @@ class EventLogDirectoryTest {
     void aFreshPrefixGetsTheMarkerOnceAndAPrefixWithLogsKeepsThem() {
         EventLogDirectory.Marker fresh = new EventLogDirectory.Marker("pipeline", "fresh-events/");
         assertEquals(List.of(), keys("fresh-events/"));
-        assertEquals(Optional.empty(), EventLogDirectory.ensure(aws.s3(), fresh));
+        assertEquals(Optional.empty(), EventLogDirectory.ensure(s3, fresh));
         assertEquals(List.of("fresh-events/"), keys("fresh-events/"));
-        assertEquals(0L, aws.s3().headObject(b -> b.bucket("pipeline").key("fresh-events/")).contentLength());
+        assertEquals(0L, s3.headObject(b -> b.bucket("pipeline").key("fresh-events/")).contentLength());
         // Every start-up writes it again: the same empty object.
-        assertEquals(Optional.empty(), EventLogDirectory.ensure(aws.s3(), fresh));
+        assertEquals(Optional.empty(), EventLogDirectory.ensure(s3, fresh));
         assertEquals(List.of("fresh-events/"), keys("fresh-events/"));
 
-        aws.s3().putObject(b -> b.bucket("pipeline").key("old-events/eventlog_v2_app-1/events_1_app-1.zstd"), RequestBody.fromString("{}"));
-        assertEquals(Optional.empty(), EventLogDirectory.ensure(aws.s3(), new EventLogDirectory.Marker("pipeline", "old-events/")));
+        s3.putObject(b -> b.bucket("pipeline").key("old-events/eventlog_v2_app-1/events_1_app-1.zstd"), RequestBody.fromString("{}"));
+        assertEquals(Optional.empty(), EventLogDirectory.ensure(s3, new EventLogDirectory.Marker("pipeline", "old-events/")));
         assertTrue(keys("old-events/").contains("old-events/eventlog_v2_app-1/events_1_app-1.zstd"));
     }
 
     @Test
     void aRoleThatMayNotWriteTheMarkerFailsTheStartUpOnlyWhenNothingIsThere() {
-        S3Client denied = new Wrapped(aws.s3(), false);
+        S3Client denied = new Wrapped(s3, false);
         Optional<String> problem = EventLogDirectory.ensure(denied, new EventLogDirectory.Marker("pipeline", "denied-events/"));
         assertTrue(problem.isPresent());
         assertTrue(problem.get().contains("aws s3api put-object --bucket pipeline --key denied-events/")
                 && problem.get().contains("s3:PutObject on arn:aws:s3:::pipeline/denied-events/"), problem.get());
-        aws.s3().putObject(b -> b.bucket("pipeline").key("made-by-hand/"), RequestBody.empty());
+        s3.putObject(b -> b.bucket("pipeline").key("made-by-hand/"), RequestBody.empty());
         assertEquals(Optional.empty(), EventLogDirectory.ensure(denied, new EventLogDirectory.Marker("pipeline", "made-by-hand/")));
     }
 
     @Test
     void aWriteThatTookEffectBeforeItsCallFailedCounts() {
-        S3Client applyThenThrow = new Wrapped(aws.s3(), true);
+        S3Client applyThenThrow = new Wrapped(s3, true);
         assertEquals(Optional.empty(), EventLogDirectory.ensure(applyThenThrow, new EventLogDirectory.Marker("pipeline", "timeout-events/")));
         assertEquals(List.of("timeout-events/"), keys("timeout-events/"));
     }
