@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1.7
 #
-# One Dockerfile, one target per image:
-#   docker build --target controller -t ndjson-parquet/controller:0.1.0-SNAPSHOT .
-#   docker build --target spark      -t ndjson-parquet/spark:0.1.0-SNAPSHOT .
+# One Dockerfile, one target per image, tagged with the chart's appVersion (the tag the chart pulls by default;
+# the jars inside keep the Maven version, VERSION below):
+#   docker build --target controller -t <registry>/ndjson-parquet/controller:0.1.0 .
+#   docker build --target spark      -t <registry>/ndjson-parquet/spark:0.1.0 .
 # Versions are build arguments; deploy/src/test/java/.../DockerfileTest checks them against the root pom,
 # and checks that every path copied below is one the Maven build makes.
 

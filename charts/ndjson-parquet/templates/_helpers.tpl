@@ -20,6 +20,29 @@ Naming and labels: every object takes its name from "ndjson-parquet.fullname" an
 {{- end }}
 {{- end }}
 
+{{/*
+The full name and a suffix ("dispatcher", "spark-driver"...), within 63 characters: the full name is cut, never the
+suffix, so names stay distinct and DNS labels (Services, and every name Karpenter or KEDA copies into a label value:
+NodePool, EC2NodeClass, ScaledObject) stay valid for any release name. Call with (dict "context" $ "suffix" "x").
+*/}}
+{{- define "ndjson-parquet.suffixedName" -}}
+{{- $room := sub 62 (len .suffix) | int }}
+{{- printf "%s-%s" (include "ndjson-parquet.fullname" .context | trunc $room | trimSuffix "-") .suffix }}
+{{- end }}
+
+{{/*
+A value as text, whole numbers as integers. Helm reads every YAML number as a float64, and printing, toString and
+quote write 134217728 as 1.34217728e+08 (from a million up), which no integer setting of the controller, no
+integer field of the API server and no reader of a ConfigMap accepts. Every number the chart writes goes through here.
+*/}}
+{{- define "ndjson-parquet.plain" -}}
+{{- if and (kindIs "float64" .) (eq (floor .) .) (lt . 1e18) (gt . -1e18) }}
+{{- printf "%d" (int64 .) }}
+{{- else }}
+{{- toString . }}
+{{- end }}
+{{- end }}
+
 {{- define "ndjson-parquet.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -47,7 +70,7 @@ app.kubernetes.io/part-of: ndjson-parquet
 
 {{/* Namespace of the SparkApplications and their pods: apart from the controllers' by default. */}}
 {{- define "ndjson-parquet.jobNamespace" -}}
-{{- default (printf "%s-jobs" (default "default" .Release.Namespace)) .Values.spark.namespace }}
+{{- default (printf "%s-jobs" (default "default" .Release.Namespace | trunc 58 | trimSuffix "-")) .Values.spark.namespace }}
 {{- end }}
 
 {{/* The release label on SparkApplications and Spark pods. Not app.kubernetes.io/instance: ArgoCD's label
@@ -58,7 +81,7 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 
 {{- define "ndjson-parquet.dispatcherServiceAccountName" -}}
 {{- if .Values.dispatcher.serviceAccount.create }}
-{{- default (printf "%s-dispatcher" (include "ndjson-parquet.fullname" .)) .Values.dispatcher.serviceAccount.name }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" . "suffix" "dispatcher")) .Values.dispatcher.serviceAccount.name }}
 {{- else }}
 {{- default "default" .Values.dispatcher.serviceAccount.name }}
 {{- end }}
@@ -66,7 +89,7 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 
 {{- define "ndjson-parquet.builderServiceAccountName" -}}
 {{- if .Values.builder.serviceAccount.create }}
-{{- default (printf "%s-builder" (include "ndjson-parquet.fullname" .)) .Values.builder.serviceAccount.name }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" . "suffix" "builder")) .Values.builder.serviceAccount.name }}
 {{- else }}
 {{- default "default" .Values.builder.serviceAccount.name }}
 {{- end }}
@@ -74,7 +97,7 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 
 {{- define "ndjson-parquet.sparkServiceAccountName" -}}
 {{- if .Values.spark.serviceAccount.create }}
-{{- default (printf "%s-spark-driver" (include "ndjson-parquet.fullname" .)) .Values.spark.serviceAccount.name }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" . "suffix" "spark-driver")) .Values.spark.serviceAccount.name }}
 {{- else }}
 {{- default "default" .Values.spark.serviceAccount.name }}
 {{- end }}
@@ -82,7 +105,7 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 
 {{- define "ndjson-parquet.sparkExecutorServiceAccountName" -}}
 {{- if .Values.spark.serviceAccount.create }}
-{{- default (printf "%s-spark-executor" (include "ndjson-parquet.fullname" .)) .Values.spark.serviceAccount.executorName }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" . "suffix" "spark-executor")) .Values.spark.serviceAccount.executorName }}
 {{- else }}
 {{- default "default" .Values.spark.serviceAccount.executorName }}
 {{- end }}
@@ -90,7 +113,7 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 
 {{- define "ndjson-parquet.priorityClassName" -}}
 {{- $pc := index .context.Values.priorityClasses .role }}
-{{- default (printf "%s-%s" (include "ndjson-parquet.fullname" .context) .role) $pc.name }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" .context "suffix" .role)) $pc.name }}
 {{- end }}
 
 {{- define "ndjson-parquet.image" -}}
@@ -110,18 +133,24 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 {{- else }}
 {{- $_ := set $labels "eks.amazonaws.com/capacityType" (ternary "SPOT" "ON_DEMAND" (eq .pool "spot")) }}
 {{- end }}
-{{- if and .context.Values.karpenter.enabled (ne .pool "controller") }}
+{{- if .context.Values.karpenter.enabled }}
 {{- $_ := set $labels "ndjson-parquet.dev/pool" (ternary "spark-executors" "spark-drivers" (eq .pool "spot")) }}
 {{- end }}
-{{- $extra := index .context.Values.scheduling (ternary "onDemand" .pool (eq .pool "controller")) }}
+{{- $extra := index .context.Values.scheduling .pool }}
 {{- toYaml (merge $labels (deepCopy $extra.nodeSelector)) }}
 {{- end }}
 
 {{/* Tolerations of one pool ("spot" or "onDemand"): the values' own, plus one per taint of the chart's
 Karpenter pool, so the dedicated pools' taints and the Spark pods' tolerations cannot disagree. */}}
 {{- define "ndjson-parquet.capacityTolerations" -}}
+{{- include "ndjson-parquet.withPoolTolerations" (dict "context" .context "pool" .pool "own" (index .context.Values.scheduling .pool).tolerations) }}
+{{- end }}
+
+{{/* The tolerations "own" plus one per taint of the chart's Karpenter pool "pool" (with karpenter.enabled), without
+repeats; nothing when there are none. */}}
+{{- define "ndjson-parquet.withPoolTolerations" -}}
 {{- $out := list }}
-{{- range (index .context.Values.scheduling .pool).tolerations }}
+{{- range .own }}
 {{- $out = append $out . }}
 {{- end }}
 {{- if .context.Values.karpenter.enabled }}
@@ -136,9 +165,48 @@ Karpenter pool, so the dedicated pools' taints and the Spark pods' tolerations c
 {{- end }}
 {{- end }}
 
+{{/*
+Placement of the controllers and the History Server (pods of the pipeline that are not Spark pods): the values'
+nodeSelector, tolerations and affinity, and with controller.onDemandOnly a required node affinity "not spot" in
+both label schemes (eks.amazonaws.com/capacityType NotIn SPOT, karpenter.sh/capacity-type NotIn spot). NotIn also
+matches nodes without the label, so they run on managed on-demand node groups, on Karpenter's on-demand nodes and
+on self-managed nodes alike. With karpenter.enabled they also tolerate the chart's on-demand pool, so they are never
+stranded in a cluster whose only on-demand capacity is that pool. Renders the pod spec fields (or nothing).
+*/}}
+{{- define "ndjson-parquet.controllerPlacement" -}}
+{{- $v := .Values.controller }}
+{{- with $v.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with include "ndjson-parquet.withPoolTolerations" (dict "context" . "pool" "onDemand" "own" $v.tolerations) }}
+tolerations:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- $affinity := deepCopy (default dict $v.affinity) }}
+{{- if $v.onDemandOnly }}
+{{- $notSpot := list (dict "key" "eks.amazonaws.com/capacityType" "operator" "NotIn" "values" (list "SPOT")) (dict "key" "karpenter.sh/capacity-type" "operator" "NotIn" "values" (list "spot")) }}
+{{- $nodeAffinity := default dict $affinity.nodeAffinity }}
+{{- $required := default dict (index $nodeAffinity "requiredDuringSchedulingIgnoredDuringExecution") }}
+{{- $terms := list }}
+{{- range (default (list dict) $required.nodeSelectorTerms) }}
+{{- $term := deepCopy . }}
+{{- $_ := set $term "matchExpressions" (concat (default list $term.matchExpressions) $notSpot) }}
+{{- $terms = append $terms $term }}
+{{- end }}
+{{- $_ := set $required "nodeSelectorTerms" $terms }}
+{{- $_ := set $nodeAffinity "requiredDuringSchedulingIgnoredDuringExecution" $required }}
+{{- $_ := set $affinity "nodeAffinity" $nodeAffinity }}
+{{- end }}
+{{- with $affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
 {{- define "ndjson-parquet.leaseName" -}}
 {{- $settings := index .context.Values .role }}
-{{- default (printf "%s-%s" (include "ndjson-parquet.fullname" .context) .role) $settings.leaseName }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" .context "suffix" .role)) $settings.leaseName }}
 {{- end }}
 
 {{/* A Spark memory setting plus its overhead ("16g" + "4g") as a Kubernetes quantity ("20Gi"). */}}
@@ -157,8 +225,45 @@ Karpenter pool, so the dedicated pools' taints and the Spark pods' tolerations c
 {{- printf "%dMi" $total }}
 {{- end }}
 
-{{/* Ingest messages (about one file each) per placeholder: the files one executor converts, at least 1. */}}
-{{- define "ndjson-parquet.filesPerPlaceholder" -}}
-{{- $perExecutorMb := mulf .Values.dispatcher.bytesPerExecutorGb 1024 }}
-{{- max 1 (floor (divf $perExecutorMb .Values.placeholders.expectedFileSizeMb)) | int }}
+{{/*
+Pre-warming arithmetic, one place for the ScaledObject's formula and the NOTES. The files the builder holds (ingest
+messages in flight) become manifests of builder.maxFilesPerManifest files; the dispatcher gives each manifest
+ceil(bytes / bytesPerExecutorGb GiB) executors within [minExecutors, maxExecutors]. With files of about
+placeholders.expectedFileSizeMb MiB: executorsFor(n files) = min(max, max(min, ceil(n x fileMiB / executorMiB))).
+*/}}
+{{- define "ndjson-parquet.keda" -}}
+{{- $d := .Values.dispatcher }}
+{{- $files := int64 .Values.builder.maxFilesPerManifest }}
+{{- $fileMib := float64 .Values.placeholders.expectedFileSizeMb }}
+{{- $executorMib := mulf $d.bytesPerExecutorGb 1024 }}
+{{- $full := ceil (divf (mulf $files $fileMib) $executorMib) | int64 | max (int64 $d.minExecutors) | min (int64 $d.maxExecutors) }}
+{{- $cap := int64 .Values.placeholders.maxReplicas }}
+{{- if eq $cap 0 }}{{ $cap = mul 2 $full }}{{ end }}
+{{- toJson (dict "files" $files "fileMib" $fileMib "executorMib" $executorMib "min" (int64 $d.minExecutors) "max" (int64 $d.maxExecutors) "full" $full "cap" $cap) }}
+{{- end }}
+
+{{/* Placeholders for (dict "context" $ "held" n): the executors the manifests of n held files get, capped. */}}
+{{- define "ndjson-parquet.placeholdersFor" -}}
+{{- $k := include "ndjson-parquet.keda" .context | fromJson }}
+{{- $n := int64 .held }}
+{{- $rest := mod $n (int64 $k.files) }}
+{{- $total := mul (div $n (int64 $k.files)) (int64 $k.full) }}
+{{- if gt $rest 0 }}
+{{- $total = add $total (ceil (divf (mulf $rest $k.fileMib) $k.executorMib) | int64 | max (int64 $k.min) | min (int64 $k.max)) }}
+{{- end }}
+{{- min $total (int64 $k.cap) }}
+{{- end }}
+
+{{/*
+KEDA's formula (scalingModifiers, expr-lang, every number a float): the same arithmetic over the files the builder
+holds, ingest_all - ingest_visible (the two triggers read the same queue with and without in-flight messages).
+Visible messages are not counted: they are files no builder has taken yet, and with the builder stopped they are
+all there is, so the placeholders go to zero instead of climbing to the cap.
+*/}}
+{{- define "ndjson-parquet.kedaFormula" -}}
+{{- $k := include "ndjson-parquet.keda" . | fromJson }}
+{{- $held := "max(0.0, ingest_all - ingest_visible)" }}
+{{- $m := printf "%d.0" (int64 $k.files) }}
+{{- $rest := printf "(%s - floor(%s / %s) * %s)" $held $held $m $m }}
+{{- printf "floor(%s / %s) * %d.0 + (%s > 0.0 ? min(%d.0, max(%d.0, ceil(%s * %f / %f))) : 0.0)" $held $m (int64 $k.full) $rest (int64 $k.max) (int64 $k.min) $rest $k.fileMib $k.executorMib }}
 {{- end }}

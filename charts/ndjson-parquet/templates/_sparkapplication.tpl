@@ -23,7 +23,7 @@ The same fields are also set at the CRD level, where spark-operator's webhook ap
 {{- $_ := set $sparkConf "spark.storage.decommission.enabled" "true" }}
 {{- $_ := set $sparkConf "spark.storage.decommission.shuffleBlocks.enabled" "true" }}
 {{- $_ := set $sparkConf "spark.storage.decommission.rddBlocks.enabled" "true" }}
-{{- $_ := set $sparkConf "spark.executor.decommission.forceKillTimeout" (printf "%ds" (sub .Values.spark.executor.terminationGracePeriodSeconds 10)) }}
+{{- $_ := set $sparkConf "spark.executor.decommission.forceKillTimeout" (printf "%ds" (sub (int64 .Values.spark.executor.terminationGracePeriodSeconds) 10)) }}
 {{- with .Values.spark.decommission.fallbackStoragePath }}
 {{- $_ := set $sparkConf "spark.storage.decommission.fallbackStorage.path" . }}
 {{- end }}
@@ -33,7 +33,7 @@ no webhook involved (the root filesystem is read-only). Spark adds its local dir
 {{- range $role := list "driver" "executor" }}
 {{- $_ := set $sparkConf (printf "spark.kubernetes.%s.volumes.emptyDir.tmp.mount.path" $role) "/tmp" }}
 {{- $_ := set $sparkConf (printf "spark.kubernetes.%s.volumes.emptyDir.tmp.mount.readOnly" $role) "false" }}
-{{- $_ := set $sparkConf (printf "spark.kubernetes.%s.volumes.emptyDir.tmp.options.sizeLimit" $role) (toString $.Values.spark.tmpSizeLimit) }}
+{{- $_ := set $sparkConf (printf "spark.kubernetes.%s.volumes.emptyDir.tmp.options.sizeLimit" $role) (include "ndjson-parquet.plain" $.Values.spark.tmpSizeLimit) }}
 {{- end }}
 {{- if .Values.spark.metrics.enabled }}
 {{- $_ := set $sparkConf "spark.ui.prometheus.enabled" "true" }}
@@ -52,11 +52,12 @@ no webhook involved (the root filesystem is read-only). Spark adds its local dir
 {{- /* Conversion settings: the driver's environment, by the names ConversionSettings declares. */ -}}
 {{- /* A secret setting (ConversionSettings declares ICEBERG_CATALOG_PROPERTIES secret) names a Secret: `<name>:<key>`. */ -}}
 {{- range $env, $v := .Values.conversion }}
-{{- if ne (toString $v) "" }}
+{{- $text := include "ndjson-parquet.plain" $v }}
+{{- if ne $text "" }}
 {{- if eq $env "ICEBERG_CATALOG_PROPERTIES" }}
-{{- $_ := set $sparkConf (printf "spark.kubernetes.driver.secretKeyRef.%s" $env) (toString $v) }}
+{{- $_ := set $sparkConf (printf "spark.kubernetes.driver.secretKeyRef.%s" $env) $text }}
 {{- else }}
-{{- $_ := set $sparkConf (printf "spark.kubernetes.driverEnv.%s" $env) (toString $v) }}
+{{- $_ := set $sparkConf (printf "spark.kubernetes.driverEnv.%s" $env) $text }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -97,14 +98,14 @@ spec:
   # The dispatcher owns retries (MAX_ATTEMPTS); spark-operator never reruns a failed application.
   restartPolicy:
     type: Never
-  timeToLiveSeconds: {{ .Values.spark.timeToLiveSeconds }}
+  timeToLiveSeconds: {{ include "ndjson-parquet.plain" .Values.spark.timeToLiveSeconds }}
   sparkConf:
     {{- range $k, $v := $sparkConf }}
-    {{ $k | quote }}: {{ $v | toString | quote }}
+    {{ $k | quote }}: {{ include "ndjson-parquet.plain" $v | quote }}
     {{- end }}
   hadoopConf:
     {{- range $k, $v := $hadoopConf }}
-    {{ $k }}: {{ $v | toString | quote }}
+    {{ $k }}: {{ include "ndjson-parquet.plain" $v | quote }}
     {{- end }}
 {{- range $role := list "driver" "executor" }}
 {{- $r := index $roles $role }}
@@ -112,7 +113,7 @@ spec:
 {{- $nodeSelector := include "ndjson-parquet.capacityNodeSelector" (dict "context" $ "pool" $r.pool) }}
 {{- $priority := include "ndjson-parquet.priorityClassName" (dict "context" $ "role" $role) }}
   {{ $role }}:
-    cores: {{ $r.v.cores }}
+    cores: {{ include "ndjson-parquet.plain" $r.v.cores }}
     memory: {{ $r.v.memory | quote }}
     memoryOverhead: {{ $r.v.memoryOverhead | quote }}
     serviceAccount: {{ $r.sa }}
@@ -121,7 +122,7 @@ spec:
     javaOptions: {{ . | quote }}
     {{- end }}
     {{- if eq $role "executor" }}
-    terminationGracePeriodSeconds: {{ $.Values.spark.executor.terminationGracePeriodSeconds }}
+    terminationGracePeriodSeconds: {{ include "ndjson-parquet.plain" $.Values.spark.executor.terminationGracePeriodSeconds }}
     deleteOnTermination: true
     {{- end }}
     labels:
@@ -155,7 +156,7 @@ spec:
         automountServiceAccountToken: {{ $r.token }}
         priorityClassName: {{ $priority }}
         {{- if eq $role "executor" }}
-        terminationGracePeriodSeconds: {{ $.Values.spark.executor.terminationGracePeriodSeconds }}
+        terminationGracePeriodSeconds: {{ include "ndjson-parquet.plain" $.Values.spark.executor.terminationGracePeriodSeconds }}
         {{- end }}
         nodeSelector:
           {{- $nodeSelector | nindent 10 }}
@@ -171,6 +172,6 @@ spec:
               {{- toYaml $.Values.spark.securityContext | nindent 14 }}
             resources:
               requests:
-                ephemeral-storage: {{ $r.v.ephemeralStorage }}
+                ephemeral-storage: {{ include "ndjson-parquet.plain" $r.v.ephemeralStorage }}
 {{- end }}
 {{- end }}

@@ -13,9 +13,11 @@ import java.util.Set;
 public final class ConversionSettings {
 
     public static final Setting<String> SCHEMA = Setting.string("schema").env("SCHEMA")
-            .describedAs("Explicit schema: Spark DDL inline (`id BIGINT, ts TIMESTAMP, ...`) or the path/URI of a "
-                    + "file holding DDL or Spark's JSON schema form. The fast, recommended production setting. "
-                    + "Empty: the manifest's schema, else inferred from a sample of each file.")
+            .check(SchemaText::problem)
+            .describedAs("Explicit schema: Spark DDL inline (`id BIGINT, ts TIMESTAMP, ...`; checked where it is set, the "
+                    + "controllers' start-up included) or the path/URI of a file holding DDL or Spark's JSON schema form (one "
+                    + "token: a scheme like `s3://`, a path, or a name ending in .ddl, .json or .schema). The fast, recommended "
+                    + "production setting. Empty: the manifest's schema, else inferred from a sample of each file.")
             .build();
     public static final Setting<SchemaMismatch> SCHEMA_MISMATCH = Setting.oneOf("schema-mismatch", SchemaMismatch.class)
             .env("SCHEMA_MISMATCH").defaultValue(SchemaMismatch.RESCUE)

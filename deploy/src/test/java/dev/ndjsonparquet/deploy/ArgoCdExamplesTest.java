@@ -18,7 +18,8 @@ class ArgoCdExamplesTest {
 
     private static final Path DIR = Repo.root().resolve("examples/argocd");
 
-    private static List<JsonNode> applications() throws IOException {
+    /** Every object of the examples: Applications, and the job Namespace the app-of-apps creates first. */
+    private static List<JsonNode> objects() throws IOException {
         try (Stream<Path> files = Stream.concat(Stream.of(DIR.resolve("application.yaml"), DIR.resolve("app-of-apps.yaml")),
                 Files.list(DIR.resolve("apps")).sorted())) {
             return files.map(p -> {
@@ -31,8 +32,15 @@ class ArgoCdExamplesTest {
         }
     }
 
+    static List<JsonNode> applications() throws IOException {
+        return objects().stream().filter(o -> o.path("kind").asString().equals("Application")).toList();
+    }
+
     @Test
-    void everyExampleIsAnApplication() throws IOException {
+    void everyExampleIsAnApplicationOrTheJobNamespace() throws IOException {
+        for (JsonNode o : objects()) {
+            assertTrue(o.path("kind").asString().equals("Application") || o.path("kind").asString().equals("Namespace"), o.toString());
+        }
         for (JsonNode app : applications()) {
             assertEquals("argoproj.io/v1alpha1", app.path("apiVersion").asString());
             assertEquals("Application", app.path("kind").asString());
@@ -67,6 +75,32 @@ class ArgoCdExamplesTest {
         }
         assertTrue(waves.get("spark-operator") < waves.get("ndjson-parquet"), waves.toString());
         assertTrue(waves.get("keda") < waves.get("ndjson-parquet"), waves.toString());
+        // spark-operator's chart creates Roles in the namespaces it watches: the job namespace comes before it.
+        JsonNode namespace = objects().stream().filter(o -> o.path("kind").asString().equals("Namespace")).findFirst().orElseThrow();
+        int namespaceWave = Integer.parseInt(namespace.path("metadata").path("annotations").path("argocd.argoproj.io/sync-wave").asString());
+        assertTrue(namespaceWave < waves.get("spark-operator"), "job namespace wave " + namespaceWave + ", " + waves);
+        assertEquals("restricted", namespace.path("metadata").path("labels").path("pod-security.kubernetes.io/enforce").asString());
+        for (JsonNode app : applications()) {
+            if (app.path("spec").path("source").path("path").asString().equals("charts/ndjson-parquet")) {
+                String rendered = Chart.templateWith(Yaml.write(app.path("spec").path("source").path("helm").path("valuesObject")));
+                assertEquals(namespace.path("metadata").path("name").asString(),
+                        Chart.sparkApplicationTemplate(Yaml.readAll(rendered)).path("metadata").path("namespace").asString());
+                assertTrue(Chart.ofKind(Yaml.readAll(rendered), "Namespace").isEmpty(), "one owner of the job namespace");
+            }
+        }
+    }
+
+    @Test
+    void kedasRoleReadsTheQueueTheScaledObjectReads() throws IOException {
+        String keda = Files.readString(DIR.resolve("apps/keda.yaml"));
+        assertTrue(keda.contains("sqs:GetQueueAttributes on the ingest queue"), keda);
+        JsonNode pipeline = applications().stream().filter(a -> a.path("metadata").path("name").asString().equals("ndjson-parquet")
+                && a.path("metadata").path("annotations").has("argocd.argoproj.io/sync-wave")).findFirst().orElseThrow();
+        JsonNode values = pipeline.path("spec").path("source").path("helm").path("valuesObject");
+        JsonNode scaled = Chart.find(Yaml.readAll(Chart.templateWith(Yaml.write(values))), "ScaledObject", Chart.RELEASE + "-placeholder");
+        for (JsonNode t : scaled.path("spec").path("triggers")) {
+            assertEquals(values.path("queues").path("ingestUrl").asString(), t.path("metadata").path("queueURL").asString());
+        }
     }
 
     @Test

@@ -37,7 +37,12 @@ final class Chart {
 
     /** {@code helm template} output (objects only; NOTES are not part of it). Throws with Helm's message on failure. */
     static String template(Path... valuesFiles) {
-        TemplateCommand cmd = new Helm(Repo.chart()).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+        return templateAs(RELEASE, NAMESPACE, valuesFiles);
+    }
+
+    /** {@code helm template} as another release, in another namespace. */
+    static String templateAs(String release, String namespace, Path... valuesFiles) {
+        TemplateCommand cmd = new Helm(Repo.chart()).template().withName(release).withNamespace(namespace).withKubeVersion(KUBE_VERSION);
         for (Path v : valuesFiles) {
             cmd = cmd.withValuesFile(v);
         }
@@ -51,11 +56,23 @@ final class Chart {
 
     /** Renders with values given as YAML text (written to a temporary file). */
     static String templateWith(String valuesYaml) {
+        return templateWith(valuesYaml, new Path[0]);
+    }
+
+    /** Renders with the values files and then values given as YAML text (which win). */
+    static String templateWith(String valuesYaml, Path... valuesFiles) {
+        return templateAsWith(RELEASE, NAMESPACE, valuesYaml, valuesFiles);
+    }
+
+    /** Renders as another release with the values files and then values given as YAML text (which win). */
+    static String templateAsWith(String release, String namespace, String valuesYaml, Path... valuesFiles) {
         Path file = null;
         try {
             file = Files.createTempFile("values-", ".yaml");
             Files.writeString(file, valuesYaml);
-            return template(file);
+            Path[] all = java.util.Arrays.copyOf(valuesFiles, valuesFiles.length + 1);
+            all[valuesFiles.length] = file;
+            return templateAs(release, namespace, all);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -89,7 +106,8 @@ final class Chart {
         return result.getMessages().stream().filter(Objects::nonNull).collect(Collectors.joining("\n"));
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a directory tree (creating {@code to}). */
+    static void copyTree(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {

@@ -122,6 +122,28 @@ class ConversionSettingsChartTest {
         assertTrue(problems.stream().anyMatch(p -> p.contains("partition-by")), problems.toString());
     }
 
+    /**
+     * A bad inline DDL schema in the chart's conversion: block is refused by the dispatcher's (and render's) start-up
+     * check, with its position; it used to reach every driver and dead-letter every manifest. A schema file's
+     * location, and DDL whose comment holds a URI, pass.
+     */
+    @Test
+    void aBadDdlSchemaIsRefusedAtStartUpNotByEveryDriver() {
+        for (String[] bad : List.of(new String[] {"id BIGINT, ts TIMESTMP", "unknown type 'TIMESTMP'"},
+                new String[] {"id BIGINT,, ts TIMESTAMP", "expected a column name"},
+                new String[] {"blob BINARY", "BINARY is not one the conversion engine reads"},
+                new String[] {"tags MAP<INT, STRING>", "map keys must be strings"})) {
+            String yaml = Chart.find(Yaml.readAll(Chart.templateWith("conversion:\n  SCHEMA: \"" + bad[0] + "\"\n")), "ConfigMap",
+                    Chart.RELEASE + "-sparkapplication").path("data").path("sparkapplication.yaml").asString();
+            List<String> problems = ApplicationTemplate.of("chart", yaml).problems();
+            assertEquals(1, problems.size(), problems.toString());
+            assertTrue(problems.get(0).contains("schema") && problems.get(0).contains(bad[1]), problems.get(0));
+        }
+        for (String good : List.of("s3://pipeline/schemas/events.ddl", "id BIGINT COMMENT 'see https://wiki/events', ts TIMESTAMP")) {
+            assertEquals(List.of(), DriverConversionSettings.problems(built("conversion:\n  SCHEMA: \"" + good + "\"\n")), good);
+        }
+    }
+
     @Test
     void settingsThatDoNotFitTogetherAreRefusedAtStartUp() {
         String yaml = Chart.find(Yaml.readAll(Chart.templateWith("conversion:\n  OUTPUT_MODE: iceberg\n  ICEBERG_CATALOG_TYPE: glue\n")),

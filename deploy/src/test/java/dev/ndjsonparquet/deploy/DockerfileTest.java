@@ -60,6 +60,43 @@ class DockerfileTest {
         return out;
     }
 
+    /**
+     * The images the docs tell you to build are the ones the chart pulls: every {@code docker build -t ...:<tag>} in the
+     * Dockerfile and the READMEs uses the chart's appVersion (it said 0.1.0-SNAPSHOT while the chart pulled 0.1.0).
+     */
+    @Test
+    void theTagsTheDocsBuildAreTheTagTheChartPulls() {
+        String appVersion = Yaml.read(read(Repo.chart().resolve("Chart.yaml"))).path("appVersion").asString();
+        java.util.regex.Pattern tag = java.util.regex.Pattern.compile("-t\\s+(\\S*ndjson-parquet/(controller|spark)):(\\S+)");
+        int seen = 0;
+        for (Path doc : List.of(DOCKERFILE, Repo.root().resolve("README.md"), Repo.chart().resolve("README.md"))) {
+            java.util.regex.Matcher m = tag.matcher(read(doc));
+            while (m.find()) {
+                assertEquals(appVersion, m.group(3), doc.getFileName() + ": " + m.group());
+                seen++;
+            }
+        }
+        assertTrue(seen >= 4, "the Dockerfile and the README show both builds: " + seen);
+        JsonNode defaults = Yaml.read(read(Repo.chart().resolve("values.yaml")));
+        assertEquals("", defaults.path("image").path("tag").asString(), "the chart pulls its appVersion");
+    }
+
+    /**
+     * No image of this project is published, so the default repositories must not name one someone else could publish:
+     * their registry is RFC 2606's reserved {@code .invalid}, which never resolves, and the NOTES ask for them.
+     */
+    @Test
+    void theDefaultImageRepositoriesCannotPullSomeoneElsesImage() {
+        JsonNode defaults = Yaml.read(read(Repo.chart().resolve("values.yaml")));
+        for (JsonNode repository : List.of(defaults.path("image").path("repository"), defaults.path("spark").path("image").path("repository"))) {
+            String registry = repository.asString().substring(0, repository.asString().indexOf('/'));
+            assertTrue(registry.endsWith(".invalid"), repository.asString());
+        }
+        String notes = NotesTest.notes();
+        assertTrue(notes.contains("image.repository (no image is published") && notes.contains("spark.image.repository"), notes);
+        assertTrue(!NotesTest.notes(Chart.values("all-on.yaml")).contains("image.repository"), "no warning once they are set");
+    }
+
     /** Default of a global build argument, with earlier arguments expanded. */
     static String buildArg(String name) {
         return globalArgs().get(name);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** NOTES.txt (shown after helm install) tells how to watch the work and which required values are still empty. */
 class NotesTest {
 
-    private static String notes(Path... values) {
+    static String notes(Path... values) {
         InstallCommand install = new Helm(Repo.chart()).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
                 .withKubeVersion(Chart.KUBE_VERSION).dryRun().clientOnly();
         for (Path v : values) {
@@ -38,9 +38,12 @@ class NotesTest {
     @Test
     void theNotesShowTheKedaArithmeticForTheseValues() {
         String out = notes(Chart.values("all-on.yaml"));
-        // 16 GiB per executor, 4000 MiB files: 4 files per executor; 400 files -> 100 placeholders.
-        assertTrue(out.contains("floor(16 x 1024 / 4000) = 4 waiting file(s)"), out);
-        assertTrue(out.contains("400 waiting files -> 100 placeholders"), out);
+        // 16 GiB per executor, 4000 MiB files, 100 files a manifest: ceil(400,000 / 16,384) = 25 executors a full
+        // manifest, one for a single file, 50 at most (PlaceholderArithmeticTest checks every row against the dispatcher).
+        assertTrue(out.contains("a full manifest gets 25"), out);
+        assertTrue(out.contains("  1 held files -> 1 placeholders"), out);
+        assertTrue(out.contains("100 held files -> 25 placeholders"), out);
+        assertTrue(out.contains("250 held files -> 50 placeholders"), out);
         assertTrue(out.contains("ingest queue \"https://sqs.eu-west-1.amazonaws.com/123456789012/ndjson-ingest\""), out);
     }
 }

@@ -89,6 +89,7 @@ class ObservabilityTest {
             assertTrue(r.path("expr").asString().contains("namespace=\"" + Chart.NAMESPACE + "\""), "scoped to the release: " + r);
         }
         assertEquals(Set.of("NdjsonParquetManifestDeadLettered", "NdjsonParquetRunsFailing", "NdjsonParquetNoDispatcherLeader",
+                "NdjsonParquetNoBuilderLeader", "NdjsonParquetControllerMetricsAbsent",
                 "NdjsonParquetFilesWaiting", "NdjsonParquetApplicationsStuck"), alerts);
         assertEquals(Set.of(), unknownMetrics(exprs.toString(), controllerSources()));
         assertTrue(exprs.toString().contains("> 1800"), "oldest waiting file threshold from values");
@@ -125,6 +126,36 @@ class ObservabilityTest {
         assertTrue(exprs.toString().contains("metrics_executor_"), "executor metrics from Spark's Prometheus endpoint");
         assertTrue(exprs.toString().contains("ndjson_parquet_spark_driver_") || exprs.toString().contains("metrics_ndjson_parquet_spark_driver_"),
                 "driver metrics under the fixed spark.metrics.namespace");
+    }
+
+    /**
+     * The Spark and cost panels select the job namespace through the dashboard's job_namespace variable: it must
+     * default to this release's job namespace (it defaulted to the release namespace, where no Spark pod runs).
+     */
+    @Test
+    void theDashboardsJobNamespaceIsTheReleasesJobNamespace() throws IOException {
+        JsonNode file = Yaml.MAPPER.readTree(Files.readString(Repo.chart().resolve("dashboards/ndjson-parquet.json")));
+        for (String values : List.of("grafana: {dashboard: {enabled: true}}\n", "grafana: {dashboard: {enabled: true}}\nspark: {namespace: etl-spark}\n")) {
+            List<JsonNode> objects = Yaml.readAll(Chart.templateWith(values));
+            String jobNs = Chart.sparkApplicationTemplate(objects).path("metadata").path("namespace").asString();
+            JsonNode dashboard = Yaml.MAPPER.readTree(Chart.find(objects, "ConfigMap", Chart.RELEASE + "-dashboard").path("data")
+                    .path("ndjson-parquet.json").asString());
+            JsonNode variable = null;
+            for (JsonNode v : dashboard.path("templating").path("list")) {
+                if (v.path("name").asString().equals("job_namespace")) {
+                    variable = v;
+                }
+            }
+            assertEquals(jobNs, variable == null ? null : variable.path("query").asString(), values);
+            // Nothing else of the dashboard changes.
+            tools.jackson.databind.node.ObjectNode expected = (tools.jackson.databind.node.ObjectNode) file.deepCopy();
+            for (JsonNode v : expected.path("templating").path("list")) {
+                if (v.path("name").asString().equals("job_namespace")) {
+                    ((tools.jackson.databind.node.ObjectNode) v).put("query", jobNs);
+                }
+            }
+            assertEquals(expected, dashboard);
+        }
     }
 
     @Test

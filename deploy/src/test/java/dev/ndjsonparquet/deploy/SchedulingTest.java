@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /** Spot-aware scheduling: drivers on on-demand nodes, executors and placeholders on spot, priorities in order, KEDA pre-warming. */
@@ -28,9 +29,7 @@ class SchedulingTest {
         assertEquals(Map.of(label, spot), fields(app.path("spec").path("executor").path("template").path("spec").path("nodeSelector")));
         JsonNode placeholder = Chart.find(objects, "Deployment", Chart.RELEASE + "-placeholder");
         assertEquals(Map.of(label, spot), fields(placeholder.path("spec").path("template").path("spec").path("nodeSelector")));
-        // The controllers stay on on-demand capacity.
-        JsonNode dispatcher = Chart.find(objects, "Deployment", Chart.RELEASE + "-dispatcher");
-        assertEquals(Map.of(label, onDemand), fields(dispatcher.path("spec").path("template").path("spec").path("nodeSelector")));
+        // The controllers' placement (not spot, in both label schemes) is PlacementTest's.
         // Executors and placeholders tolerate the same spot taints, so they land in the same pool.
         assertEquals(app.path("spec").path("executor").path("tolerations"), placeholder.path("spec").path("template").path("spec").path("tolerations"));
     }
@@ -108,11 +107,40 @@ class SchedulingTest {
                 () -> Chart.templateWith("priorityClasses: {executor: {value: 100}}")).getMessage().contains("executor"));
         assertTrue(placeholder < 0 && placeholder >= -10, "cluster-autoscaler ignores pods below -10: " + placeholder);
         assertEquals("Never", placeholderClass.path("preemptionPolicy").asString());
+        assertEquals("PreemptLowerPriority", Chart.find(objects, "PriorityClass", Chart.RELEASE + "-executor").path("preemptionPolicy").asString(),
+                "executors must preempt the placeholders holding their room");
         JsonNode app = Chart.sparkApplicationTemplate(objects);
         assertEquals(Chart.RELEASE + "-driver", app.path("spec").path("driver").path("priorityClassName").asString());
         assertEquals(Chart.RELEASE + "-executor", app.path("spec").path("executor").path("priorityClassName").asString());
         assertEquals(Chart.RELEASE + "-driver", app.path("spec").path("driver").path("template").path("spec").path("priorityClassName").asString());
         assertEquals(Chart.RELEASE + "-executor", app.path("spec").path("executor").path("template").path("spec").path("priorityClassName").asString());
+    }
+
+    /**
+     * PriorityClasses are cluster-wide: on shared on-demand nodes (EKS node groups, the default) a driver at 1000 or
+     * a controller at 2000 with PreemptLowerPriority would evict other teams' pods. Only executors (over the
+     * placeholders) preempt by default; drivers too on the chart's dedicated Karpenter pool; controllers never.
+     */
+    @Test
+    void onlyExecutorsPreemptOnSharedNodesAndDriversOnlyOnTheDedicatedPool() {
+        Map<String, String> shared = preemption(Chart.render());
+        assertEquals(Map.of("controller", "Never", "driver", "Never", "executor", "PreemptLowerPriority", "placeholder", "Never"), shared);
+        Map<String, String> dedicated = preemption(Chart.render(Chart.values("all-on.yaml")));
+        assertEquals(Map.of("controller", "Never", "driver", "PreemptLowerPriority", "executor", "PreemptLowerPriority",
+                "placeholder", "Never"), dedicated);
+        for (JsonNode pc : Chart.ofKind(Chart.render(), "PriorityClass")) {
+            if (pc.path("preemptionPolicy").asString().equals("PreemptLowerPriority")) {
+                assertTrue(pc.path("value").asInt() <= 0, "a class that preempts on shared nodes outranks only negative priorities: " + pc);
+            }
+        }
+    }
+
+    private static Map<String, String> preemption(List<JsonNode> objects) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (JsonNode pc : Chart.ofKind(objects, "PriorityClass")) {
+            out.put(pc.path("metadata").path("name").asString().replace(Chart.RELEASE + "-", ""), pc.path("preemptionPolicy").asString());
+        }
+        return out;
     }
 
     @Test
@@ -127,15 +155,70 @@ class SchedulingTest {
         assertEquals("10%", spot.path("spec").path("disruption").path("budgets").get(0).path("nodes").asString());
     }
 
+    /**
+     * Karpenter's drain honours karpenter.sh/do-not-disrupt until the pool's terminationGracePeriod and deletes each
+     * pod at (bound - its grace), so the pod gets its whole grace before the bound. Without a bound, a spot notice
+     * left the executors running until the reclaim killed them two minutes later, decommissioning never started.
+     * With it, executors are deleted at the notice, decommission within their grace, and the node is gone before
+     * the reclaim. A bound also makes drift drain do-not-disrupt pods: the spot pool's drift budget is zero.
+     */
+    @ParameterizedTest(name = "executor grace {0} s")
+    @ValueSource(ints = {30, 90, 110})
+    void onASpotNoticeExecutorsDecommissionWithinTheNoticeAndDriftNeverEvictsThem(int grace) {
+        List<JsonNode> objects = Yaml.readAll(Chart.templateWith("spark: {executor: {terminationGracePeriodSeconds: " + grace + "}}\n",
+                Chart.values("all-on.yaml")));
+        JsonNode spot = Chart.find(objects, "NodePool", Chart.RELEASE + "-spot");
+        long bound = seconds(spot.path("spec").path("template").path("spec").path("terminationGracePeriod").asString());
+        JsonNode executor = Chart.sparkApplicationTemplate(objects).path("spec").path("executor").path("template").path("spec");
+        assertEquals("true", Chart.sparkApplicationTemplate(objects).path("spec").path("executor").path("template")
+                .path("metadata").path("annotations").path("karpenter.sh/do-not-disrupt").asString());
+        long podGrace = executor.path("terminationGracePeriodSeconds").asLong();
+        assertEquals(grace, podGrace);
+        long notice = 120;
+        long deletedAt = Math.max(0, bound - podGrace);
+        assertEquals(0, deletedAt, "Karpenter deletes the executors at the notice, so decommissioning starts at once");
+        assertTrue(deletedAt + podGrace <= bound, "each executor gets its whole grace before Karpenter's bound");
+        assertTrue(bound <= notice, "the node is terminated before the spot reclaim: bound " + bound + " s");
+        boolean driftNeverDisrupts = false;
+        for (JsonNode b : spot.path("spec").path("disruption").path("budgets")) {
+            driftNeverDisrupts |= b.path("nodes").asString().equals("0") && b.path("reasons").toString().contains("Drifted")
+                    && !b.has("schedule");
+        }
+        String ami = Chart.ofKind(objects, "EC2NodeClass").get(0).path("spec").path("amiSelectorTerms").get(0).path("alias").asString();
+        assertTrue(driftNeverDisrupts || !ami.endsWith("@latest"), "drift would drain running executors (terminationGracePeriod set)");
+        // Drivers keep Karpenter's indefinite wait: a driver deleted early costs its whole manifest.
+        JsonNode onDemand = Chart.find(objects, "NodePool", Chart.RELEASE + "-on-demand");
+        assertFalse(onDemand.path("spec").path("template").path("spec").has("terminationGracePeriod"));
+        // Placeholders hold no work: consolidation may move them (no do-not-disrupt).
+        JsonNode placeholder = Chart.find(objects, "Deployment", Chart.RELEASE + "-placeholder");
+        assertFalse(placeholder.path("spec").path("template").path("metadata").path("annotations").has("karpenter.sh/do-not-disrupt"));
+    }
+
+    private static long seconds(String goDuration) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([smh])").matcher(goDuration);
+        long total = 0;
+        int end = 0;
+        while (m.find()) {
+            total += Long.parseLong(m.group(1)) * switch (m.group(2)) {
+                case "h" -> 3600;
+                case "m" -> 60;
+                default -> 1;
+            };
+            end = m.end();
+        }
+        assertTrue(end > 0 && end == goDuration.length(), "not a duration: '" + goDuration + "'");
+        return total;
+    }
+
     @Test
     void placeholdersAreSizedLikeOneExecutorAndScaledByKedaOnTheIngestQueue() {
         List<JsonNode> objects = Chart.render(Chart.values("all-on.yaml"));
         JsonNode placeholder = Chart.find(objects, "Deployment", Chart.RELEASE + "-placeholder");
         assertFalse(placeholder.path("spec").has("replicas"), "KEDA owns the replica count; a fixed one would fight it");
         JsonNode requests = placeholder.path("spec").path("template").path("spec").path("containers").get(0).path("resources").path("requests");
-        assertEquals("4", requests.path("cpu").asString(), "spark.executor.cores");
-        assertEquals("20480Mi", requests.path("memory").asString(), "16g executor memory + 4g overhead");
-        assertEquals("150Gi", requests.path("ephemeral-storage").asString(), "an executor's disk too");
+        assertEquals("5", requests.path("cpu").asString(), "spark.executor.cores");
+        assertEquals("18432Mi", requests.path("memory").asString(), "14g executor memory + 4g overhead");
+        assertEquals("140Gi", requests.path("ephemeral-storage").asString(), "an executor's disk too");
         assertEquals(Chart.RELEASE + "-placeholder", placeholder.path("spec").path("template").path("spec").path("priorityClassName").asString());
 
         JsonNode scaled = Chart.find(objects, "ScaledObject", Chart.RELEASE + "-placeholder");
@@ -184,25 +267,7 @@ class SchedulingTest {
         return out;
     }
 
-    /**
-     * The KEDA arithmetic (NOTES and README): a placeholder holds one executor; the dispatcher gives a manifest
-     * ceil(bytes / bytesPerExecutorGb) executors, so one executor per floor(bytesPerExecutorGb x 1024 / file MiB)
-     * files, which is the trigger's queueLength (messages per replica), at least 1.
-     */
-    @ParameterizedTest(name = "{0} GiB per executor, {1} MiB files: {2} messages per placeholder")
-    @CsvSource({"16, 4000, 4", "16, 3000, 5", "32, 2000, 16", "8, 10000, 1", "16, 16384, 1", "1.5, 512, 3"})
-    void placeholdersPerIngestMessageFollowTheExecutorSizing(String gbPerExecutor, int fileMb, int expected) {
-        List<JsonNode> objects = Yaml.readAll(Chart.templateWith("dispatcher: {bytesPerExecutorGb: " + gbPerExecutor + "}\n"
-                + "placeholders: {expectedFileSizeMb: " + fileMb + "}\n"));
-        JsonNode trigger = Chart.find(objects, "ScaledObject", Chart.RELEASE + "-placeholder").path("spec").path("triggers").get(0);
-        assertEquals(String.valueOf(expected), trigger.path("metadata").path("queueLength").asString());
-        // 400 files waiting: that many executors' worth of placeholders, as the dispatcher will size them.
-        int files = 400;
-        int placeholders = (files + expected - 1) / expected;
-        double executorsForThoseFiles = Math.ceil(files * (double) fileMb / (Double.parseDouble(gbPerExecutor) * 1024));
-        assertTrue(placeholders >= executorsForThoseFiles * 0.5 && placeholders <= Math.max(files, executorsForThoseFiles * 2),
-                placeholders + " placeholders for " + executorsForThoseFiles + " executors");
-    }
+    // The KEDA arithmetic (formula, NOTES, low and high traffic, a stopped builder) is PlaceholderArithmeticTest's.
 
     @Test
     void scaleDownBehaviourIsExposed() {
@@ -262,7 +327,7 @@ class SchedulingTest {
         JsonNode app = Chart.sparkApplicationTemplate(objects);
         JsonNode executor = app.path("spec").path("executor").path("template").path("spec").path("containers").get(0);
         String request = executor.path("resources").path("requests").path("ephemeral-storage").asString();
-        assertEquals("150Gi", request);
+        assertEquals("140Gi", request);
         String tmp = app.path("spec").path("sparkConf").path("spark.kubernetes.executor.volumes.emptyDir.tmp.options.sizeLimit").asString();
         assertTrue(gib(tmp) > 20 && gib(tmp) < gib(request), "/tmp " + tmp + " within the request " + request);
         JsonNode nodeClass = Chart.ofKind(objects, "EC2NodeClass").get(0).path("spec");

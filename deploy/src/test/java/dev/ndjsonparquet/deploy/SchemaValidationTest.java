@@ -38,7 +38,7 @@ class SchemaValidationTest {
 
     private static final KubernetesSchemaValidator BUILT_IN = KubernetesSchemaValidator.forSharedSchemas();
 
-    private static List<String> errorsOf(JsonNode object) {
+    static List<String> errorsOf(JsonNode object) {
         String gvk = object.path("apiVersion").asString() + "/" + object.path("kind").asString();
         if (CRDS.containsKey(gvk)) {
             // A CRD schema leaves metadata open (the API server checks it as ObjectMeta): check it that way too.

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** The builder's meters. Names follow Prometheus conventions once exported. */
@@ -21,6 +23,9 @@ public final class BuilderMetrics {
     final Counter batchesStopped;
     final Timer batchFill;
     private final Map<QuarantineReason, Counter> quarantined = new EnumMap<>(QuarantineReason.class);
+    /** What the gauges read; set by the process and by each leader term, registered once at zero. */
+    private final AtomicReference<BooleanSupplier> leading = new AtomicReference<>(() -> false);
+    private final AtomicReference<Supplier<Duration>> oldestWaiting = new AtomicReference<>(() -> Duration.ZERO);
 
     public BuilderMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -42,6 +47,16 @@ public final class BuilderMetrics {
             quarantined.put(r, Counter.builder("ndjson_parquet_builder_files_quarantined").tag("reason", r.code())
                     .description("Files put in quarantine, by reason").register(registry));
         }
+        // Gauges exist from start-up (an alert can tell "no leader" from "no builder"), over what is set later.
+        Gauge.builder("ndjson_parquet_builder_leader", () -> leading.get().getAsBoolean() ? 1 : 0)
+                .description("1 while this replica holds the builder Lease").register(registry);
+        Gauge.builder("ndjson_parquet_builder_oldest_waiting_file_age_seconds", () -> oldestWaiting.get().get().toMillis() / 1000.0)
+                .description("Age of the oldest file in the open batch (0 when none waits)").register(registry);
+    }
+
+    /** The builder Lease's holder test, for the leader gauge. */
+    public void leader(BooleanSupplier isLeader) {
+        leading.set(isLeader);
     }
 
     void quarantined(QuarantineReason reason) {
@@ -52,10 +67,12 @@ public final class BuilderMetrics {
         batchFill.record(d);
     }
 
-    /** Registers the oldest-waiting-file gauge over the engine's state. */
+    /**
+     * Points the oldest-waiting-file gauge at this engine's state (each leader term has its own engine: registering a
+     * gauge again would have kept reading the first term's).
+     */
     void oldestWaiting(Supplier<Duration> age) {
-        Gauge.builder("ndjson_parquet_builder_oldest_waiting_file_age_seconds", () -> age.get().toMillis() / 1000.0)
-                .description("Age of the oldest file in the open batch (0 when none waits)").register(registry);
+        oldestWaiting.set(age);
     }
 
     public double quarantinedCount(QuarantineReason reason) {

@@ -1,6 +1,7 @@
 package dev.ndjsonparquet.controller.cli;
 
 import dev.ndjsonparquet.controller.aws.AwsClients;
+import dev.ndjsonparquet.controller.aws.EventLogDirectory;
 import dev.ndjsonparquet.controller.aws.ManifestLoader;
 import dev.ndjsonparquet.controller.aws.RedrivePolicyCheck;
 import dev.ndjsonparquet.controller.aws.SqsQueue;
@@ -48,7 +49,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * names the module and the image; {@code controller} stays a hidden alias for one release (0.2 drops it) so that
  * existing Deployments and scripts keep working. Checks first, listing every
  * problem at once: the settings, the SparkApplication template, that spark-operator's CRD is installed,
- * that both queues exist and that the manifest queue has a redrive policy. Then serves /metrics, /healthz and /readyz, joins the leader election and
+ * that both queues exist, that the manifest queue has a redrive policy and, with event logs on S3, that their
+ * directory exists (it writes the directory's marker). Then serves /metrics, /healthz and /readyz, joins the leader election and
  * dispatches while it leads.
  */
 @Command(name = "dispatcher",
@@ -120,6 +122,8 @@ public final class DispatcherCommand implements Callable<Integer> {
             List<String> problems = startupProblems(applications, queue, deadLetters);
             problems.addAll(RedrivePolicyCheck.check(clients.sqs(), settings.redrivePolicyCheck(),
                     Map.of("manifest-queue-url", settings.manifestQueueUrl())));
+            EventLogDirectory.of(template.parse().getSpec().getSparkConf())
+                    .flatMap(marker -> EventLogDirectory.ensure(clients.s3(), marker)).ifPresent(problems::add);
             if (!problems.isEmpty()) {
                 err.println("dispatcher: " + problems.size() + " start-up check(s) failed:\n  - " + String.join("\n  - ", problems));
                 return CommandLine.ExitCode.SOFTWARE;

@@ -1,6 +1,7 @@
 package dev.ndjsonparquet.spark.job;
 
 import dev.ndjsonparquet.conversion.PartitionMode;
+import dev.ndjsonparquet.conversion.SchemaText;
 import dev.ndjsonparquet.conversion.SchemaMismatch;
 import dev.ndjsonparquet.spark.parse.JsonRowConverter;
 import dev.ndjsonparquet.spark.read.Decompression;
@@ -50,7 +51,7 @@ final class SchemaSource {
         StructType schema;
         String source;
         if (setting != null) {
-            schema = parse(looksLikeLocation(setting) ? read(conf, setting) : setting);
+            schema = parse(SchemaText.kind(setting) == SchemaText.Kind.LOCATION ? read(conf, setting) : setting);
             source = "explicit";
         } else if (manifestSchema != null) {
             schema = parse(read(conf, manifestSchema));
@@ -81,11 +82,6 @@ final class SchemaSource {
             return s;
         }
         return StructType.fromDDL(t);
-    }
-
-    private static boolean looksLikeLocation(String s) {
-        return s.contains("://") || s.startsWith("/") || s.startsWith("./") || s.startsWith("file:")
-                || s.endsWith(".ddl") || s.endsWith(".json") || s.endsWith(".schema");
     }
 
     private static String read(Configuration conf, String location) throws IOException {

@@ -66,24 +66,26 @@ public final class PlanSettings {
             .describedAs("vCPUs per node not available to Spark pods: kubelet reservation and daemon sets").build();
 
     public static final Setting<Double> NODE_RESERVED_MEMORY_GIB = Setting.decimal("node-reserved-memory-gib").env("NODE_RESERVED_MEMORY_GIB")
-            .defaultValue(8.0).check(PlanSettings::notNegative)
-            .describedAs("GiB per node not available to Spark pods: kubelet reservation, eviction threshold, daemon sets").build();
+            .defaultValue(9.0).check(PlanSettings::notNegative)
+            .describedAs("GiB per node not available to Spark pods: the share of instance memory the node never reports, "
+                    + "kubelet reservation, eviction threshold, daemon sets (m6i.4xlarge: 64 less about 55.3 GiB allocatable "
+                    + "with a 1 GiB daemon-set budget; deploy's PodsPerNodeTest computes it)").build();
 
     public static final Setting<Integer> EXECUTOR_CORES = Setting.integer("executor-cores").env("EXECUTOR_CORES")
             .defaultValue(5).atLeast(1)
-            .describedAs("cores per Spark executor (spark.executor.cores); 5 fills the 15 usable vCPUs of a 16-vCPU node with 3 executors").build();
+            .describedAs("cores per Spark executor (spark.executor.cores; the chart's default); 5 fills the 15 usable vCPUs of a 16-vCPU node with 3 executors").build();
 
     public static final Setting<Double> EXECUTOR_MEMORY_GIB = Setting.decimal("executor-memory-gib").env("EXECUTOR_MEMORY_GIB")
             .defaultValue(18.0).check(PlanSettings::positive)
-            .describedAs("memory per executor pod in GiB, heap plus overhead (spark.executor.memory + memoryOverhead)").build();
+            .describedAs("memory per executor pod in GiB, heap plus overhead (spark.executor.memory + memoryOverhead: the chart's 14g + 4g)").build();
 
     public static final Setting<Integer> DRIVER_CORES = Setting.integer("driver-cores").env("DRIVER_CORES")
             .defaultValue(1).atLeast(1)
             .describedAs("cores per Spark driver; drivers run on on-demand nodes").build();
 
     public static final Setting<Double> DRIVER_MEMORY_GIB = Setting.decimal("driver-memory-gib").env("DRIVER_MEMORY_GIB")
-            .defaultValue(4.0).check(PlanSettings::positive)
-            .describedAs("memory per driver pod in GiB, heap plus overhead").build();
+            .defaultValue(5.0).check(PlanSettings::positive)
+            .describedAs("memory per driver pod in GiB, heap plus overhead (the chart's 4g + 1g)").build();
 
     public static final Setting<Double> SPOT_PRICE_PER_HOUR = Setting.decimal("spot-price-per-hour").env("SPOT_PRICE_PER_HOUR")
             .defaultValue(0.31).check(PlanSettings::notNegative)

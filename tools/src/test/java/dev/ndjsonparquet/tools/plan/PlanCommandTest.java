@@ -41,7 +41,7 @@ class PlanCommandTest {
         assertEquals(0, main("plan", "--mb-per-second-per-core=30"), err.toString());
         String table = out.toString();
         assertTrue(table.contains("3,380 of 100 files"), table);
-        assertTrue(table.contains("this plan                              320.78     9,623.43"), table);
+        assertTrue(table.contains("this plan                              329.12     9,873.47"), table);
         assertTrue(table.contains("3,960.00   118,800.00"), table);
         assertTrue(table.contains("$880.000/h x 4.50 h/day"), table);
         assertTrue(table.contains("$20.352/h x 12.00 h/day"), table);
@@ -99,8 +99,8 @@ class PlanCommandTest {
         assertEquals(12, plan.at("/peak/spotNodes").asInt());
         assertEquals(5.0926, plan.at("/average/applications").asDouble(), 1e-4);
         assertEquals(122.222, plan.at("/hoursPerDay/applicationHours").asDouble(), 1e-3);
-        assertEquals(84.883, plan.at("/cost/perDay").asDouble(), 1e-3);
-        assertEquals(2_546.5, plan.at("/cost/perMonth").asDouble(), 0.1);
+        assertEquals(86.711, plan.at("/cost/perDay").asDouble(), 1e-3);
+        assertEquals(2_601.3, plan.at("/cost/perMonth").asDouble(), 0.1);
         assertEquals(3, plan.at("/original").size());
         assertEquals(880.0, plan.at("/original/0/phases/0/perHour").asDouble(), 1e-9);
         assertEquals(1_537.72, plan.at("/original/0/perDay").asDouble(), 0.01);

@@ -33,24 +33,24 @@ class PlanTest {
     void defaultsAtTheOriginalDesignsScale() {
         /*
          * 338,000 files/day x 4 GB, 100 files/manifest, 30 MB/s/core, 10 min target, 60 s start-up,
-         * m6i.4xlarge 16 vCPU / 64 GiB minus 1 vCPU / 8 GiB reserved, executors 5 cores / 18 GiB, drivers 1 core / 4 GiB.
+         * m6i.4xlarge 16 vCPU / 64 GiB minus 1 vCPU / 9 GiB reserved, executors 5 cores / 18 GiB, drivers 1 core / 5 GiB.
          * manifests/day      = ceil(338,000 / 100)                 = 3,380
          * MB per manifest    = 100 x 4 x 1,000                     = 400,000
          * core-seconds       = 400,000 / 30                        = 13,333.33
          * window             = 10 x 60 - 60                        = 540 s
          * executors          = ceil(13,333.33 / (5 x 540)) = ceil(4.938) = 5  -> 25 cores
          * conversion         = 13,333.33 / 25                      = 533.33 s; duration = 593.33 s
-         * executors per node = min(floor(15 / 5), floor(56 / 18))  = min(3, 3) = 3
-         * drivers per node   = min(floor(15 / 1), floor(56 / 4))   = min(15, 14) = 14
+         * executors per node = min(floor(15 / 5), floor(55 / 18))  = min(3, 3) = 3
+         * drivers per node   = min(floor(15 / 1), floor(55 / 5))   = min(15, 11) = 11
          * average files/hour = 338,000 / 24 = 14,083.33 > 7,000 peak, so peak = 14,083.33 (with a note)
          * peak apps          = ceil(140.8333 x 593.33 / 3600) = ceil(23.2114) = 24
-         * peak executors 120, cores 600, spot nodes ceil(120 / 3) = 40, drivers 24, on-demand nodes ceil(24 / 14) = 2
+         * peak executors 120, cores 600, spot nodes ceil(120 / 3) = 40, drivers 24, on-demand nodes ceil(24 / 11) = 3
          * app-hours/day      = 3,380 x 593.33 / 3600               = 557.074
-         * average apps      = 557.074 / 24 = 23.2114; spot nodes 23.2114 x 5 / 3 = 38.686; on-demand 23.2114 / 14 = 1.658
+         * average apps      = 557.074 / 24 = 23.2114; spot nodes 23.2114 x 5 / 3 = 38.686; on-demand 23.2114 / 11 = 2.110
          * spot node-hours    = 557.074 x 5 / 3 = 928.457 x $0.31   = $287.82
-         * on-demand hours    = 557.074 / 14    = 39.791  x $0.768  = $30.56
+         * on-demand hours    = 557.074 / 11    = 50.643  x $0.768  = $38.89
          * control plane      = 24 x $0.10                          = $2.40
-         * per day            = 287.822 + 30.560 + 2.400            = $320.78; per month x 30 = $9,623.4
+         * per day            = 287.822 + 38.894 + 2.400            = $329.12; per month x 30 = $9,873.5
          */
         PlanResult r = Plan.compute(inputs(Map.of()));
 
@@ -62,22 +62,22 @@ class PlanTest {
         assertEquals(25, r.application().executorCores());
         assertEquals(593.33, r.application().durationSeconds(), 0.01);
         assertEquals(3, r.application().executorsPerNode());
-        assertEquals(14, r.application().driversPerNode());
+        assertEquals(11, r.application().driversPerNode());
 
-        assertEquals(new PlanResult.Peak(24, 120, 600, 24, 40, 2), r.peak());
+        assertEquals(new PlanResult.Peak(24, 120, 600, 24, 40, 3), r.peak());
         assertEquals(23.2114, r.average().applications(), 1e-4);
         assertEquals(38.686, r.average().spotNodes(), 1e-3);
-        assertEquals(1.658, r.average().onDemandNodes(), 1e-3);
+        assertEquals(2.110, r.average().onDemandNodes(), 1e-3);
 
         assertEquals(557.074, r.hoursPerDay().applicationHours(), 1e-3);
         assertEquals(928.457, r.hoursPerDay().spotNodeHours(), 1e-3);
-        assertEquals(39.791, r.hoursPerDay().onDemandNodeHours(), 1e-3);
+        assertEquals(50.643, r.hoursPerDay().onDemandNodeHours(), 1e-3);
 
         assertEquals(287.82, r.cost().spotPerDay(), 0.01);
-        assertEquals(30.56, r.cost().onDemandPerDay(), 0.01);
+        assertEquals(38.89, r.cost().onDemandPerDay(), 0.01);
         assertEquals(2.40, r.cost().controlPlanePerDay(), 1e-9);
-        assertEquals(320.78, r.cost().perDay(), 0.01);
-        assertEquals(9_623.4, r.cost().perMonth(), 0.1);
+        assertEquals(329.12, r.cost().perDay(), 0.01);
+        assertEquals(9_873.5, r.cost().perMonth(), 0.1);
         assertEquals(1, r.notes().size());
         assertTrue(r.notes().get(0).contains("below the daily average of 14,083"), r.notes().get(0));
     }
@@ -92,8 +92,8 @@ class PlanTest {
          * peak apps     = ceil(70 x 293.33 / 3600) = ceil(5.7037) = 6 -> 36 executors, ceil(36 / 3) = 12 spot nodes, 1 on-demand
          * app-hours     = 1,500 x 293.33 / 3600 = 122.222; average apps 5.0926
          * spot          = 122.222 x 6 / 3 = 244.444 node-hours x $0.31 = $75.778
-         * on-demand     = 122.222 / 14 = 8.730 node-hours x $0.768 = $6.705
-         * per day       = 75.778 + 6.705 + 2.40 = $84.883; per month $2,546.5
+         * on-demand     = 122.222 / 11 = 11.111 node-hours x $0.768 = $8.533
+         * per day       = 75.778 + 8.533 + 2.40 = $86.711; per month $2,601.3
          * original option 1 hours = 4.5 x (150,000 x 3.5) / (338,000 x 4) = 4.5 x 0.388314 = 1.74741 -> $1,537.72/day
          */
         PlanResult r = Plan.compute(inputs(Map.of("files-per-day", "150000", "file-size-gb", "3.5",
@@ -107,9 +107,9 @@ class PlanTest {
         assertEquals(5.0926, r.average().applications(), 1e-4);
         assertEquals(122.222, r.hoursPerDay().applicationHours(), 1e-3);
         assertEquals(75.778, r.cost().spotPerDay(), 1e-3);
-        assertEquals(6.705, r.cost().onDemandPerDay(), 1e-3);
-        assertEquals(84.883, r.cost().perDay(), 1e-3);
-        assertEquals(2_546.5, r.cost().perMonth(), 0.1);
+        assertEquals(8.533, r.cost().onDemandPerDay(), 1e-3);
+        assertEquals(86.711, r.cost().perDay(), 1e-3);
+        assertEquals(2_601.3, r.cost().perMonth(), 0.1);
         assertTrue(r.notes().isEmpty());
 
         PlanResult.Comparison glue = r.original().get(0);
@@ -120,7 +120,7 @@ class PlanTest {
     @Test
     void memoryCanBeWhatLimitsExecutorsPerNode() {
         /*
-         * executor-memory-gib 30: min(floor(15 / 5), floor(56 / 30)) = min(3, 1) = 1 executor per node,
+         * executor-memory-gib 30: min(floor(15 / 5), floor(55 / 30)) = min(3, 1) = 1 executor per node,
          * so the 120 executors at peak need 120 spot nodes and spot node-hours = 557.074 x 5 / 1 = 2,785.37.
          */
         PlanResult r = Plan.compute(inputs(Map.of("executor-memory-gib", "30")));
