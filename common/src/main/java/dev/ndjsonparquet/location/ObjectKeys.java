@@ -20,6 +20,9 @@ import java.util.Optional;
  */
 public final class ObjectKeys {
 
+    /** Characters a URI path holds as they are (RFC 3986 unreserved, sub-delims, ':', '@', '/'); others are %XX. */
+    private static final String PATH_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/";
+
     /** S3's longest key, in UTF-8 bytes. */
     public static final int MAX_KEY_BYTES = 1024;
 
@@ -46,6 +49,35 @@ public final class ObjectKeys {
             return Optional.of("key is " + bytes + " bytes long; S3 keys have at most " + MAX_KEY_BYTES);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The URI a manifest names the object by: {@code <scheme>://<bucket>/<key>}, every character a URI path cannot
+     * hold (a space, '%', '#', '?', non-ASCII) percent-encoded as its UTF-8 bytes, so that {@code java.net.URI} and
+     * Hadoop's {@code new Path(URI)} read back exactly this key. Unlike {@code java.net.URI}'s own encoding, the key
+     * is not NFC-normalised first: a key with U+212A (KELVIN SIGN) must not be named as one with 'K'.
+     */
+    public static String uri(String scheme, String bucket, String key) {
+        StringBuilder b = new StringBuilder(scheme).append("://").append(bucket).append('/');
+        for (byte x : key.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if (c < 0x80 && PATH_CHARS.indexOf(c) >= 0) {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        String uri = b.toString();
+        try {
+            java.net.URI parsed = new java.net.URI(uri);
+            if (!bucket.equals(parsed.getAuthority())) {
+                throw new IllegalArgumentException("bucket '" + bucket + "' cannot be a URI authority");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("bucket '" + bucket + "' cannot be a URI authority", e);
+        }
+        return uri;
     }
 
     /**
