@@ -2,8 +2,10 @@ package dev.ndjsonparquet.controller.aws;
 
 import dev.ndjsonparquet.manifest.InvalidManifestException;
 import dev.ndjsonparquet.manifest.Manifest;
+import dev.ndjsonparquet.manifest.ManifestBytes;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -19,12 +23,16 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * Reads and validates the manifest a message points to: {@code s3://} and {@code s3a://} through the
  * S3 client, {@code file:} from disk. A manifest that does not exist, is too large or is invalid is an
  * {@link InvalidManifestException} (the message is poison); anything else (throttling, a network error,
- * access denied) is thrown as is, so the message is tried again later.
+ * access denied) is thrown as is, so the message is tried again later. The size is checked before the content
+ * is read (the GET's content length, the file's size), and the read stops one byte past
+ * {@link ManifestBytes#MAX_BYTES} whatever the length said: a message cannot make the dispatcher download a
+ * huge object. {@link #read} also gives the SHA-256 of the bytes, which pins the manifest for the driver.
  */
 public final class ManifestLoader {
 
-    /** A 100-file manifest is a few tens of KB; anything near this is not a manifest. */
-    public static final long MAX_BYTES = 16L * 1024 * 1024;
+    /** A manifest as read, and the SHA-256 of its bytes (lower-case hex). */
+    public record Loaded(Manifest manifest, String sha256) {
+    }
 
     private final S3Client s3;
     private final boolean files;
@@ -40,6 +48,16 @@ public final class ManifestLoader {
     }
 
     public Manifest load(String uri) {
+        return read(uri).manifest();
+    }
+
+    /** The manifest and the SHA-256 of the bytes it was decoded from. */
+    public Loaded read(String uri) {
+        byte[] bytes = bytes(uri);
+        return new Loaded(ManifestCodec.decode(bytes), ManifestBytes.sha256(bytes));
+    }
+
+    private byte[] bytes(String uri) {
         URI parsed;
         try {
             parsed = new URI(uri);
@@ -48,13 +66,13 @@ public final class ManifestLoader {
         }
         String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
         return switch (scheme) {
-            case "s3", "s3a" -> ManifestCodec.decode(fromS3(uri, parsed));
+            case "s3", "s3a" -> fromS3(uri, parsed);
             case "file" -> {
                 if (!files) {
                     throw new InvalidManifestException(java.util.List.of("manifest URI '" + uri
                             + "' is a local file; only s3:// and s3a:// manifests are read unless allowed-inputs lists a file: prefix"));
                 }
-                yield ManifestCodec.decode(fromFile(uri, parsed));
+                yield fromFile(uri, parsed);
             }
             default -> throw new InvalidManifestException(java.util.List.of(
                     "manifest URI '" + uri + "' has scheme '" + scheme + "'; expected s3, s3a or file"));
@@ -70,14 +88,17 @@ public final class ManifestLoader {
         if (s3 == null) {
             throw new IllegalStateException("no S3 client configured to read " + uri);
         }
-        try {
-            var response = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
-            if (response.response().contentLength() != null && response.response().contentLength() > MAX_BYTES) {
-                throw tooLarge(uri);
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(key))) {
+            Long length = in.response().contentLength();
+            if (length != null && length > ManifestBytes.MAX_BYTES) {
+                in.abort(); // the connection is dropped rather than drained
+                throw ManifestBytes.tooLarge(uri);
             }
-            return response.asByteArray();
+            return ManifestBytes.readBounded(in, uri);
         } catch (NoSuchKeyException | NoSuchBucketException e) {
             throw new InvalidManifestException("manifest " + uri + " does not exist", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read manifest " + uri, e);
         }
     }
 
@@ -89,18 +110,16 @@ public final class ManifestLoader {
             throw new InvalidManifestException("manifest URI '" + uri + "' is not a local file path", e);
         }
         try {
-            if (Files.size(path) > MAX_BYTES) {
-                throw tooLarge(uri);
+            if (Files.size(path) > ManifestBytes.MAX_BYTES) {
+                throw ManifestBytes.tooLarge(uri);
             }
-            return Files.readAllBytes(path);
+            try (InputStream in = Files.newInputStream(path)) {
+                return ManifestBytes.readBounded(in, uri);
+            }
         } catch (NoSuchFileException e) {
             throw new InvalidManifestException("manifest " + uri + " does not exist", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read manifest " + uri, e);
         }
-    }
-
-    private static InvalidManifestException tooLarge(String uri) {
-        return new InvalidManifestException(java.util.List.of("manifest " + uri + " is larger than " + MAX_BYTES + " bytes"));
     }
 }

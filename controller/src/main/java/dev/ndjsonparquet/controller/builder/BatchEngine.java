@@ -6,6 +6,7 @@ import dev.ndjsonparquet.controller.builder.Ledger.Claim;
 import dev.ndjsonparquet.controller.builder.Ledger.SentRecord;
 import dev.ndjsonparquet.controller.builder.Ledger.Stored;
 import dev.ndjsonparquet.controller.builder.Step.StepHook;
+import dev.ndjsonparquet.location.ObjectKeys;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestFile;
 import java.time.Clock;
@@ -178,9 +179,9 @@ public final class BatchEngine {
      */
     public Outcome offer(ObjectEvent event, boolean precheck) {
         metrics.eventsReceived.increment();
-        Optional<QuarantineReason> unsafe = KeySafety.check(event.key());
-        if (unsafe.isPresent()) {
-            return quarantine(event, unsafe.get());
+        Optional<QuarantineReason> refused = admission.location(event.key(), () -> store.fileUri(event.location()));
+        if (refused.isPresent()) {
+            return quarantine(event, refused.get());
         }
         ObjectEvent file = complete(event);
         if (file == null) {
@@ -399,7 +400,8 @@ public final class BatchEngine {
             case EXCLUDED_NAME -> "key does not match include-patterns or matches exclude-patterns";
             case TOO_SMALL -> "size " + file.size() + " bytes is below the minimum " + settings.sizeBand().minBytes();
             case TOO_LARGE -> "size " + file.size() + " bytes is above the maximum " + settings.sizeBand().maxBytes();
-            case UNSAFE_KEY -> KeySafety.problem(file.key()).orElse("unsafe key");
+            case UNSAFE_KEY -> ObjectKeys.problem(file.key()).orElse("unsafe key");
+            case OUTSIDE_ALLOWED_INPUTS -> admission.inputsRefusal(store.fileUri(file.location())).orElse("outside allowed-inputs");
         };
         if (quarantine.put(file, reason, detail, clock.instant())) {
             metrics.quarantined(reason);

@@ -1,6 +1,8 @@
 package dev.ndjsonparquet.controller.builder;
 
 import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
+import dev.ndjsonparquet.location.AllowedInputs;
+import dev.ndjsonparquet.location.LocationSettings;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.Setting;
 import java.net.URI;
@@ -23,6 +25,7 @@ import java.util.Optional;
  * @param maxBatchAgeSeconds      batch closes when its oldest file waited this long
  * @param sizeBand                accepted file sizes
  * @param patterns                accepted file names
+ * @param allowedInputs           where accepted files may be (the dispatcher's and the driver's list too)
  * @param quarantineMode          copy or reference
  * @param reconcileIntervalSeconds 0 = no periodic reconciliation listing
  * @param reconcileLocations      prefixes the reconciliation lists
@@ -46,6 +49,7 @@ public record BuilderSettings(
         int maxBatchAgeSeconds,
         SizeBand sizeBand,
         NamePatterns patterns,
+        AllowedInputs allowedInputs,
         QuarantineMode quarantineMode,
         int reconcileIntervalSeconds,
         List<StoreUri> reconcileLocations,
@@ -146,6 +150,8 @@ public record BuilderSettings(
             .describedAs("Kubernetes Lease that elects the single active builder")
             .build();
 
+    /** Declared once for the builder, the dispatcher and the Spark driver. */
+    public static final Setting<AllowedInputs> ALLOWED_INPUTS = LocationSettings.ALLOWED_INPUTS;
     public static final Setting<String> MANIFEST_QUEUE_URL = DispatcherSettings.MANIFEST_QUEUE_URL;
     public static final Setting<String> AWS_REGION = DispatcherSettings.AWS_REGION;
     public static final Setting<URI> AWS_ENDPOINT_URL = DispatcherSettings.AWS_ENDPOINT_URL;
@@ -155,7 +161,7 @@ public record BuilderSettings(
     public static final List<Setting<?>> ALL = List.of(
             INGEST_QUEUE_URL, MANIFEST_QUEUE_URL, MANIFEST_LOCATION, OUTPUT_LOCATION, QUARANTINE_LOCATION,
             LEDGER_LOCATION, SCHEMA_URI, MAX_FILES_PER_MANIFEST, MAX_BATCH_SIZE_GB, MAX_BATCH_AGE_SECONDS,
-            MIN_FILE_SIZE_MB, MAX_FILE_SIZE_MB, INCLUDE_PATTERNS, EXCLUDE_PATTERNS, QUARANTINE_MODE,
+            MIN_FILE_SIZE_MB, MAX_FILE_SIZE_MB, INCLUDE_PATTERNS, EXCLUDE_PATTERNS, ALLOWED_INPUTS, QUARANTINE_MODE,
             RECONCILE_INTERVAL_SECONDS, RECONCILE_LOCATION, RECONCILE_LOOKBACK_HOURS, INGEST_VISIBILITY_SECONDS,
             AWS_REGION, AWS_ENDPOINT_URL, LEASE_NAME, METRICS_PORT);
 
@@ -163,7 +169,7 @@ public record BuilderSettings(
     public static final List<Setting<?>> BACKFILL = List.of(
             MANIFEST_QUEUE_URL, MANIFEST_LOCATION, OUTPUT_LOCATION, QUARANTINE_LOCATION,
             LEDGER_LOCATION, SCHEMA_URI, MAX_FILES_PER_MANIFEST, MAX_BATCH_SIZE_GB, MAX_BATCH_AGE_SECONDS,
-            MIN_FILE_SIZE_MB, MAX_FILE_SIZE_MB, INCLUDE_PATTERNS, EXCLUDE_PATTERNS, QUARANTINE_MODE,
+            MIN_FILE_SIZE_MB, MAX_FILE_SIZE_MB, INCLUDE_PATTERNS, EXCLUDE_PATTERNS, ALLOWED_INPUTS, QUARANTINE_MODE,
             AWS_REGION, AWS_ENDPOINT_URL);
 
     /** Reads resolved settings once; settings a command did not declare are left at null / their default. */
@@ -187,6 +193,7 @@ public record BuilderSettings(
                 r.get(MAX_BATCH_AGE_SECONDS),
                 new SizeBand(r.get(MIN_FILE_SIZE_MB) * MB, r.get(MAX_FILE_SIZE_MB) * MB),
                 NamePatterns.of(r.get(INCLUDE_PATTERNS), r.get(EXCLUDE_PATTERNS)),
+                r.get(ALLOWED_INPUTS),
                 r.get(QUARANTINE_MODE),
                 interval,
                 reconcile == null ? List.of() : StoreUri.parseList(reconcile),
@@ -205,7 +212,7 @@ public record BuilderSettings(
     public BuilderSettings withSizeBand(SizeBand band) {
         return new BuilderSettings(ingestQueueUrl, manifestQueueUrl, manifestLocation, outputLocation, quarantineLocation,
                 ledgerLocation, schemaUri, maxFilesPerManifest, maxBatchBytes, maxBatchAgeSeconds, band, patterns,
-                quarantineMode, reconcileIntervalSeconds, reconcileLocations, reconcileLookbackHours, ingestVisibilitySeconds,
+                allowedInputs, quarantineMode, reconcileIntervalSeconds, reconcileLocations, reconcileLookbackHours, ingestVisibilitySeconds,
                 awsRegion, awsEndpointUrl, leaseName, metricsPort);
     }
 
@@ -216,7 +223,7 @@ public record BuilderSettings(
 
     /** The file checks these settings describe. */
     public Admission admission() {
-        return new Admission(patterns, sizeBand);
+        return new Admission(patterns, sizeBand, allowedInputs);
     }
 
     private static Optional<String> storeUriProblem(String value) {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  * Puts a rejected file aside: a copy under {@code <location>/<reason>/<bucket>/<key>} (mode copy) and a
  * reason record under {@code <location>/records/<file-id>.json}, created once. The source is never deleted.
  * A key that paths would rewrite ({@link QuarantineReason#UNSAFE_KEY}) is never copied: the record names the
- * exact key, and a copy under that key would carry the same problem.
+ * exact key, and a copy under that key would carry the same problem; nor is a file outside the allowed inputs.
  *
  * <p>The copy (a multipart copy above 5 GiB, see {@link S3ObjectStore}) runs on a thread of its own while the
  * calling loop waits for it, running the keep-alive it was given (visibility extension, liveness) every
@@ -61,7 +61,7 @@ public final class Quarantine {
             return false;
         }
         String copy = null;
-        boolean copies = mode == BuilderSettings.QuarantineMode.COPY && reason != QuarantineReason.UNSAFE_KEY;
+        boolean copies = mode == BuilderSettings.QuarantineMode.COPY && reason.copiesObject();
         if (copies) {
             StoreUri target = location.child(reason.code() + "/" + file.bucket() + "/" + file.key());
             copyWhileKeepingAlive(file.location(), target);

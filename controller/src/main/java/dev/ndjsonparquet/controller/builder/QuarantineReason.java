@@ -7,10 +7,20 @@ public enum QuarantineReason {
     TOO_SMALL,
     TOO_LARGE,
     EXCLUDED_NAME,
-    /** A key a Hadoop path would rewrite ({@code //}, {@code /./}, {@code /../}): see {@link KeySafety}. */
-    UNSAFE_KEY;
+    /** A key that breaks the rule shared with the dispatcher and the driver: see {@code ObjectKeys}. */
+    UNSAFE_KEY,
+    /** An event for a file outside {@code allowed-inputs} (another bucket or prefix): never read, never copied. */
+    OUTSIDE_ALLOWED_INPUTS;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * Whether quarantine mode {@code copy} copies the object: not for an unsafe key (the copy's key would carry the
+     * same problem) nor for a file outside the allowed inputs (the builder reads nothing there).
+     */
+    public boolean copiesObject() {
+        return this != UNSAFE_KEY && this != OUTSIDE_ALLOWED_INPUTS;
     }
 }

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.controller.builder;
 
+import dev.ndjsonparquet.location.ObjectKeys;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,14 +59,10 @@ public record StoreUri(String bucket, String key) {
     /**
      * The object as an RFC 3986 URI with the given scheme: characters not allowed in a URI path (spaces,
      * non-ASCII, '%', '#', '?') percent-encoded as UTF-8, so {@code java.net.URI} (and Hadoop's
-     * {@code new Path(URI)}) reads back the exact key.
+     * {@code new Path(URI)}) reads back the exact key (the encoding the dispatcher and driver agree on: {@link ObjectKeys#uri}).
      */
     public String toUri(String scheme) {
-        try {
-            return new java.net.URI(scheme, bucket, "/" + key, null).toASCIIString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("bucket '" + bucket + "' cannot be a URI authority", e);
-        }
+        return ObjectKeys.uri(scheme, bucket, key);
     }
 
     @Override

@@ -5,8 +5,8 @@ import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
 import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
 import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
+import dev.ndjsonparquet.location.DriverChecks;
 import dev.ndjsonparquet.manifest.InvalidManifestException;
-import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.Setting;
 import dev.ndjsonparquet.settings.SettingsException;
@@ -93,9 +93,9 @@ public final class RenderCommand implements Callable<Integer> {
             err.println("render: " + new SettingsException(problems).getMessage());
             return CommandLine.ExitCode.USAGE;
         }
-        Manifest m;
+        ManifestLoader.Loaded m;
         try {
-            m = new ManifestLoader(null, true).load(manifest.toAbsolutePath().toUri().toString());
+            m = new ManifestLoader(null, true).read(manifest.toAbsolutePath().toUri().toString());
         } catch (InvalidManifestException e) {
             err.println("render: " + manifest + ": " + String.join("; ", e.problems()));
             return CommandLine.ExitCode.SOFTWARE;
@@ -106,7 +106,9 @@ public final class RenderCommand implements Callable<Integer> {
         String uri = manifestUri == null ? manifest.toAbsolutePath().toUri().toString() : manifestUri;
         String namespace = settings.namespace() == null ? "default" : settings.namespace();
         SparkApplication app = new SparkApplicationBuilder(template, settings.sizing(), settings.extraArguments(), namespace)
-                .build(new SparkApplicationBuilder.Request(m, uri, null, Math.max(1, attempt)));
+                .build(new SparkApplicationBuilder.Request(m.manifest(), uri, null, Math.max(1, attempt))
+                        // The pin as the dispatcher passes it; the allow-lists come from the dispatcher's own settings.
+                        .checkedBy(new DriverChecks(m.sha256(), null)));
         spec.commandLine().getOut().print(new KubernetesSerialization().asYaml(app));
         spec.commandLine().getOut().flush();
         return CommandLine.ExitCode.OK;

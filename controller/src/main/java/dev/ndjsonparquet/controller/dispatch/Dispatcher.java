@@ -8,6 +8,9 @@ import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
 import dev.ndjsonparquet.controller.observability.DispatcherMetrics;
 import dev.ndjsonparquet.conversion.ConversionSettings;
+import dev.ndjsonparquet.location.AllowedInputs;
+import dev.ndjsonparquet.location.DriverChecks;
+import dev.ndjsonparquet.location.TrustedLocations;
 import dev.ndjsonparquet.manifest.InvalidManifestException;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
@@ -268,6 +271,7 @@ public final class Dispatcher implements Runnable {
         Instant now = clock.instant();
         ManifestMessage message;
         Manifest manifest;
+        String sha256;
         try {
             message = ManifestCodec.decodeMessage(m.body());
             // Refused before anything is read: the message is untrusted input.
@@ -275,12 +279,16 @@ public final class Dispatcher implements Runnable {
             if (where.isPresent()) {
                 throw new InvalidManifestException(List.of(where.get()));
             }
-            manifest = io.manifests().load(message.manifestUri());
+            ManifestLoader.Loaded loaded = io.manifests().read(message.manifestUri());
+            manifest = loaded.manifest();
+            sha256 = loaded.sha256();
+            // Poison only for what concerns the whole manifest; a refused file is quarantined by the driver.
             List<String> problems = new ArrayList<>(consistency(message, manifest));
             problems.addAll(limits.trust().problems(manifest));
             if (!problems.isEmpty()) {
                 throw new InvalidManifestException(problems);
             }
+            reportRefusedFiles(manifest);
         } catch (InvalidManifestException e) {
             poison(m, String.join("; ", e.problems()));
             return;
@@ -300,7 +308,8 @@ public final class Dispatcher implements Runnable {
                 return;
             }
             Tracked t = new Tracked(manifest.manifestId(),
-                    new SparkApplicationBuilder.Request(manifest, message.manifestUri(), m.messageId(), 1), now);
+                    new SparkApplicationBuilder.Request(manifest, message.manifestUri(), m.messageId(), 1)
+                            .checkedBy(new DriverChecks(sha256, limits.trust())), now);
             t.deliveries.add(delivery);
             SparkApplication latest = latest(byManifest.getOrDefault(manifest.manifestId(), List.of()));
             if (latest != null) {
@@ -353,6 +362,16 @@ public final class Dispatcher implements Runnable {
                     + manifest.fileCount() + " file(s), " + manifest.totalBytes() + " bytes");
         }
         return problems;
+    }
+
+    /** Files the allow-lists refuse do not make the manifest poison: its driver quarantines them and converts the rest. */
+    private void reportRefusedFiles(Manifest manifest) {
+        Map<Integer, String> refused = limits.trust().refusedFiles(manifest);
+        if (!refused.isEmpty()) {
+            io.metrics().filesRefused(refused.size());
+            LOG.warn("{} of {} file(s) of manifest {} are refused; its Spark application quarantines them and converts the rest: {}",
+                    refused.size(), manifest.fileCount(), manifest.manifestId(), truncate(String.join("; ", refused.values())));
+        }
     }
 
     private void poison(SqsQueue.Received m, String reason) {
@@ -419,7 +438,12 @@ public final class Dispatcher implements Runnable {
         if (action instanceof Action.Complete) {
             complete(t, app, now);
         } else if (action instanceof Action.Retry r) {
-            scheduleRetry(t, app, r, now);
+            Optional<String> changed = changedSinceChecked(t);
+            if (changed.isPresent()) {
+                decideDeadLetter(t, app, r.reason() + "; not retried: " + changed.get());
+            } else {
+                scheduleRetry(t, app, r, now);
+            }
         } else if (action instanceof Action.DeadLetter d) {
             decideDeadLetter(t, app, d.reason());
         } else {
@@ -436,6 +460,27 @@ public final class Dispatcher implements Runnable {
         io.metrics().runUsage(usage.executorCoreSeconds(), usage.costUsd(), t.request.manifest().totalBytes());
         LOG.info("manifest converted; message deleted after {} attempt(s); {} executor core-seconds, about {} USD",
                 t.attempt, Math.round(usage.executorCoreSeconds()), String.format(java.util.Locale.ROOT, "%.4f", usage.costUsd()));
+    }
+
+    /**
+     * Every attempt's driver refuses a manifest whose bytes are not the ones checked (it is pinned by their
+     * SHA-256), so a retry of a manifest changed (or removed) since would fail the same way: read it again before
+     * retrying, and dead-letter it at once when it changed. A read that fails (S3 down) throws: the next step decides again.
+     */
+    private Optional<String> changedSinceChecked(Tracked t) {
+        DriverChecks checks = t.request.checks();
+        if (checks == null || checks.manifestSha256() == null) {
+            return Optional.empty();
+        }
+        try {
+            String now = io.manifests().read(t.request.manifestUri()).sha256();
+            return checks.manifestSha256().equals(now) ? Optional.empty()
+                    : Optional.of("manifest " + t.request.manifestUri() + " changed after the dispatcher checked it (sha256 "
+                            + checks.manifestSha256() + ", now " + now + "), and its driver refuses it");
+        } catch (InvalidManifestException e) {
+            return Optional.of("manifest " + t.request.manifestUri() + " cannot be read as checked any more: "
+                    + String.join("; ", e.problems()));
+        }
     }
 
     private void scheduleRetry(Tracked t, SparkApplication app, Action.Retry r, Instant now) {

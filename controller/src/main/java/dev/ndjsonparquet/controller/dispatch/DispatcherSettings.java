@@ -1,6 +1,10 @@
 package dev.ndjsonparquet.controller.dispatch;
 
 import dev.ndjsonparquet.controller.aws.RedrivePolicyCheck;
+import dev.ndjsonparquet.location.AllowedInputs;
+import dev.ndjsonparquet.location.LocationPrefixes;
+import dev.ndjsonparquet.location.LocationSettings;
+import dev.ndjsonparquet.location.TrustedLocations;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.Setting;
 import dev.ndjsonparquet.settings.SettingsException;
@@ -110,29 +114,17 @@ public record DispatcherSettings(
             .env("HISTORY_LIMIT").defaultValue(100).atLeast(0)
             .describedAs("Finished applications kept for inspection; older ones are deleted once their message is gone (spark-operator's timeToLiveSeconds may delete them sooner).")
             .build();
-    public static final Setting<AllowedInputs> ALLOWED_INPUTS = Setting.of("allowed-inputs", "list", AllowedInputs::parse)
-            .env("ALLOWED_INPUTS").required()
-            .check(AllowedInputs::problem)
-            .describedAs("Comma-separated prefixes manifests may read from, each ending in '/' (e.g. `s3://landing/ndjson/`); a manifest with a file elsewhere is dead-lettered. Manifests themselves may be local files only when a `file:/` prefix is listed (local runs).")
-            .build();
+    /** Shared with the builder and the Spark driver: declared in {@link LocationSettings}. */
+    public static final Setting<AllowedInputs> ALLOWED_INPUTS = LocationSettings.ALLOWED_INPUTS;
     public static final Setting<LocationPrefixes> ALLOWED_MANIFESTS = Setting.of("allowed-manifests", "list",
                     v -> LocationPrefixes.parse("manifest locations", v))
             .env("ALLOWED_MANIFESTS").required()
             .check(p -> p.problem(false))
             .describedAs("Comma-separated prefixes, each ending in '/', where manifests may be (the builder's manifest-location, e.g. `s3://work/manifests/`); a message pointing elsewhere is dead-lettered before anything is read. Local manifests (`file:/`) are read only when a `file:/` prefix is listed.")
             .build();
-    public static final Setting<LocationPrefixes> ALLOWED_OUTPUTS = Setting.of("allowed-outputs", "list",
-                    v -> LocationPrefixes.parse("outputs", v))
-            .env("ALLOWED_OUTPUTS").required()
-            .check(p -> p.problem(false))
-            .describedAs("Comma-separated prefixes, each ending in '/', a manifest's output may lie under (the builder's output-location, e.g. `s3://lake/events/`); the Spark application deletes and writes there, so a manifest with another output is dead-lettered.")
-            .build();
-    public static final Setting<LocationPrefixes> ALLOWED_SCHEMAS = Setting.of("allowed-schemas", "list",
-                    v -> LocationPrefixes.parse("schema locations", v))
-            .env("ALLOWED_SCHEMAS")
-            .check(p -> p.problem(true))
-            .describedAs("Comma-separated prefixes, each ending in '/', a manifest's schema file may lie under (the driver reads it; `file:/` only if listed); empty means the allowed-manifests prefixes.")
-            .build();
+    /** Shared with the Spark driver, which checks the manifest it reads against them again. */
+    public static final Setting<LocationPrefixes> ALLOWED_OUTPUTS = LocationSettings.ALLOWED_OUTPUTS;
+    public static final Setting<LocationPrefixes> ALLOWED_SCHEMAS = LocationSettings.ALLOWED_SCHEMAS;
     public static final Setting<Double> RUN_LIMIT_MB_PER_SECOND = Setting.decimal("run-limit-mb-per-second")
             .env("RUN_LIMIT_MB_PER_SECOND").defaultValue(50.0)
             .check(v -> v > 0 ? Optional.empty() : Optional.of("must be positive"))

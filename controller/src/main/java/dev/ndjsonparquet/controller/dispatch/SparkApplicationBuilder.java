@@ -3,6 +3,7 @@ package dev.ndjsonparquet.controller.dispatch;
 import dev.ndjsonparquet.controller.k8s.RoleSpec;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplicationSpec;
+import dev.ndjsonparquet.location.DriverChecks;
 import dev.ndjsonparquet.manifest.Manifest;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.ArrayList;
@@ -28,16 +29,23 @@ public final class SparkApplicationBuilder {
      * @param attempt     which run of this manifest (1-based); passed to the driver as {@code --attempt}
      * @param firstAttempt the first attempt of this round (1, or where a redriven dead letter started)
      * @param startedAt   when this attempt is created, or null to leave it out (render)
+     * @param checks      what the driver checks again before it deletes or writes anything (the manifest's
+     *                    SHA-256, the allow-lists), passed as arguments; null for none
      */
     public record Request(Manifest manifest, String manifestUri, String messageId, int attempt, int firstAttempt,
-                          java.time.Instant startedAt) {
+                          java.time.Instant startedAt, DriverChecks checks) {
         public Request(Manifest manifest, String manifestUri, String messageId, int attempt) {
-            this(manifest, manifestUri, messageId, attempt, 1, null);
+            this(manifest, manifestUri, messageId, attempt, 1, null, null);
         }
 
         /** The same manifest, attempt {@code n} of the round starting at {@code first}, created at {@code at}. */
         public Request attempt(int n, int first, java.time.Instant at, String message) {
-            return new Request(manifest, manifestUri, message, n, first, at);
+            return new Request(manifest, manifestUri, message, n, first, at, checks);
+        }
+
+        /** The same request, with what the driver is to check again. */
+        public Request checkedBy(DriverChecks driverChecks) {
+            return new Request(manifest, manifestUri, messageId, attempt, firstAttempt, startedAt, driverChecks);
         }
     }
 
@@ -89,6 +97,10 @@ public final class SparkApplicationBuilder {
         spec.setMainClass(MAIN_CLASS);
         // --attempt fences a stale driver (contract 1): the Spark application commits only as the current attempt.
         List<String> args = new ArrayList<>(List.of("--manifest", r.manifestUri(), "--attempt", Integer.toString(r.attempt())));
+        // The pin and the allow-lists: the driver checks the manifest it reads against what the dispatcher checked.
+        if (r.checks() != null) {
+            args.addAll(r.checks().arguments());
+        }
         args.addAll(extraArguments);
         spec.setArguments(args);
 

@@ -100,6 +100,12 @@ public final class DispatcherMetrics {
         deadLetteredCounter(cause).increment();
     }
 
+    /** Files of accepted manifests that the allow-lists refuse: their Spark application quarantines them. */
+    public void filesRefused(int n) {
+        Counter.builder(P + "files_refused").description("Files of dispatched manifests outside allowed-inputs (or with unsafe paths), quarantined by their Spark application")
+                .register(registry).increment(n);
+    }
+
     public void active(long n) {
         active.set(n);
     }

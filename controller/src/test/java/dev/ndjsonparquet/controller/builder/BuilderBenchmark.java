@@ -63,14 +63,16 @@ class BuilderBenchmark {
      */
     static String run(int events, String store) throws Exception {
         Harness h = new Harness();
-        ObjectStore objects = "s3".equals(store) ? h.store
-                : new LocalDirectoryStore(Files.createTempDirectory("builder-benchmark"));
+        java.nio.file.Path root = Files.createTempDirectory("builder-benchmark");
+        ObjectStore objects = "s3".equals(store) ? h.store : new LocalDirectoryStore(root);
+        dev.ndjsonparquet.location.AllowedInputs inputs = dev.ndjsonparquet.location.AllowedInputs.parse(
+                "s3".equals(store) ? "s3://" + h.input + "/" : root.toUri() + h.input + "/");
         h.settings = new BuilderSettings(h.ingestQueue, h.manifestQueue,
                 StoreUri.parse("s3://" + h.work + "/manifests/"), "s3a://" + h.work + "/table",
                 StoreUri.parse("s3://" + h.work + "/quarantine/"), StoreUri.parse("s3://" + h.work + "/ledger/"),
                 null, 100, 500L * BuilderSettings.GB, 10,
                 new SizeBand(3000 * BuilderSettings.MB, 5000 * BuilderSettings.MB), NamePatterns.defaults(),
-                BuilderSettings.QuarantineMode.REFERENCE, 0, List.of(), 24, 300, "us-east-1", null, "builder", 0);
+                inputs, BuilderSettings.QuarantineMode.REFERENCE, 0, List.of(), 24, 300, "us-east-1", null, "builder", 0);
 
         // The day's events, generated up front: file i has key day/hh/file-i.ndjson.gz and a 3.5-4.5 GB size.
         Random random = new Random(20260101);

@@ -11,6 +11,7 @@ import dev.ndjsonparquet.settings.SettingsResolver;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -36,7 +37,8 @@ class BuilderCommandsTest {
     void backfillNeedsASourceAndValidSince() {
         StringWriter err = new StringWriter();
         Map<String, String> env = Map.of("MANIFEST_QUEUE_URL", "http://127.0.0.1:1/q", "MANIFEST_LOCATION", "s3://w/m/",
-                "OUTPUT_LOCATION", "s3a://w/t", "QUARANTINE_LOCATION", "s3://w/q/", "LEDGER_LOCATION", "s3://w/l/");
+                "OUTPUT_LOCATION", "s3a://w/t", "QUARANTINE_LOCATION", "s3://w/q/", "LEDGER_LOCATION", "s3://w/l/",
+                "ALLOWED_INPUTS", "s3://in/");
         CommandLine cli = new CommandLine(new BackfillCommand(env,
                 (r, e) -> { throw new AssertionError("no AWS contact with bad arguments"); }, Clock.systemUTC()));
         cli.setErr(new PrintWriter(err));
@@ -60,10 +62,11 @@ class BuilderCommandsTest {
 
     @Test
     void settingsReadOnceIntoTheRecord() {
-        Map<String, String> env = Map.of("INGEST_QUEUE_URL", "http://h/ingest", "MANIFEST_QUEUE_URL", "http://h/m",
+        Map<String, String> env = new java.util.HashMap<>(Map.of("INGEST_QUEUE_URL", "http://h/ingest", "MANIFEST_QUEUE_URL", "http://h/m",
                 "MANIFEST_LOCATION", "s3://w/m/", "OUTPUT_LOCATION", "s3a://w/t", "QUARANTINE_LOCATION", "s3://w/q/",
                 "LEDGER_LOCATION", "s3://w/l/", "MIN_FILE_SIZE_MB", "0", "MAX_FILE_SIZE_MB", "0",
-                "EXCLUDE_PATTERNS", "*/_tmp/*", "QUARANTINE_MODE", "reference");
+                "EXCLUDE_PATTERNS", "*/_tmp/*", "QUARANTINE_MODE", "reference"));
+        env.put("ALLOWED_INPUTS", "s3://in/events/");
         BuilderSettings s = BuilderSettings.from(SettingsResolver.resolve(BuilderSettings.ALL, Map.of(), env, Map.of()),
                 BuilderSettings.ALL);
         assertEquals(100, s.maxFilesPerManifest());
@@ -72,6 +75,7 @@ class BuilderCommandsTest {
         assertEquals(BuilderSettings.QuarantineMode.REFERENCE, s.quarantineMode());
         assertEquals(new StoreUri("w", "l/"), s.ledgerLocation());
         assertEquals("ndjson-parquet-builder", s.leaseName());
+        assertEquals(List.of("s3://in/events/"), s.allowedInputs().prefixes());
         assertTrue(!s.patterns().accepts("a/_tmp/x.json") && s.patterns().accepts("a/x.json"));
         Map<String, String> reconcileWithoutLocation = new java.util.HashMap<>(env);
         reconcileWithoutLocation.put("RECONCILE_INTERVAL_SECONDS", "60");

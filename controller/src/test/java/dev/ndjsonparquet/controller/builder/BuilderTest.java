@@ -234,7 +234,8 @@ class BuilderTest {
             uris.add(local.fileUri(at));
         }
         local.put(new StoreUri("landing", "in/small.json"), new byte[10]);
-        BuilderSettings settings = h.settings;
+        h.inputs = dev.ndjsonparquet.location.AllowedInputs.parse(root.toUri() + "landing/in/");
+        BuilderSettings settings = h.settings(10, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 30);
         BatchEngine engine = BuilderAssembly.engine(settings, local, h.servers.sqs,
                 new BuilderMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
                 Step.StepHook.NONE, new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), "backfill");

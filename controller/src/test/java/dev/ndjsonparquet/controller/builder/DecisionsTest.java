@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.builder.BatchPolicy.CloseReason;
+import dev.ndjsonparquet.location.AllowedInputs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -116,7 +117,7 @@ class DecisionsTest {
 
     @Test
     void admissionChecksNameBeforeSize() {
-        Admission a = new Admission(NamePatterns.defaults(), new SizeBand(10, 100));
+        Admission a = new Admission(NamePatterns.defaults(), new SizeBand(10, 100), AllowedInputs.parse("s3://b/"));
         assertEquals(Optional.of(QuarantineReason.EXCLUDED_NAME), a.check("a.csv", 50));
         assertEquals(Optional.of(QuarantineReason.TOO_SMALL), a.check("a.json", 5));
         assertEquals(Optional.of(QuarantineReason.TOO_LARGE), a.check("a.json", 101));
@@ -183,13 +184,18 @@ class DecisionsTest {
     }
 
     @Test
-    void keysThatPathsRewriteAreUnsafe() {
+    void keysThatPathsRewriteOrThatCannotBeCarriedAreUnsafeAndFilesElsewhereAreOutside() {
+        Admission a = new Admission(NamePatterns.defaults(), SizeBand.unbounded(), AllowedInputs.parse("s3://b/in/"));
         for (String bad : List.of("in//x.json", "in/./x.json", "in/../x.json", "/x.json", "./x.json", "../x.json",
-                "in/.", "in/..", "in/", "")) {
-            assertEquals(Optional.of(QuarantineReason.UNSAFE_KEY), KeySafety.check(bad), bad);
+                "in/.", "in/..", "in/", "", "in\\x.json", "in/a\tb.json", "in/a\u007fb.json", "in/\ud800.json",
+                "in/" + "k".repeat(1022) + ".json")) {
+            assertEquals(Optional.of(QuarantineReason.UNSAFE_KEY), a.location(bad, () -> new StoreUri("b", bad).toUri("s3a")), bad);
         }
-        for (String ok : List.of("in/x.json", "in/.hidden.json", "in/..x.json", "in/x..json", "a+b/%2e%2e/c.json", "in/ x.json")) {
-            assertEquals(Optional.empty(), KeySafety.check(ok), ok);
+        for (String ok : List.of("in/x.json", "in/.hidden.json", "in/..x.json", "in/x..json", "in/a+b/%2e%2e/c.json",
+                "in/ x.json", "in/caf\u00e9 \ud83d\ude00.json")) {
+            assertEquals(Optional.empty(), a.location(ok, () -> new StoreUri("b", ok).toUri("s3a")), ok);
         }
+        assertEquals(Optional.of(QuarantineReason.OUTSIDE_ALLOWED_INPUTS), a.location("x.json", () -> "s3a://other/in/x.json"));
+        assertEquals(Optional.of(QuarantineReason.OUTSIDE_ALLOWED_INPUTS), a.location("input/x.json", () -> "s3a://b/input/x.json"));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.builder.Step.StepHook;
+import dev.ndjsonparquet.location.AllowedInputs;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
@@ -42,6 +43,8 @@ final class Harness {
     final String ingestQueue;
     final String manifestQueue;
     final S3ObjectStore store;
+    /** Where files may be: the input bucket (a test over local directories sets its own). */
+    AllowedInputs inputs;
     BuilderSettings settings;
     private final List<ManifestMessage> received = new ArrayList<>();
     private final Map<String, Boolean> receivedIds = new HashMap<>();
@@ -56,6 +59,7 @@ final class Harness {
         ingestQueue = servers.sqs.createQueue(b -> b.queueName("ingest-" + run + "-" + n)).queueUrl();
         manifestQueue = servers.sqs.createQueue(b -> b.queueName("manifests-" + run + "-" + n)).queueUrl();
         store = new S3ObjectStore(servers.s3, 5 * 1024 * 1024, 5 * 1024 * 1024);
+        inputs = AllowedInputs.parse("s3://" + input + "/");
         settings = settings(10, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 30);
     }
 
@@ -64,7 +68,7 @@ final class Harness {
         return new BuilderSettings(ingestQueue, manifestQueue,
                 StoreUri.parse("s3://" + work + "/manifests/"), "s3a://" + work + "/table",
                 StoreUri.parse("s3://" + work + "/quarantine/"), StoreUri.parse("s3://" + work + "/ledger/"),
-                null, maxFiles, maxBytes, maxAgeSeconds, band, NamePatterns.defaults(), mode, 0, List.of(), 24,
+                null, maxFiles, maxBytes, maxAgeSeconds, band, NamePatterns.defaults(), inputs, mode, 0, List.of(), 24,
                 visibilitySeconds, "us-east-1", null, "builder", 0);
     }
 

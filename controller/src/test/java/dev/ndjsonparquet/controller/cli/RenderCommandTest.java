@@ -55,7 +55,9 @@ class RenderCommandTest {
         assertTrue(plain.contains("name: np-m-"), yaml);
         assertTrue(plain.contains("namespace: jobs"), yaml);
         assertTrue(plain.contains("instances: 2"), yaml);
-        assertTrue(plain.contains("- s3://manifests/m.json\n  - --attempt\n  - 1\n  - --compression\n  - zstd"), yaml);
+        String pin = dev.ndjsonparquet.manifest.ManifestBytes.sha256(Files.readAllBytes(manifestFile()));
+        assertTrue(plain.contains("- s3://manifests/m.json\n  - --attempt\n  - 1\n  - --manifest-sha256\n  - " + pin
+                + "\n  - --compression\n  - zstd"), yaml);
     }
 
     @Test

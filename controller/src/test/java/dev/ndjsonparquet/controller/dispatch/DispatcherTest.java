@@ -200,12 +200,14 @@ class DispatcherTest extends WithHarness {
                 "{\"manifestUri\":\"file:/x\",\"fileCount\":1,\"totalBytes\":1}", "manifestId",
                 message(tmp.resolve("missing.json").toUri().toString(), valid), "does not exist",
                 message(broken.toUri().toString(), valid), "totalBytes",
-                h.write(outside), "outside the allowed inputs",
                 ManifestCodec.encodeMessage(new ManifestMessage(otherUri, valid.manifestId(), 1, 10)), "holds manifest");
         String good1 = h.good("g1");
         String good2 = h.good("g2");
+        // A file outside the allowed inputs refuses only itself: its manifest runs, and its driver quarantines it.
+        String refusedFile = h.write(outside);
         h.send(good1);
         poison.keySet().forEach(h::send);
+        h.send(refusedFile);
         h.send(good2);
         try (Harness.Controller c = h.controller(Harness.Limits.defaults(), () -> true)) {
             List<Message> dead = h.drainDeadLetters(poison.size());
@@ -216,11 +218,13 @@ class DispatcherTest extends WithHarness {
                             () -> "reason for " + bodyText + ": " + reasons.get(bodyText)));
             awaitApplication(nameOf(good1));
             awaitApplication(nameOf(good2));
+            awaitApplication(nameOf(refusedFile));
             assertEquals(poison.size(), c.metrics.deadLetteredCount("poison"));
-            h.drive(nameOf(good1), "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
-            h.drive(nameOf(good2), "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
+            for (String body : List.of(good1, good2, refusedFile)) {
+                h.drive(nameOf(body), "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
+            }
             awaitQueueEmpty();
-            assertEquals(2, h.applications().size());
+            assertEquals(3, h.applications().size());
         }
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.k8s.ApplicationState;
+import dev.ndjsonparquet.location.AllowedInputs;
+import dev.ndjsonparquet.location.LocationPrefixes;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ndjsonparquet.controller.k8s.ApplicationState;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplicationStatus;
+import dev.ndjsonparquet.location.AllowedInputs;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,7 +88,7 @@ class PoliciesTest {
         assertTrue(AllowedInputs.parse("s3://landing/in").problem().isPresent());
         assertTrue(AllowedInputs.parse("https://x/").problem().isPresent());
         assertTrue(AllowedInputs.parse(" ").problem().isPresent());
-        assertEquals(1, a.problems(Fixtures.manifest("s3://other/", 1, 1, "x")).size());
+        assertEquals(1, a.refusals(Fixtures.manifest("s3://other/", 1, 1, "x")).size());
     }
 
     @Test

@@ -17,7 +17,7 @@ public final class ManifestIdentity {
     public static void requireMatchesFiles(Manifest m, String uri) {
         String expected = ManifestIds.fromFiles(m.files());
         if (!expected.equals(m.manifestId())) {
-            throw new IllegalArgumentException("manifest " + uri + " says its id is " + m.manifestId()
+            throw new ManifestRefusedException("manifest " + uri + " says its id is " + m.manifestId()
                     + " but its files give " + expected + ": refusing to convert it (nothing was read or deleted)");
         }
     }

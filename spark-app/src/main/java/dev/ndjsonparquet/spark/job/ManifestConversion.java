@@ -4,12 +4,11 @@ import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.PartitionMode;
 import dev.ndjsonparquet.conversion.WriterEngine;
 import dev.ndjsonparquet.manifest.Manifest;
-import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestFile;
 import dev.ndjsonparquet.spark.commit.AttemptFence;
 import dev.ndjsonparquet.spark.commit.Checkpoints;
 import dev.ndjsonparquet.spark.commit.FencedCommits;
-import dev.ndjsonparquet.spark.commit.ManifestIdentity;
+import dev.ndjsonparquet.spark.commit.ManifestGate;
 import dev.ndjsonparquet.spark.commit.ResultRecords;
 import dev.ndjsonparquet.spark.commit.SupersededAttemptException;
 import dev.ndjsonparquet.spark.output.ConversionResult;
@@ -75,6 +74,7 @@ public final class ManifestConversion {
     private final SparkSession spark;
     private final ConversionSettings.Values settings;
     private Checkpoints checkpoints;
+    private ManifestGate gate = ManifestGate.NONE;
 
     public ManifestConversion(SparkSession spark, ConversionSettings.Values settings) {
         this.spark = spark;
@@ -91,6 +91,15 @@ public final class ManifestConversion {
      */
     public ManifestConversion withCheckpoints(Checkpoints checkpoints) {
         this.checkpoints = checkpoints;
+        return this;
+    }
+
+    /**
+     * What the manifest read must pass before anything is deleted or written (the pin and the allow-lists the
+     * dispatcher passed); without it only the id and the size limit are checked (the {@code convert} command).
+     */
+    public ManifestConversion checkedBy(ManifestGate manifestGate) {
+        this.gate = manifestGate;
         return this;
     }
 
@@ -122,8 +131,7 @@ public final class ManifestConversion {
             checkpoints = Checkpoints.load(checkpointsClass());
         }
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        Manifest manifest = readManifest(conf, manifestUri);
-        ManifestIdentity.requireMatchesFiles(manifest, manifestUri);
+        Manifest manifest = gate.read(conf, manifestUri);
         OutputLayout layout = OutputLayout.of(manifest, settings.partitionBy());
         Path resultPath = new Path(layout.result());
         FileSystem outFs = resultPath.getFileSystem(conf);
@@ -157,7 +165,8 @@ public final class ManifestConversion {
         useCommittersFor(layout.dataRoot(), conf);
         FencedCommits.enter(spark, fence);
 
-        Map<Integer, String> quarantined = new LinkedHashMap<>();
+        // Files the allow-lists refuse are quarantined unread; the others convert.
+        Map<Integer, String> quarantined = new LinkedHashMap<>(gate.refusedFiles(manifest));
         List<SourcePin> pins = new ArrayList<>();
         List<SplitPlanner.PlannedFile> readable = checkFiles(conf, manifest, quarantined, pins);
         long bytesIn = readable.stream().mapToLong(SplitPlanner.PlannedFile::size).sum();
@@ -240,21 +249,18 @@ public final class ManifestConversion {
         return new Outcome(result, false, layout.result());
     }
 
-    static Manifest readManifest(Configuration conf, String uri) throws IOException {
-        Path p = HadoopPaths.of(uri);
-        try (InputStream in = p.getFileSystem(conf).open(p)) {
-            return ManifestCodec.decode(in.readAllBytes());
-        }
-    }
-
     /**
-     * The files that can be read; the others are quarantined with the reason (missing, changed). Each
-     * readable file gets a pin to the version planned against, which every task opens.
+     * The files that can be read; the others are quarantined with the reason (missing, changed, another size than
+     * the manifest says). Files already in {@code quarantined} are not looked at. Each readable file gets a pin to
+     * the version planned against, which every task opens.
      */
     private static List<SplitPlanner.PlannedFile> checkFiles(Configuration conf, Manifest m, Map<Integer, String> quarantined,
                                                              List<SourcePin> pins) throws IOException {
         List<SplitPlanner.PlannedFile> readable = new ArrayList<>();
         for (int i = 0; i < m.files().size(); i++) {
+            if (quarantined.containsKey(i)) {
+                continue;
+            }
             ManifestFile f = m.files().get(i);
             String uri = HadoopPaths.normalize(f.uri());
             Path p = HadoopPaths.of(uri);
@@ -274,7 +280,8 @@ public final class ManifestConversion {
                 quarantined.put(i, "object changed since the manifest was written (etag " + f.etag() + ", now " + etag + ")");
                 continue;
             }
-            if (etag == null && st.getLen() != f.size()) {
+            // With a matching ETag too: the size in the manifest came from an event, and sizes executors and limits.
+            if (st.getLen() != f.size()) {
                 quarantined.put(i, "size is " + st.getLen() + " bytes, the manifest says " + f.size());
                 continue;
             }

@@ -172,6 +172,7 @@ public final class LocalPipeline implements AutoCloseable {
         local.put(BuilderSettings.QUARANTINE_LOCATION.key(), work.child("quarantine/").toString());
         local.put(BuilderSettings.LEDGER_LOCATION.key(), work.child("ledger/").toString());
         local.put(BuilderSettings.OUTPUT_LOCATION.key(), tableUri(layout.output()));
+        local.put(BuilderSettings.ALLOWED_INPUTS.key(), folderUri(layout.dir(layout.input())));
         local.put(BuilderSettings.AWS_REGION.key(), REGION);
         if (local.containsKey(BuilderSettings.SCHEMA_URI.key()) && local.get(BuilderSettings.SCHEMA_URI.key()).isBlank()) {
             local.remove(BuilderSettings.SCHEMA_URI.key());

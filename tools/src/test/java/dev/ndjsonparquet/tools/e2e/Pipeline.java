@@ -116,6 +116,7 @@ final class Pipeline implements AutoCloseable {
         values.put(BuilderSettings.OUTPUT_LOCATION.key(), "s3a://" + lake + "/events");
         values.put(BuilderSettings.QUARANTINE_LOCATION.key(), "s3://" + work + "/quarantine/");
         values.put(BuilderSettings.LEDGER_LOCATION.key(), "s3://" + work + "/ledger/");
+        values.put(BuilderSettings.ALLOWED_INPUTS.key(), "s3://" + landing + "/");
         values.put(BuilderSettings.MAX_FILES_PER_MANIFEST.key(), Integer.toString(limits.maxFilesPerManifest()));
         values.put(BuilderSettings.MAX_BATCH_SIZE_GB.key(), "1024");
         values.put(BuilderSettings.MAX_BATCH_AGE_SECONDS.key(), "2");

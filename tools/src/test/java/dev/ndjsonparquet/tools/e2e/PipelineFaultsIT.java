@@ -500,6 +500,63 @@ class PipelineFaultsIT {
                 Duration.between(started, Instant.now()).toSeconds());
     }
 
+    /**
+     * A manifest holding files the allow-lists refuse (forged, or listed by an older builder that did not check them)
+     * next to good ones, through the real dispatcher and the real Spark application (issue 19, item 2): the good files
+     * convert, each refused file is quarantined with its reason in the result record without being read, and nothing
+     * is dead-lettered. Before, the dispatcher dead-lettered the whole manifest as poison.
+     */
+    @Test
+    void aManifestWithRefusedFilesConvertsItsGoodFilesAndQuarantinesEachRefusedOne() throws Exception {
+        pipeline = new Pipeline(new Pipeline.Limits(MAX_CONCURRENT_RUNS, 10, 2, Duration.ofSeconds(30), 6), Set.of());
+        InputFiles landing = new InputFiles(pipeline.servers.s3(), pipeline.landing);
+        List<InputFiles.Upload> good = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            good.add(landing.good("events/good-" + i + ".ndjson", 30 + 10 * i));
+        }
+        // A readable object the Spark application must not read (another bucket), and a key with a backslash under
+        // the allowed prefix (the builder used to admit it, the dispatcher refused it; S3Mock cannot store it, so
+        // the manifest names it as a forger's would).
+        InputFiles.Upload outside = new InputFiles(pipeline.servers.s3(), pipeline.lake).good("stray/secret.ndjson", 25);
+        String outsideUri = new StoreUri(pipeline.lake, outside.key()).toUri("s3a");
+        String backslash = new StoreUri(pipeline.landing, "events/a\\b.ndjson").toUri("s3a");
+        List<ManifestFile> files = new ArrayList<>();
+        good.forEach(u -> files.add(new ManifestFile(landing.uri(u), u.size(), u.etag())));
+        files.add(1, new ManifestFile(outsideUri, outside.size(), outside.etag()));
+        files.add(new ManifestFile(backslash, 25, "0123456789abcdef0123456789abcdef"));
+        Manifest m = Manifest.of(Instant.parse("2026-11-26T00:00:00Z"), files, "s3a://" + pipeline.lake + "/events", null);
+        StoreUri at = new StoreUri(pipeline.work, "manifests/" + m.manifestId() + ".json");
+        pipeline.store.put(at, ManifestCodec.encode(m));
+        operator = new Operator(pipeline.servers.kubernetes.client(), pipeline.namespace, spark,
+                (app, attempt, execution) -> Fate.RUN, tmp.resolve("spark-logs"));
+        pipeline.startDispatcher();
+        pipeline.sendManifestMessage(ManifestCodec.encodeMessage(ManifestMessage.of(at.toUri("s3"), m)));
+
+        Map<String, Message> deadLetters = new LinkedHashMap<>();
+        await("the result record and an empty manifest queue", () -> {
+            readDeadLetters(deadLetters);
+            return resultExists(m.manifestId()) && pipeline.depth(pipeline.manifestQueue) == 0;
+        });
+        Pipeline.sleep(Duration.ofSeconds(2));
+        readDeadLetters(deadLetters);
+        assertEquals(Map.of(), deadLetters, "nothing dead-lettered: " + describe(deadLetters));
+
+        Path lake = download(pipeline.lake, "events/", tmp.resolve("lake"));
+        JsonNode r = JSON.readTree(lake.resolve("events/_results/" + m.manifestId() + ".json").toFile());
+        Map<String, String> quarantined = new TreeMap<>();
+        r.get("quarantinedFiles").forEach(q -> quarantined.put(q.get("path").asText(), q.get("reason").asText()));
+        assertEquals(Set.of(outsideUri, backslash), quarantined.keySet(), quarantined.toString());
+        assertTrue(quarantined.get(outsideUri).contains("outside the allowed inputs"), quarantined.toString());
+        assertTrue(quarantined.get(backslash).contains("backslash"), quarantined.toString());
+        assertEquals(good.size(), r.get("filesConverted").asInt(), r.toString());
+        List<Long> rows = Duckdb.longs("SELECT id FROM read_parquet('" + lake + "/events/ingest_date=*/manifest_id=*/*.parquet') ORDER BY id");
+        assertEquals(new ArrayList<>(InputFiles.ids(good)), rows, "every record of the good files once, nothing of the refused ones");
+        assertEquals(rows.size(), r.get("rowsWritten").asLong());
+        List<LocalSparkRunner.Finished> runs = operator.executions();
+        assertEquals(1, runs.size(), "one Spark run: " + runs);
+        assertEquals(0, runs.get(0).exitCode(), operator.logTails());
+    }
+
     private Manifest manifestOf(SparkApplication app) {
         List<String> args = app.getSpec().getArguments();
         return ManifestCodec.decode(pipeline.store.get(StoreUri.parse(args.get(args.indexOf("--manifest") + 1))).orElseThrow());

@@ -1,6 +1,9 @@
-package dev.ndjsonparquet.controller.dispatch;
+package dev.ndjsonparquet.location;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -102,7 +105,8 @@ public final class LocationPrefixes {
 
     /** The form locations are compared in, or why the location is refused. */
     public static Canonical canonical(String uri) {
-        String lower = uri.length() >= 6 ? uri.substring(0, 6).toLowerCase(Locale.ROOT) + uri.substring(6) : uri.toLowerCase(Locale.ROOT);
+        int colon = uri.indexOf(':');
+        String lower = colon < 0 ? uri : uri.substring(0, colon).toLowerCase(Locale.ROOT) + uri.substring(colon);
         String head;
         String path;
         if (lower.startsWith("s3://") || lower.startsWith("s3a://")) {
@@ -135,38 +139,17 @@ public final class LocationPrefixes {
         } catch (IllegalArgumentException e) {
             return new Canonical(null, "has a bad percent escape in its path (" + e.getMessage() + ")");
         }
+        // The same rule as the builder's for keys (ObjectKeys), on the path as written and as a file system reads it.
         for (String p : new String[] {path, decoded}) {
-            String bad = badSegment(p);
-            if (bad != null) {
-                return new Canonical(null, "has " + bad + " in its path, which file systems rewrite to another location");
+            Optional<String> bad = ObjectKeys.pathProblem(p);
+            if (bad.isPresent()) {
+                return new Canonical(null, "has " + bad.get() + " in its path");
             }
         }
         return new Canonical(head + decoded, null);
     }
 
-    /** The first empty, "." or ".." segment of a path, described, or null. */
-    private static String badSegment(String path) {
-        String p = path.startsWith("/") ? path.substring(1) : path;
-        String[] segments = p.split("/", -1);
-        for (int i = 0; i < segments.length; i++) {
-            String s = segments[i];
-            boolean last = i == segments.length - 1;
-            if (s.isEmpty() && !last) {
-                return "an empty segment ('//')";
-            }
-            if (s.equals(".")) {
-                return "a '.' segment ('/./')";
-            }
-            if (s.equals("..")) {
-                return "a '..' segment ('/../')";
-            }
-            if (s.indexOf('\\') >= 0) {
-                return "a backslash";
-            }
-        }
-        return null;
-    }
-
+    /** Decodes %XX escapes as UTF-8; a bad escape or bytes that are not UTF-8 are refused, not guessed. */
     private static String percentDecode(String s) {
         if (s.indexOf('%') < 0) {
             return s;
@@ -186,15 +169,19 @@ public final class LocationPrefixes {
                 out.write(hi * 16 + lo);
                 i += 2;
             } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
-                    b = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-                    i++;
-                }
+                int end = Character.isHighSurrogate(c) && i + 1 < s.length() ? i + 2 : i + 1;
+                byte[] b = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
                 out.write(b, 0, b.length);
+                i = end - 1;
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the escapes are not UTF-8");
+        }
     }
 
     @Override
