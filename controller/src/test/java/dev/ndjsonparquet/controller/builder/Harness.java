@@ -35,6 +35,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 final class Harness {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /** Copies cut into parts of S3's smallest size (5 MiB), so small test objects take the multipart path. */
+    static final S3Copier.CopyBudget SMALL_PARTS = new S3Copier.CopyBudget(5L * 1024 * 1024, 4, Duration.ofMinutes(1));
 
     final TestServers servers = TestServers.get();
     final String input;
@@ -55,7 +57,7 @@ final class Harness {
         servers.s3.createBucket(b -> b.bucket(work));
         ingestQueue = servers.sqs.createQueue(b -> b.queueName("ingest-" + run + "-" + n)).queueUrl();
         manifestQueue = servers.sqs.createQueue(b -> b.queueName("manifests-" + run + "-" + n)).queueUrl();
-        store = new S3ObjectStore(servers.s3, 5 * 1024 * 1024, 5 * 1024 * 1024);
+        store = new S3ObjectStore(servers.s3, SMALL_PARTS);
         settings = settings(10, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 30);
     }
 
