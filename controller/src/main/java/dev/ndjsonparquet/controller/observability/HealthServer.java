@@ -34,7 +34,12 @@ public final class HealthServer implements AutoCloseable {
             HttpServer s = HttpServer.create(new InetSocketAddress(port), 16);
             s.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
             s.createContext("/healthz", ex -> status(ex, alive.getAsBoolean()));
-            s.createContext("/readyz", ex -> status(ex, ready.getAsBoolean()));
+            s.createContext("/readyz", ex -> {
+                boolean ok = ready.getAsBoolean();
+                // A Readiness says why it is not ready (no leader, queues, a dependency waited on) in the body.
+                String why = !ok && ready instanceof Readiness r ? r.reason() : null;
+                respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", why == null ? (ok ? "ok\n" : "not ok\n") : "not ok: " + why + "\n");
+            });
             s.setExecutor(Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "health-http");
                 t.setDaemon(true);

@@ -3,7 +3,9 @@ package dev.ndjsonparquet.controller.observability;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,8 @@ public final class Readiness implements BooleanSupplier {
     private boolean queuesOk;
     private String reason = "not checked yet";
     private Boolean lastAnswer;
+    private Supplier<Optional<String>> waitingOn = Optional::empty;
+    private String waiting;
 
     /**
      * @param role          the controller role, for the log
@@ -41,6 +45,15 @@ public final class Readiness implements BooleanSupplier {
         this.queuesAnswer = queuesAnswer;
         this.clock = clock;
         this.probeEvery = probeEvery;
+    }
+
+    /**
+     * Also not ready while {@code waitingOn} names a dependency the replica is waiting for (an outage it backs
+     * off from: which one, since when, the last error), and says so in {@link #reason()}.
+     */
+    public synchronized Readiness waitingOn(Supplier<Optional<String>> waitingOn) {
+        this.waitingOn = waitingOn;
+        return this;
     }
 
     @Override
@@ -62,8 +75,14 @@ public final class Readiness implements BooleanSupplier {
         } catch (RuntimeException e) {
             elected = false;
         }
-        boolean ready = elected && queuesOk;
-        String why = ready ? "leader elected, queues answer" : !elected ? "no leader elected yet (Lease not observed)" : reason;
+        try {
+            waiting = waitingOn.get().map(w -> "waiting on " + w).orElse(null);
+        } catch (RuntimeException e) {
+            waiting = null;
+        }
+        boolean ready = elected && queuesOk && waiting == null;
+        String why = ready ? "leader elected, queues answer" : !elected ? "no leader elected yet (Lease not observed)"
+                : !queuesOk ? reason : waiting;
         if (lastAnswer == null || lastAnswer != ready) {
             if (ready) {
                 LOG.info("{} ready: {}", role, why);
@@ -78,6 +97,7 @@ public final class Readiness implements BooleanSupplier {
     /** Why the last answer was what it was. */
     public synchronized String reason() {
         return Boolean.TRUE.equals(lastAnswer) ? "ready" : (lastAnswer == null ? "not checked yet"
+                : waiting != null && queuesOk ? waiting
                 : (reason.isEmpty() ? "no leader elected yet (Lease not observed)" : reason));
     }
 }
