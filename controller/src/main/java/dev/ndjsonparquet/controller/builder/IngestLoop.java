@@ -154,13 +154,14 @@ public final class IngestLoop {
         if (!active.getAsBoolean()) {
             return received; // no longer leading: what is held comes back after its visibility timeout
         }
+        probeS3();
         work();
         if (!active.getAsBoolean()) {
             return received;
         }
         tick();
         if (sweep != null && !retries.isDown(Dependency.S3) && active.getAsBoolean()) {
-            sweep.turn(engine, retries);
+            sweep.turn(engine, retries, this::keepAlive);
         }
         settle();
         extendVisibility();
@@ -228,11 +229,29 @@ public final class IngestLoop {
         held.add(message);
     }
 
-    /** Processes every record that is due, each on its own; during an S3 outage only when a probe is due. */
+    /**
+     * While S3 is out, one cheap call when the probe is due: the read of this engine's term (which also says
+     * whether it still holds its term). Its answer ends the outage and the held records are tried at once.
+     */
+    private void probeS3() {
+        if (!retries.isDown(Dependency.S3) || !retries.mayCall(Dependency.S3)) {
+            return;
+        }
+        try {
+            engine.fence();
+            retries.answered(Dependency.S3);
+        } catch (Fenced e) {
+            throw e;
+        } catch (RuntimeException e) {
+            retries.callFailed(Dependency.S3, e);
+        }
+    }
+
+    /** Processes every record that is due, each on its own; nothing while S3 is out. */
     private void work() {
         for (Held m : List.copyOf(held)) {
             for (Pending r : List.copyOf(m.pending)) {
-                if (!active.getAsBoolean() || !retries.mayCall(Dependency.S3)) {
+                if (!active.getAsBoolean() || retries.isDown(Dependency.S3)) {
                     return;
                 }
                 if (r.tries().due(clock.instant())) {
@@ -284,7 +303,7 @@ public final class IngestLoop {
         } catch (Fenced e) {
             throw e;
         } catch (RuntimeException e) {
-            retries.callFailed(Dependency.S3, e);
+            retries.failed(r.tries(), e, Dependency.S3);
             LOG.warn("could not set aside record {} of ingest message {}; tried again later: {}", r.index(), m.messageId,
                     e.toString());
         }
@@ -292,7 +311,7 @@ public final class IngestLoop {
 
     /** The engine's age closing and the retries of batches whose shipping failed. */
     private void tick() {
-        if (!retries.mayCall(Dependency.S3) || !tickTries.due(clock.instant())) {
+        if (retries.isDown(Dependency.S3) || !tickTries.due(clock.instant())) {
             return;
         }
         try {
@@ -375,30 +394,30 @@ public final class IngestLoop {
         return m.retryExtensionAt != null && m.retryExtensionAt.isAfter(at) ? m.retryExtensionAt : at;
     }
 
-    /** When the loop next has something to do without a message arriving. */
+    /**
+     * When the loop next has something to do without a message arriving. While S3 is out, only its probe and the
+     * visibility extensions count: the work it gates waits for the probe.
+     */
     private Instant nextWake(Instant now) {
-        Instant next = now.plusSeconds(maxWaitSeconds);
         List<Instant> candidates = new ArrayList<>();
-        engine.deadline().ifPresent(candidates::add);
+        candidates.add(now.plusSeconds(maxWaitSeconds));
         retries.nextProbe().ifPresent(candidates::add);
-        if (tickTries.notBefore != null) {
-            candidates.add(tickTries.notBefore);
-        }
-        if (sweep != null) {
-            candidates.add(sweep.nextTurn(now));
+        if (!retries.isDown(Dependency.S3)) {
+            engine.deadline().ifPresent(d -> candidates.add(tickTries.notBefore != null && tickTries.notBefore.isAfter(d)
+                    ? tickTries.notBefore : d));
+            if (sweep != null) {
+                candidates.add(sweep.nextTurn(now));
+            }
+            for (Held m : held) {
+                for (Pending r : m.pending) {
+                    candidates.add(r.tries().notBefore == null ? now : r.tries().notBefore);
+                }
+            }
         }
         for (Held m : held) {
             candidates.add(extendAt(m));
-            for (Pending r : m.pending) {
-                candidates.add(r.tries().notBefore == null ? now : r.tries().notBefore);
-            }
         }
-        for (Instant c : candidates) {
-            if (c.isBefore(next)) {
-                next = c;
-            }
-        }
-        return next;
+        return candidates.stream().min(Instant::compareTo).orElseThrow();
     }
 
     private int waitSeconds() {

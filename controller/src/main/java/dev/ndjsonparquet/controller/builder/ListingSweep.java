@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>The reconciliation runs inside the ingest loop a bounded step at a time ({@link #turn}): a listing page of
  * at most {@value #PAGE} keys, then at most {@value #OFFERS_PER_TURN} offers or {@link #TURN_BUDGET} of the
  * loop's clock, whichever ends first, so the loop keeps receiving, settling, extending visibility and reporting
- * itself alive while a sweep of hundreds of thousands of objects goes on. Where the sweep is (its start, its
+ * itself alive while a sweep of hundreds of thousands of objects goes on; within a step, the loop's keep-alive
+ * runs after the listing and after each offer. Where the sweep is (its start, its
  * cut-off, the prefix and the last key offered) is written to the ledger ({@code sweeps/reconciliation.json})
  * after every step that moved it, so a new leader resumes the sweep instead of starting it over, and does not
  * start one before the interval since the last one started has passed. Listings resume from the last key
@@ -120,13 +121,13 @@ public final class ListingSweep {
      * objects of the page, records where it is. Errors of the store are handled here (the sweep waits, the loop
      * goes on); only {@link Fenced} and a test's kill are thrown.
      */
-    public void turn(BatchEngine engine, Retries retries) {
+    public void turn(BatchEngine engine, Retries retries, Runnable keepAlive) {
         Instant now = clock.instant();
         if (turnTries != null && !turnTries.due(now)) {
             return;
         }
         try {
-            step(engine, retries, now);
+            step(engine, retries, keepAlive, now);
             turnTries = null;
         } catch (Fenced e) {
             throw e;
@@ -142,7 +143,7 @@ public final class ListingSweep {
         }
     }
 
-    private void step(BatchEngine engine, Retries retries, Instant now) {
+    private void step(BatchEngine engine, Retries retries, Runnable keepAlive, Instant now) {
         if (!loaded) {
             state = engine.ledger().sweepCheckpoint(NAME).orElse(null);
             saved = state;
@@ -169,24 +170,25 @@ public final class ListingSweep {
             ObjectStore.Page p = store.listPage(prefixes.get(state.prefix()), state.startAfter(), pageSize);
             page.addAll(p.objects());
             pageMore = p.more();
+            keepAlive.run();
             if (page.isEmpty()) {
                 state = state.nextPrefix();
                 save(engine.ledger());
                 return;
             }
         }
-        offer(engine, retries);
+        offer(engine, retries, keepAlive);
         if (page.isEmpty() && !pageMore) {
             state = state.nextPrefix();
         }
         save(engine.ledger());
     }
 
-    private void offer(BatchEngine engine, Retries retries) {
+    private void offer(BatchEngine engine, Retries retries, Runnable keepAlive) {
         Instant started = clock.instant();
         int offered = 0;
         while (!page.isEmpty() && offered < offersPerTurn && clock.instant().isBefore(started.plus(TURN_BUDGET))) {
-            if (headTries != null && !headTries.due(clock.instant()) || !retries.mayCall(Dependency.S3)) {
+            if (headTries != null && !headTries.due(clock.instant()) || retries.isDown(Dependency.S3)) {
                 return;
             }
             ObjectStore.ObjectInfo o = page.peek();
@@ -201,6 +203,7 @@ public final class ListingSweep {
                 BatchEngine.Outcome.Kind kind = engine.offer(e, true).kind();
                 retries.answered(Dependency.S3);
                 done(o, count(s, kind));
+                keepAlive.run();
             } catch (Fenced f) {
                 throw f;
             } catch (RuntimeException failure) {

@@ -103,11 +103,12 @@ final class Retries {
         return t.charged >= SET_ASIDE_AFTER;
     }
 
-    /** A call to {@code where} (or the dependency the error names) failed; an outage gates further calls. */
+    /**
+     * A call of the loop itself to {@code where} (or the dependency the error names) failed: a receive, a delete,
+     * a visibility change, a probe. Such a call concerns no one record, so any failure gates further calls.
+     */
     void callFailed(Dependency where, RuntimeException e) {
-        if (Dependency.isOutage(e)) {
-            outage(Dependency.of(e, where), e);
-        }
+        outage(Dependency.of(e, where), e);
     }
 
     /** True unless {@code d} is out and its next probe is not due yet. */

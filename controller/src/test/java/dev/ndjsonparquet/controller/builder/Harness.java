@@ -250,6 +250,20 @@ final class Harness {
         assertEquals(new TreeSet<>(expectedUris), new TreeSet<>(count.keySet()), "files in manifests");
     }
 
+    /**
+     * Gives the ingest queue a dead-letter queue after {@code maxReceiveCount} receives (SQS's redrive policy);
+     * returns the dead-letter queue's URL. With 1, any message received a second time moves there.
+     */
+    String deadLetterQueue(int maxReceiveCount) {
+        String dlq = servers.sqs.createQueue(b -> b.queueName(ingestQueue.substring(ingestQueue.lastIndexOf('/') + 1) + "-dlq"))
+                .queueUrl();
+        String arn = servers.sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        servers.sqs.setQueueAttributes(b -> b.queueUrl(ingestQueue).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
+                "{\"maxReceiveCount\":\"" + maxReceiveCount + "\",\"deadLetterTargetArn\":\"" + arn + "\"}")));
+        return dlq;
+    }
+
     long queueDepth(String queueUrl) {
         var attrs = servers.sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
