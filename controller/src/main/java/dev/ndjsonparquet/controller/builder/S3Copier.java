@@ -100,9 +100,12 @@ final class S3Copier {
             parts.shutdownNow();
             throw abort(to, uploadId, cause);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // Cancelled (leadership lost): abort first, with the interrupt cleared so that the abort call can run.
             parts.shutdownNow();
-            throw abort(to, uploadId, new IllegalStateException("copy of " + from + " to " + to + " interrupted", e));
+            RuntimeException cancelled = abort(to, uploadId, new IllegalStateException("copy of " + from + " to " + to
+                    + " cancelled", e));
+            Thread.currentThread().interrupt();
+            throw cancelled;
         } catch (RuntimeException e) {
             parts.shutdownNow();
             throw abort(to, uploadId, e);

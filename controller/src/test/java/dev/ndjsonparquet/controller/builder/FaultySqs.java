@@ -52,6 +52,7 @@ final class FaultySqs implements SqsClient {
     private volatile Predicate<Call> refuse = c -> false;
     private volatile Clock clock;
     private final List<Logged> log = new CopyOnWriteArrayList<>();
+    private final List<String> lost = new CopyOnWriteArrayList<>();
 
     /** Throws after applying the {@code nth} call of kind {@code failing}. */
     FaultySqs(SqsClient delegate, Call failing, int nth) {
@@ -98,6 +99,13 @@ final class FaultySqs implements SqsClient {
         return List.copyOf(log);
     }
 
+    /** Receipts of messages a receive took in flight before it threw (the builder never saw them); cleared. */
+    List<String> takeLost() {
+        List<String> out = List.copyOf(lost);
+        lost.removeAll(out);
+        return out;
+    }
+
     private void before(Call c) {
         if (refuse.test(c)) {
             thrown.computeIfAbsent(c, k -> new AtomicInteger()).incrementAndGet();
@@ -130,7 +138,12 @@ final class FaultySqs implements SqsClient {
                     request.visibilityTimeout() == null ? 0 : request.visibilityTimeout(), false));
         }
         if (!r.messages().isEmpty()) {
-            after(Call.RECEIVE);
+            try {
+                after(Call.RECEIVE);
+            } catch (RuntimeException e) {
+                r.messages().forEach(m -> lost.add(m.receiptHandle()));
+                throw e;
+            }
         }
         return r;
     }

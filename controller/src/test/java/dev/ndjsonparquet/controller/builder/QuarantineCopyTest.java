@@ -2,6 +2,7 @@ package dev.ndjsonparquet.controller.builder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,6 +79,67 @@ class QuarantineCopyTest {
         assertTrue(faults.injected().stream().filter(f -> f.call() == Call.PART_COPY).count() == 3,
                 "each part was slower than an attempt may take: " + faults.injected());
         assertQuarantinedOnce(big, b);
+    }
+
+    /**
+     * One call of a copy step is applied and then throws (a part, the creation or completion of the multipart
+     * upload, the single copy of a smaller file): the loop tries the record again in place, the quarantine
+     * record is written once, the copy is whole, nothing is left pending, and the message, received once,
+     * settles.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Call.class, names = {"COPY", "CREATE_UPLOAD", "PART_COPY", "COMPLETE_UPLOAD"})
+    void aCopyStepAppliedThenFailedStillQuarantinesOnce(Call step) {
+        Big big = tooLarge();
+        Harness h = big.h();
+        String deadLetters = h.deadLetterQueue(1);
+        S3Faults faults = new S3Faults().afterApplying((c, n) -> c == step && n == 1);
+        // The single-copy case: parts larger than the file, so one CopyObject copies it.
+        long part = step == Call.COPY ? 16L * MIB : 5L * MIB;
+        S3ObjectStore store = new S3ObjectStore(faults.client(Duration.ofSeconds(30), Duration.ofSeconds(90), false),
+                new S3Copier.CopyBudget(part, 4, Duration.ofSeconds(30)));
+        Harness.Builder b = h.builder(store, h.servers.sqs, StepHook.NONE, Clock.systemUTC());
+        Harness.pollUntil(b, Duration.ofSeconds(60), () -> h.drained(b));
+        assertEquals(List.of(new S3Faults.Injected(step, 1, "applied, then threw")), faults.injected());
+        assertQuarantinedOnce(big, b);
+        assertEquals(0, h.queueDepth(deadLetters), "received once");
+    }
+
+    /**
+     * The Lease is lost while a multipart copy runs: the loop stops at its next keep-alive, the copy is cancelled
+     * and its upload aborted, and no record is written; the message stays for the next leader.
+     */
+    @Test
+    void aCopyCancelledByLostLeadershipAbortsItsUpload() throws Exception {
+        Big big = tooLarge();
+        Harness h = big.h();
+        java.util.concurrent.CountDownLatch copying = new java.util.concurrent.CountDownLatch(1);
+        S3Faults faults = new S3Faults().slow((c, n) -> {
+            if (c == Call.PART_COPY) {
+                copying.countDown();
+                return Duration.ofSeconds(20);
+            }
+            return Duration.ZERO;
+        });
+        S3ObjectStore store = new S3ObjectStore(faults.client(ATTEMPT, CALL, true),
+                new S3Copier.CopyBudget(5L * MIB, 4, Duration.ofSeconds(90)));
+        Harness.Builder b = h.builder(store, h.servers.sqs, StepHook.NONE, Clock.systemUTC());
+        java.util.concurrent.atomic.AtomicBoolean leads = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread leader = new Thread(() -> b.loop().run(leads::get), "leader");
+        leader.start();
+        assertTrue(copying.await(60, java.util.concurrent.TimeUnit.SECONDS), "the copy started");
+        leads.set(false);
+        leader.join(60_000);
+        assertFalse(leader.isAlive(), "the loop stopped at its keep-alive");
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!ObjectStoreTest.pendingUploads(h.servers.s3, h.work).isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(50); // the cancelled copy aborts its upload on the copier thread
+        }
+        assertEquals(List.of(), ObjectStoreTest.pendingUploads(h.servers.s3, h.work), "the upload was aborted");
+        assertEquals(1, faults.calls(Call.ABORT_UPLOAD));
+        Quarantine q = new Quarantine(h.store, h.settings.quarantineLocation(), h.settings.quarantineMode());
+        assertTrue(h.store.head(q.recordUri(big.file())).isEmpty(), "no record from a deposed leader");
+        assertEquals(1, h.queueDepth(h.ingestQueue), "the message stays for the next leader");
     }
 
     private static JsonNode json(byte[] bytes) {
