@@ -30,7 +30,7 @@ class ListingSweepTest {
     private record World(Harness h, MutableClock clock, FaultyStore store, FaultySqs sqs, List<String> uris) {
     }
 
-    /** {@code files} objects under sweep/ that no notification announced; each listing page takes 30 s, each claim read 1 s. */
+    /** {@code files} objects under sweep/ that no notification announced; each listing page takes 20 s, each claim read 3 s. */
     private static World world(int files) {
         Harness h = new Harness();
         h.settings = h.settings(25, 1_000_000_000L, 3600, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 300);
@@ -43,9 +43,9 @@ class ListingSweepTest {
         }
         FaultyStore store = new FaultyStore(h.store).beforeEach((op, at) -> {
             if (op.equals("list") && at.key().startsWith("sweep/")) {
-                clock.advance(Duration.ofSeconds(30));
+                clock.advance(Duration.ofSeconds(20));
             } else if (op.equals("read") && at.key().contains("ledger/files/")) {
-                clock.advance(Duration.ofSeconds(1));
+                clock.advance(Duration.ofSeconds(3));
             }
         });
         return new World(h, clock, store, FaultySqs.recording(h.servers.sqs, clock), uris);
@@ -70,10 +70,10 @@ class ListingSweepTest {
     }
 
     /**
-     * Sixty objects in pages of ten, five offers a turn: the listing alone takes three minutes of the clock, so
-     * a sweep done in one turn (as it was) leaves the loop silent for four minutes and /healthz reports it
-     * stalled. Here every turn of the loop is recorded: none is further apart than a page and a turn's offers,
-     * and a message held meanwhile never becomes visible.
+     * Sixty objects in pages of ten, five offers a turn: the sweep takes more than three minutes of the clock, so
+     * a sweep done in one turn (as it was) leaves the loop silent that long and /healthz reports it stalled. Here
+     * every check the loop makes of its liveness is recorded: none is further apart than a page or a turn's
+     * offers, and a message held meanwhile never becomes visible.
      */
     @Test
     void aSweepGoesABoundedStepPerTurnSoTheLoopStaysAliveAndItsMessagesHeld() {
