@@ -70,7 +70,7 @@ public final class BuilderMetrics {
         return waits;
     }
 
-    /** "s3 (since ...): error", or empty when the builder waits for nothing: for /readyz. */
+    /** "waiting on s3 (since ...): error", or empty when the builder waits for nothing: for /readyz. */
     public Optional<String> waitingOn() {
         return waits.describe();
     }

@@ -39,9 +39,9 @@ public final class DependencyWaits {
         return waiting.containsKey(d);
     }
 
-    /** "waiting on s3 (since ...): error; ...", or empty when nothing is awaited. */
+    /** "waiting on s3 (since ...): error; sqs (...)", or empty when nothing is awaited. */
     public synchronized Optional<String> describe() {
         return waiting.isEmpty() ? Optional.empty()
-                : Optional.of(waiting.values().stream().map(Waiting::describe).collect(Collectors.joining("; ")));
+                : Optional.of("waiting on " + waiting.values().stream().map(Waiting::describe).collect(Collectors.joining("; ")));
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A tiny HTTP server for the kubelet and Prometheus: {@code /metrics}, {@code /healthz} (the work loop is
- * alive) and {@code /readyz} (start-up checks passed). Built on the JDK's own server: no framework.
+ * alive) and {@code /readyz} (start-up checks passed; when not ready, the body says why). Built on the JDK's own server: no framework.
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -36,9 +36,9 @@ public final class HealthServer implements AutoCloseable {
             s.createContext("/healthz", ex -> status(ex, alive.getAsBoolean()));
             s.createContext("/readyz", ex -> {
                 boolean ok = ready.getAsBoolean();
-                // A Readiness says why it is not ready (no leader, queues, a dependency waited on) in the body.
-                String why = !ok && ready instanceof Readiness r ? r.reason() : null;
-                respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", why == null ? (ok ? "ok\n" : "not ok\n") : "not ok: " + why + "\n");
+                // A Readiness says why it is not ready (no leader, queues, the dependency the work loop waits on).
+                respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8",
+                        ok || !(ready instanceof Readiness r) ? (ok ? "ok\n" : "not ok\n") : "not ok: " + r.reason() + "\n");
             });
             s.setExecutor(Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "health-http");

@@ -145,8 +145,8 @@ class OutagesTest {
         FaultySqs sqs = FaultySqs.recording(h.servers.sqs, clock);
         Harness.Builder b = h.builder(store, sqs, StepHook.NONE, clock);
         b.loop().withMaxWaitSeconds(20).withSleeper(clock::advance);
-        Readiness readiness = new Readiness("builder", () -> true, () -> true, clock, Duration.ofSeconds(30))
-                .waitingOn(b.metrics()::waitingOn);
+        Readiness readiness = new Readiness("builder", () -> true, () -> true, b.metrics()::waitingOn, clock,
+                Duration.ofSeconds(30));
         b.engine().recover();
         assertTrue(readiness.getAsBoolean());
 
@@ -205,7 +205,7 @@ class OutagesTest {
         sqsDown.set(true);
         Instant up = clock.instant().plus(Duration.ofMinutes(1));
         turnUntil(b, clock, Duration.ZERO, 1_000, () -> !clock.instant().isBefore(up));
-        assertTrue(b.metrics().waitingOn().orElse("").startsWith("sqs"), b.metrics().waitingOn().toString());
+        assertTrue(b.metrics().waitingOn().orElse("").startsWith("waiting on sqs"), b.metrics().waitingOn().toString());
         int refused = sqs.thrown(Call.RECEIVE);
         assertTrue(refused >= 3 && refused <= 8, "receives probed with back-off over a minute: " + refused);
         sqsDown.set(false);

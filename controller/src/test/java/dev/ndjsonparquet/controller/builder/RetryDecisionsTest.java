@@ -86,7 +86,7 @@ class RetryDecisionsTest {
         assertEquals(20, record.failures);
         assertEquals(clock.instant().plusSeconds(60), record.notBefore, "waits at most a minute");
         assertTrue(metrics.waits().isWaiting(Dependency.S3));
-        assertTrue(metrics.waitingOn().orElseThrow().startsWith("s3 (since 2026-01-01T00:00:00Z)"));
+        assertTrue(metrics.waitingOn().orElseThrow().startsWith("waiting on s3 (since 2026-01-01T00:00:00Z)"));
         assertFalse(retries.mayCall(Dependency.S3), "calls wait for the probe");
         clock.advance(Duration.ofSeconds(30));
         assertTrue(retries.mayCall(Dependency.S3), "the probe after at most 30 s");
