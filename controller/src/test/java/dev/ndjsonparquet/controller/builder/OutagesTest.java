@@ -210,6 +210,7 @@ class OutagesTest {
         assertTrue(refused >= 3 && refused <= 8, "receives probed with back-off over a minute: " + refused);
         sqsDown.set(false);
 
+        b.loop().withMaxWaitSeconds(0);
         turnUntil(b, clock, Duration.ofSeconds(5), 500, () -> h.drained(b) && !h.manifestMessages().isEmpty());
         assertExactlyOnce(uris, h.sentManifests().values());
         assertTrue(b.metrics().waitingOn().isEmpty());
