@@ -35,6 +35,30 @@ class OutagesTest {
 
     private static final Instant START = Instant.parse("2026-03-01T00:00:00Z");
 
+    /** A world whose ingest queue dead-letters a message at its second receive, on a test clock. */
+    private record World(Harness h, String deadLetters, MutableClock clock) {
+        /** A builder on the test clock (its waits move the clock) over the given store and SQS client. */
+        Harness.Builder builder(ObjectStore store, FaultySqs sqs) {
+            Harness.Builder b = h.builder(store, sqs, StepHook.NONE, clock);
+            b.loop().withSleeper(clock::advance);
+            b.engine().recover();
+            return b;
+        }
+
+        /** Nothing reached the dead-letter queue, and every message was held throughout (see below). */
+        void assertReceivedOnceAndHeldThroughout(FaultySqs sqs) {
+            assertEquals(0, h.queueDepth(deadLetters), "nothing went to the dead-letter queue");
+            assertEachMessageHeldThroughout(sqs.log());
+        }
+    }
+
+    private static World world(int maxAgeSeconds, int visibilitySeconds) {
+        Harness h = new Harness();
+        h.settings = h.settings(10, 1_000_000, maxAgeSeconds, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY,
+                visibilitySeconds);
+        return new World(h, h.deadLetterQueue(1), new MutableClock(START));
+    }
+
     /** Runs turns until the condition holds; each turn may move the clock (the loop's waits), and moves it by {@code step}. */
     private static void turnUntil(Harness.Builder b, MutableClock clock, Duration step, int most, BooleanSupplier done) {
         for (int i = 0; !done.getAsBoolean(); i++) {
@@ -87,10 +111,9 @@ class OutagesTest {
      */
     @Test
     void aRecordThatAlwaysFailsIsSetAsideWhileItsSiblingsShip() {
-        Harness h = new Harness();
-        h.settings = h.settings(10, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 30);
-        String deadLetters = h.deadLetterQueue(1);
-        MutableClock clock = new MutableClock(START);
+        World w = world(60, 30);
+        Harness h = w.h();
+        MutableClock clock = w.clock();
         String poisonKey = "iso/b.json";
         List<String> records = new ArrayList<>();
         List<String> siblings = new ArrayList<>();
@@ -109,9 +132,8 @@ class OutagesTest {
         FaultyStore store = new FaultyStore(h.store).refuseWhen((op, at) -> at.key().contains(poison)
                 ? new IllegalStateException("injected: this record always fails") : null);
         FaultySqs sqs = FaultySqs.recording(h.servers.sqs, clock);
-        Harness.Builder b = h.builder(store, sqs, StepHook.NONE, clock);
-        b.loop().withMaxWaitSeconds(0).withSleeper(clock::advance);
-        b.engine().recover();
+        Harness.Builder b = w.builder(store, sqs);
+        b.loop().withMaxWaitSeconds(0);
 
         turnUntil(b, clock, Duration.ofSeconds(2), 200, () -> h.drained(b));
 
@@ -123,8 +145,7 @@ class OutagesTest {
         assertEquals(poisonKey, failed.get(0).path("key").asText());
         assertEquals(5, failed.get(0).path("attempts").asInt());
         assertTrue(failed.get(0).path("reason").asText().contains("this record always fails"), failed.get(0).toString());
-        assertEquals(0, h.queueDepth(deadLetters), "nothing went to the dead-letter queue");
-        assertEachMessageHeldThroughout(sqs.log());
+        w.assertReceivedOnceAndHeldThroughout(sqs);
     }
 
     /**
@@ -135,19 +156,17 @@ class OutagesTest {
      */
     @Test
     void anS3OutageHoldsItsMessagesWithoutSpendingReceivesAndSaysWhatItWaitsOn() {
-        Harness h = new Harness();
-        h.settings = h.settings(10, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 30);
-        String deadLetters = h.deadLetterQueue(1);
-        MutableClock clock = new MutableClock(START);
+        World w = world(60, 30);
+        Harness h = w.h();
+        MutableClock clock = w.clock();
         AtomicBoolean s3Down = new AtomicBoolean();
         FaultyStore store = new FaultyStore(h.store).refuseWhen((op, at) -> s3Down.get()
                 ? SdkClientException.builder().message("injected: Unable to execute HTTP request: Connection refused").build() : null);
         FaultySqs sqs = FaultySqs.recording(h.servers.sqs, clock);
-        Harness.Builder b = h.builder(store, sqs, StepHook.NONE, clock);
-        b.loop().withMaxWaitSeconds(20).withSleeper(clock::advance);
+        Harness.Builder b = w.builder(store, sqs);
+        b.loop().withMaxWaitSeconds(20);
         Readiness readiness = new Readiness("builder", () -> true, () -> true, b.metrics()::waitingOn, clock,
                 Duration.ofSeconds(30));
-        b.engine().recover();
         assertTrue(readiness.getAsBoolean());
 
         List<String> uris = new ArrayList<>(List.of(h.upload("out/a.json", 200), h.upload("out/b.json", 210)));
@@ -179,8 +198,7 @@ class OutagesTest {
         assertEquals(0.0, b.metrics().failedRecordCount(), "no record was charged for the outage");
         assertFalse(b.metrics().waits().isWaiting(Dependency.S3));
         assertTrue(readiness.getAsBoolean(), "ready again: " + readiness.reason());
-        assertEquals(0, h.queueDepth(deadLetters));
-        assertEachMessageHeldThroughout(sqs.log());
+        w.assertReceivedOnceAndHeldThroughout(sqs);
     }
 
     /**
@@ -190,15 +208,12 @@ class OutagesTest {
      */
     @Test
     void anSqsOutageIsProbedWithBackOffAndCostsNoReceive() {
-        Harness h = new Harness();
-        h.settings = h.settings(10, 1_000_000, 120, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 300);
-        String deadLetters = h.deadLetterQueue(1);
-        MutableClock clock = new MutableClock(START);
+        World w = world(120, 300);
+        Harness h = w.h();
+        MutableClock clock = w.clock();
         AtomicBoolean sqsDown = new AtomicBoolean();
         FaultySqs sqs = FaultySqs.recording(h.servers.sqs, clock).refuseWhen(c -> sqsDown.get());
-        Harness.Builder b = h.builder(h.store, sqs, StepHook.NONE, clock);
-        b.loop().withSleeper(clock::advance);
-        b.engine().recover();
+        Harness.Builder b = w.builder(h.store, sqs);
         List<String> uris = List.of(h.upload("sqs/a.json", 200));
         turnUntil(b, clock, Duration.ZERO, 50, () -> b.metrics().acceptedCount() == 1);
 
@@ -214,8 +229,7 @@ class OutagesTest {
         turnUntil(b, clock, Duration.ofSeconds(5), 500, () -> h.drained(b) && !h.manifestMessages().isEmpty());
         assertExactlyOnce(uris, h.sentManifests().values());
         assertTrue(b.metrics().waitingOn().isEmpty());
-        assertEquals(0, h.queueDepth(deadLetters));
-        assertEachMessageHeldThroughout(sqs.log());
+        w.assertReceivedOnceAndHeldThroughout(sqs);
     }
 
     private static JsonNode json(byte[] bytes) {
