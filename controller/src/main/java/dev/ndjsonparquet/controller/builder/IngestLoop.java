@@ -6,9 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +37,6 @@ public final class IngestLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
     private static final int LONG_POLL_SECONDS = 20;
-    /** How soon an extension of visibility that failed is tried again. */
-    private static final Duration EXTENSION_RETRY = Duration.ofSeconds(1);
 
     /** Waits for a while; the production one sleeps, tests may move their clock instead. */
     @FunctionalInterface
@@ -56,35 +52,11 @@ public final class IngestLoop {
     private final int visibilitySeconds;
     private final ListingSweep sweep;
     private final Retries retries;
-    private final List<Held> held = new ArrayList<>();
+    private final HeldMessages held;
     private int maxWaitSeconds = LONG_POLL_SECONDS;
     private BooleanSupplier active = () -> true;
     private Sleeper sleeper = IngestLoop::sleep;
     private final Retries.Tries tickTries;
-
-    /** A received message not yet deleted: its records still to settle and the batches it waits for. */
-    private static final class Held {
-        final String messageId;
-        String receipt;
-        Instant extendedAt;
-        Instant retryExtensionAt;
-        final List<Pending> pending = new ArrayList<>();
-        final Set<String> waitingFor = new HashSet<>();
-
-        Held(SqsQueue.Received m, Instant now) {
-            this.messageId = m.messageId();
-            this.receipt = m.receiptHandle();
-            this.extendedAt = now;
-        }
-
-        boolean settled() {
-            return pending.isEmpty() && waitingFor.isEmpty();
-        }
-    }
-
-    /** One record of a held message still to process: a created object, or an unreadable record to write down. */
-    private record Pending(int index, ObjectEvent event, EventParser.Malformed malformed, Retries.Tries tries) {
-    }
 
     public IngestLoop(SqsQueue queue, BatchEngine engine, BuilderMetrics metrics, StepHook hook,
                       Clock clock, int visibilitySeconds, ListingSweep sweep) {
@@ -96,6 +68,7 @@ public final class IngestLoop {
         this.visibilitySeconds = visibilitySeconds;
         this.sweep = sweep;
         this.retries = new Retries(clock, metrics);
+        this.held = new HeldMessages(queue, clock, visibilitySeconds, retries, metrics);
         this.tickTries = retries.track();
     }
 
@@ -164,7 +137,7 @@ public final class IngestLoop {
             sweep.turn(engine, retries, this::keepAlive);
         }
         settle();
-        extendVisibility();
+        held.extendDue();
         return received;
     }
 
@@ -175,7 +148,7 @@ public final class IngestLoop {
 
     /** The receipts of the messages held (tests: what a killed builder leaves in flight). */
     List<String> heldReceipts() {
-        return held.stream().map(m -> m.receipt).toList();
+        return held.receipts();
     }
 
     private int receive() {
@@ -192,41 +165,9 @@ public final class IngestLoop {
             if (!active.getAsBoolean()) {
                 return messages.size(); // no longer leading: the rest come back after their visibility timeout
             }
-            admit(m);
+            held.admit(m);
         }
         return messages.size();
-    }
-
-    /** Holds a received message with its records to process; a message held already gets its new receipt. */
-    private void admit(SqsQueue.Received m) {
-        Instant now = clock.instant();
-        for (Held h : held) {
-            if (h.messageId.equals(m.messageId())) {
-                // Received again (its visibility ran out while SQS could not be reached): same records, new receipt.
-                h.receipt = m.receiptHandle();
-                h.extendedAt = now;
-                h.retryExtensionAt = null;
-                return;
-            }
-        }
-        EventParser.Parsed parsed;
-        try {
-            parsed = EventParser.parse(m.body());
-        } catch (EventParser.MalformedEventException e) {
-            metrics.malformedMessages.increment();
-            LOG.warn("ingest message {} left for the dead-letter queue: {}", m.messageId(), e.getMessage());
-            return;
-        }
-        Held message = new Held(m, now);
-        for (EventParser.Malformed bad : parsed.malformed()) {
-            metrics.malformedMessages.increment();
-            message.pending.add(new Pending(bad.index(), null, bad, retries.track()));
-        }
-        int index = 0;
-        for (ObjectEvent event : parsed.created()) {
-            message.pending.add(new Pending(index++, event, null, retries.track()));
-        }
-        held.add(message);
     }
 
     /**
@@ -249,8 +190,8 @@ public final class IngestLoop {
 
     /** Processes every record that is due, each on its own; nothing while S3 is out. */
     private void work() {
-        for (Held m : List.copyOf(held)) {
-            for (Pending r : List.copyOf(m.pending)) {
+        for (HeldMessages.Held m : held.all()) {
+            for (HeldMessages.Pending r : List.copyOf(m.pending)) {
                 if (!active.getAsBoolean() || retries.isDown(Dependency.S3)) {
                     return;
                 }
@@ -261,7 +202,7 @@ public final class IngestLoop {
         }
     }
 
-    private void attempt(Held m, Pending r) {
+    private void attempt(HeldMessages.Held m, HeldMessages.Pending r) {
         try {
             if (r.malformed() != null) {
                 EventParser.Malformed bad = r.malformed();
@@ -291,7 +232,7 @@ public final class IngestLoop {
     }
 
     /** Writes down a record that kept failing while other work succeeded, so that its message can settle. */
-    private void setAside(Held m, Pending r) {
+    private void setAside(HeldMessages.Held m, HeldMessages.Pending r) {
         try {
             String origin = m.messageId + "-" + r.index();
             if (engine.quarantine().recordFailed(origin, r.event(), r.tries().lastError, r.tries().failures, clock.instant())) {
@@ -336,62 +277,13 @@ public final class IngestLoop {
             // new leader, which copies again). Bounds how long a deposed leader keeps working.
             throw new Fenced("leadership lost during a long quarantine copy");
         }
-        extendVisibility();
+        held.extendDue();
     }
 
     private void settle() {
-        List<String> shipped = engine.drainShipped();
         // A stopped batch will not ship in this term; its files are recorded with it in the ledger, where each
         // new term reports it again, so its messages are settled rather than held (or redelivered) forever.
-        List<String> stopped = engine.drainStopped();
-        List<Held> done = new ArrayList<>();
-        for (Held m : held) {
-            shipped.forEach(m.waitingFor::remove);
-            stopped.forEach(m.waitingFor::remove);
-            if (m.settled()) {
-                done.add(m);
-            }
-        }
-        if (done.isEmpty() || !retries.mayCall(Dependency.SQS)) {
-            return;
-        }
-        hook.reached(Step.DELETING_INGEST);
-        try {
-            queue.deleteAll(done.stream().map(m -> m.receipt).toList())
-                    .forEach(f -> LOG.warn("could not delete ingest message: {} {}", f.code(), f.message()));
-            retries.answered(Dependency.SQS);
-            held.removeAll(done);
-        } catch (RuntimeException e) {
-            // Maybe deleted, maybe not: tried again next turn (deleting twice is harmless).
-            LOG.warn("deleting settled ingest messages failed; tried again: {}", e.toString());
-            retries.callFailed(Dependency.SQS, e);
-        }
-    }
-
-    private void extendVisibility() {
-        Instant now = clock.instant();
-        List<Held> due = held.stream().filter(m -> !now.isBefore(extendAt(m))).toList();
-        if (due.isEmpty()) {
-            return;
-        }
-        try {
-            queue.extendVisibilityAll(due.stream().map(m -> m.receipt).toList(), visibilitySeconds)
-                    .forEach(f -> LOG.warn("could not extend an ingest message: {} {}", f.code(), f.message()));
-            retries.answered(Dependency.SQS);
-            due.forEach(m -> {
-                m.extendedAt = now;
-                m.retryExtensionAt = null;
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("extending the visibility of {} held ingest messages failed; tried again: {}", due.size(), e.toString());
-            retries.callFailed(Dependency.SQS, e);
-            due.forEach(m -> m.retryExtensionAt = now.plus(EXTENSION_RETRY));
-        }
-    }
-
-    private Instant extendAt(Held m) {
-        Instant at = m.extendedAt.plusMillis(visibilitySeconds * 500L);
-        return m.retryExtensionAt != null && m.retryExtensionAt.isAfter(at) ? m.retryExtensionAt : at;
+        held.settle(engine.drainShipped(), engine.drainStopped(), hook);
     }
 
     /**
@@ -408,15 +300,9 @@ public final class IngestLoop {
             if (sweep != null) {
                 candidates.add(sweep.nextTurn(now));
             }
-            for (Held m : held) {
-                for (Pending r : m.pending) {
-                    candidates.add(r.tries().notBefore == null ? now : r.tries().notBefore);
-                }
-            }
+            held.nextRecord(now).ifPresent(candidates::add);
         }
-        for (Held m : held) {
-            candidates.add(extendAt(m));
-        }
+        held.nextExtension().ifPresent(candidates::add);
         return candidates.stream().min(Instant::compareTo).orElseThrow();
     }
 
@@ -442,11 +328,7 @@ public final class IngestLoop {
         while (active.getAsBoolean() && clock.instant().isBefore(until)) {
             Duration left = Duration.between(clock.instant(), until);
             sleeper.sleep(left.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : left);
-            try {
-                extendVisibility();
-            } catch (RuntimeException e) {
-                LOG.warn("extending visibility failed: {}", e.toString());
-            }
+            held.extendDue();
         }
     }
 
