@@ -42,6 +42,7 @@ public final class ListingSweep {
     /**
      * Where a periodic sweep is.
      *
+     * @param locations   the prefixes it lists (a sweep of other prefixes, before a change of settings, is not resumed)
      * @param startedAt   when it started (the next one starts an interval later)
      * @param newerThan   its cut-off: objects modified at or before it are skipped
      * @param prefix      the index of the prefix being listed
@@ -49,22 +50,22 @@ public final class ListingSweep {
      * @param completedAt when it finished, null while it runs
      * @param summary     what it found so far
      */
-    public record Checkpoint(Instant startedAt, Instant newerThan, int prefix, String startAfter, Instant completedAt,
-                             Summary summary) {
+    public record Checkpoint(List<String> locations, Instant startedAt, Instant newerThan, int prefix, String startAfter,
+                             Instant completedAt, Summary summary) {
         boolean running() {
             return completedAt == null;
         }
 
         Checkpoint at(String key, Summary s) {
-            return new Checkpoint(startedAt, newerThan, prefix, key, completedAt, s);
+            return new Checkpoint(locations, startedAt, newerThan, prefix, key, completedAt, s);
         }
 
         Checkpoint nextPrefix() {
-            return new Checkpoint(startedAt, newerThan, prefix + 1, null, completedAt, summary);
+            return new Checkpoint(locations, startedAt, newerThan, prefix + 1, null, completedAt, summary);
         }
 
         Checkpoint completed(Instant at) {
-            return new Checkpoint(startedAt, newerThan, prefix, startAfter, at, summary);
+            return new Checkpoint(locations, startedAt, newerThan, prefix, startAfter, at, summary);
         }
     }
 
@@ -109,7 +110,7 @@ public final class ListingSweep {
 
     /** When the next step is due: now while a sweep runs (or before the checkpoint was read), else at the next start. */
     Instant nextTurn(Instant now) {
-        if (!loaded || running()) {
+        if (!loaded || running() || state == null) {
             Instant retry = headTries != null && headTries.notBefore != null ? headTries.notBefore : now;
             return turnTries != null && turnTries.notBefore != null && turnTries.notBefore.isAfter(retry) ? turnTries.notBefore : retry;
         }
@@ -148,16 +149,20 @@ public final class ListingSweep {
             state = engine.ledger().sweepCheckpoint(NAME).orElse(null);
             saved = state;
             loaded = true;
-            if (running()) {
+            if (running() && !locations().equals(state.locations())) {
+                LOG.info("the reconciliation started at {} listed {}; starting one of {}", state.startedAt(),
+                        state.locations(), locations());
+                state = null;
+            } else if (running()) {
                 LOG.info("resuming the reconciliation started at {} from {} of {}", state.startedAt(),
-                        state.startAfter() == null ? "the start" : state.startAfter(), prefixes.get(Math.min(state.prefix(), prefixes.size() - 1)));
+                        state.startAfter() == null ? "the start" : state.startAfter(), state.locations());
             }
         }
         if (!running()) {
             if (state != null && now.isBefore(state.startedAt().plus(interval))) {
                 return;
             }
-            state = new Checkpoint(now, now.minus(lookback), 0, null, null, new Summary(0, 0, 0, 0, 0));
+            state = new Checkpoint(locations(), now, now.minus(lookback), 0, null, null, new Summary(0, 0, 0, 0, 0));
             page.clear();
             pageMore = false;
             LOG.info("reconciliation started: {} objects modified after {}", prefixes, state.newerThan());
@@ -244,6 +249,10 @@ public final class ListingSweep {
                     prefixes, s.accepted(), s.quarantined());
         }
         LOG.info("reconciliation started at {} done: {}", state.startedAt(), s);
+    }
+
+    private List<String> locations() {
+        return prefixes.stream().map(StoreUri::toString).toList();
     }
 
     /** Records the position when it moved; a write that fails is tried again at the next step. */

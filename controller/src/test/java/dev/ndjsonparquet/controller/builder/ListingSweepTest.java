@@ -204,4 +204,28 @@ class ListingSweepTest {
                 "every object was written more than its lookback before the second start");
         assertEquals(3.0, metrics.acceptedCount());
     }
+
+    /** A sweep left running over other prefixes (reconcile-location changed since) is not resumed: a new one starts. */
+    @Test
+    void aSweepOfOtherPrefixesIsNotResumed() {
+        Harness h = new Harness();
+        h.putObject("moved/a.json", 150);
+        MutableClock clock = new MutableClock(Instant.now());
+        Ledger ledger = new Ledger(h.store, h.settings.ledgerLocation());
+        ledger.recordSweepCheckpoint(ListingSweep.NAME, new ListingSweep.Checkpoint(List.of("s3://elsewhere/old/"),
+                clock.instant().minusSeconds(60), clock.instant().minus(Duration.ofHours(25)), 0, "old/zzz.json", null,
+                new ListingSweep.Summary(7, 0, 7, 0, 0)));
+        FaultyStore store = new FaultyStore(h.store);
+        BuilderMetrics metrics = new BuilderMetrics(new SimpleMeterRegistry());
+        BatchEngine engine = BuilderAssembly.engine(h.settings, store, h.servers.sqs, metrics, StepHook.NONE, clock, "builder");
+        engine.recover();
+        ListingSweep sweep = new ListingSweep(store, List.of(new StoreUri(h.input, "moved/")), Duration.ofHours(1),
+                Duration.ofHours(1), clock, metrics, 10, 100);
+        sweep.turn(engine, new Retries(clock, metrics), () -> { });
+        assertEquals(List.of("moved/ after null"), store.pageStarts(), "listed from the start");
+        ListingSweep.Checkpoint now = ledger.sweepCheckpoint(ListingSweep.NAME).orElseThrow();
+        assertEquals(List.of("s3://" + h.input + "/moved/"), now.locations());
+        assertEquals(clock.instant(), now.startedAt());
+        assertEquals(new ListingSweep.Summary(1, 1, 0, 0, 0), now.summary());
+    }
 }
