@@ -69,6 +69,9 @@ public final class BatchEngine {
     private final Set<String> stopped = new java.util.LinkedHashSet<>();
     private final List<String> newlyStopped = new ArrayList<>();
     private final FixedLists fixedLists;
+    /** What the step hook threw: a simulated kill, which the loop must not take for a failure to retry. */
+    private final Set<Throwable> kills = java.util.Collections.synchronizedSet(
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
     private long term;
     private Instant lastFenceCheck;
@@ -113,7 +116,14 @@ public final class BatchEngine {
         this.quarantine = new Quarantine(store, settings.quarantineLocation(), settings.quarantineMode());
         this.shipper = shipper;
         this.metrics = metrics;
-        this.hook = hook;
+        this.hook = step -> {
+            try {
+                hook.reached(step);
+            } catch (RuntimeException e) {
+                kills.add(e);
+                throw e;
+            }
+        };
         this.clock = clock;
         this.owner = owner;
         this.instance = owner + "-" + UUID.randomUUID();
@@ -355,6 +365,16 @@ public final class BatchEngine {
     public Duration oldestWaitingAge() {
         OpenBatch b = current;
         return b == null || b.oldest == null ? Duration.ZERO : Duration.between(b.oldest, clock.instant());
+    }
+
+    /** True when the error was thrown by the step hook (a test's kill), which ends the process it simulates. */
+    public boolean isKill(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (kills.contains(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Lets a long quarantine copy keep the caller alive (visibility extension, liveness) while it waits. */

@@ -30,14 +30,14 @@ public final class BuilderAssembly {
     public static IngestLoop loop(BuilderSettings settings, BatchEngine engine, ObjectStore store, SqsClient sqs,
                                   BuilderMetrics metrics, Step.StepHook hook, Clock clock) {
         return new IngestLoop(new SqsQueue(sqs, settings.ingestQueueUrl()), engine, metrics, hook, clock,
-                settings.ingestVisibilitySeconds(), sweep(settings, store, clock));
+                settings.ingestVisibilitySeconds(), sweep(settings, store, metrics, clock));
     }
 
     /** The periodic listing the settings describe, or null when reconcile-interval-seconds is 0. */
-    static ListingSweep sweep(BuilderSettings settings, ObjectStore store, Clock clock) {
+    static ListingSweep sweep(BuilderSettings settings, ObjectStore store, BuilderMetrics metrics, Clock clock) {
         return settings.reconcileIntervalSeconds() > 0
                 ? new ListingSweep(store, settings.reconcileLocations(), Duration.ofSeconds(settings.reconcileIntervalSeconds()),
-                        Duration.ofHours(settings.reconcileLookbackHours()), clock)
+                        Duration.ofHours(settings.reconcileLookbackHours()), clock, metrics)
                 : null;
     }
 }

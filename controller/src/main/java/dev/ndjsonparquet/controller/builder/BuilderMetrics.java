@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The builder's meters. Names follow Prometheus conventions once exported. */
@@ -22,10 +23,13 @@ public final class BuilderMetrics {
     final Counter malformedMessages;
     final Counter batchesStopped;
     final Timer batchFill;
+    final Counter recordsFailed;
     private final Map<QuarantineReason, Counter> quarantined = new EnumMap<>(QuarantineReason.class);
     /** What the gauges read; set by the process and by each leader term, registered once at zero. */
     private final AtomicReference<BooleanSupplier> leading = new AtomicReference<>(() -> false);
     private final AtomicReference<Supplier<Duration>> oldestWaiting = new AtomicReference<>(() -> Duration.ZERO);
+    private final Map<Dependency, Counter> dependencyErrors = new EnumMap<>(Dependency.class);
+    private final DependencyWaits waits = new DependencyWaits();
 
     public BuilderMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -43,6 +47,15 @@ public final class BuilderMetrics {
                 .description("Batches not shipped because their manifest, rebuilt from the closing record, has another id than the one recorded at close (left in the ledger for an operator)").register(registry);
         batchFill = Timer.builder("ndjson_parquet_builder_batch_fill")
                 .description("Time from a batch's first file to its manifest being sent").register(registry);
+        recordsFailed = Counter.builder("ndjson_parquet_builder_records_failed")
+                .description("Readable records set aside after failing repeatedly while other work succeeded (recorded under the quarantine location's failed-events/)").register(registry);
+        for (Dependency d : Dependency.values()) {
+            Gauge.builder("ndjson_parquet_builder_waiting_on_dependency", () -> waits.isWaiting(d) ? 1 : 0).tag("dependency", d.label())
+                    .description("1 while the builder backs off because calls to this dependency fail as in an outage (timeouts, refused connections, throttling, 5xx, 401/403), holding its messages in flight")
+                    .register(registry);
+            dependencyErrors.put(d, Counter.builder("ndjson_parquet_builder_dependency_errors").tag("dependency", d.label())
+                    .description("Calls to this dependency that failed as in an outage").register(registry));
+        }
         for (QuarantineReason r : QuarantineReason.values()) {
             quarantined.put(r, Counter.builder("ndjson_parquet_builder_files_quarantined").tag("reason", r.code())
                     .description("Files put in quarantine, by reason").register(registry));
@@ -61,6 +74,28 @@ public final class BuilderMetrics {
 
     void quarantined(QuarantineReason reason) {
         quarantined.get(reason).increment();
+    }
+
+    void dependencyError(Dependency d) {
+        dependencyErrors.get(d).increment();
+    }
+
+    /** What the builder waits for; shared by every term of this process, read by the readiness endpoint. */
+    public DependencyWaits waits() {
+        return waits;
+    }
+
+    /** "waiting on s3 (since ...): error", or empty when the builder waits for nothing: for /readyz. */
+    public Optional<String> waitingOn() {
+        return waits.describe();
+    }
+
+    public double failedRecordCount() {
+        return recordsFailed.count();
+    }
+
+    public double dependencyErrorCount(Dependency d) {
+        return dependencyErrors.get(d).count();
     }
 
     void batchFilled(Duration d) {

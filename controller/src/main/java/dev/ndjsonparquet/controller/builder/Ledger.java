@@ -28,6 +28,7 @@ import java.util.Optional;
  *   batches/members/&lt;batch&gt;/&lt;file-id&gt;  intent: written before the claim, valid only if the claim names this batch
  *   batches/sent/&lt;batch&gt;.json           the manifest a batch became, once its message was sent (no manifest:
  *                                       the batch ended empty); kept as long as files/, duplicates are checked on it
+ *   sweeps/&lt;name&gt;.json                 where the periodic listing sweep is, so that a new leader resumes it
  * </pre>
  * The file id is a SHA-256 of bucket, key and ETag (the version id only when no ETag is known):
  * listings do not return version ids, so keying on the ETag keeps events and listings in agreement.
@@ -295,6 +296,18 @@ public final class Ledger {
             memberOf(batchId, id).ifPresent(out::add);
         }
         return out;
+    }
+
+    // ---- listing sweeps ----------------------------------------------------------------------------
+
+    /** Where the named listing sweep stopped, if it ever ran. */
+    public Optional<ListingSweep.Checkpoint> sweepCheckpoint(String name) {
+        return store.get(root.child("sweeps/" + name + ".json")).map(b -> read(b, ListingSweep.Checkpoint.class));
+    }
+
+    /** Records where the named listing sweep is (last writer wins: a position is only a place to resume from). */
+    public void recordSweepCheckpoint(String name, ListingSweep.Checkpoint checkpoint) {
+        store.put(root.child("sweeps/" + name + ".json"), write(checkpoint));
     }
 
     private StoreUri claimUri(String fileId) {

@@ -32,8 +32,13 @@ public final class ManifestShipper {
         return store.fileUri(at);
     }
 
+    /** Sends the manifest's message; an error is tagged as the manifest queue's (SQS), not the object store's. */
     public void send(String manifestUri, Manifest manifest) {
         String body = ManifestCodec.encodeMessage(ManifestMessage.of(manifestUri, manifest));
-        queue.send(body);
+        try {
+            queue.send(body);
+        } catch (RuntimeException e) {
+            throw new Dependency.Failure(Dependency.SQS, "sending manifest " + manifest.manifestId() + " to the manifest queue", e);
+        }
     }
 }

@@ -1,13 +1,12 @@
 package dev.ndjsonparquet.controller.builder;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -15,29 +14,24 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@link ObjectStore} over S3 with the AWS SDK v2. Put-if-absent is a conditional PutObject with
  * {@code If-None-Match: *}: S3 answers 412 Precondition Failed when the key exists, and 409 when another
  * conditional write to the same key is in progress (retried here). Replace-if-match is a PutObject with
- * {@code If-Match: <etag>} (412 when the object changed). Copies above 5 GiB, the CopyObject
- * limit, go through a multipart copy.
+ * {@code If-Match: <etag>} (412 when the object changed). Copies have a time budget of their own and are cut
+ * into parallel {@code UploadPartCopy} parts above 256 MiB ({@link S3Copier}).
  */
 public final class S3ObjectStore implements ObjectStore {
 
-    /** The largest object a single CopyObject may copy. */
-    public static final long SINGLE_COPY_LIMIT = 5L * 1024 * 1024 * 1024;
-    private static final long COPY_PART_SIZE = 1024L * 1024 * 1024;
     private static final int CONFLICT_RETRIES = 5;
 
     private final S3Client s3;
-    private final long singleCopyLimit;
-    private final long copyPartSize;
+    private final S3Copier copier;
 
     public S3ObjectStore(S3Client s3) {
-        this(s3, SINGLE_COPY_LIMIT, COPY_PART_SIZE);
+        this(s3, S3Copier.CopyBudget.DEFAULT);
     }
 
-    /** With other copy limits, so tests can exercise the multipart copy on small objects. */
-    S3ObjectStore(S3Client s3, long singleCopyLimit, long copyPartSize) {
+    /** With another copy budget, so tests can exercise multipart copies and their timeouts on small objects. */
+    S3ObjectStore(S3Client s3, S3Copier.CopyBudget copyBudget) {
         this.s3 = s3;
-        this.singleCopyLimit = singleCopyLimit;
-        this.copyPartSize = copyPartSize;
+        this.copier = new S3Copier(s3, copyBudget);
     }
 
     @Override
@@ -131,36 +125,29 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public void copy(StoreUri from, StoreUri to) {
-        long size = head(from).orElseThrow(() -> new IllegalStateException("cannot copy missing " + from)).size();
-        if (size <= singleCopyLimit) {
-            s3.copyObject(b -> b.sourceBucket(from.bucket()).sourceKey(from.key())
-                    .destinationBucket(to.bucket()).destinationKey(to.key()));
-        } else {
-            multipartCopy(from, to, size);
-        }
+    public Page listPage(StoreUri prefix, String startAfter, int max) {
+        ListObjectsV2Response r = s3.listObjectsV2(b -> {
+            b.bucket(prefix.bucket()).prefix(prefix.key()).maxKeys(Math.max(1, Math.min(1000, max)));
+            if (startAfter != null) {
+                b.startAfter(startAfter);
+            }
+        });
+        List<ObjectInfo> objects = r.contents().stream()
+                .map(o -> new ObjectInfo(new StoreUri(prefix.bucket(), o.key()), o.size(),
+                        ObjectEvent.normalizeEtag(o.eTag()), o.lastModified()))
+                .toList();
+        return new Page(objects, Boolean.TRUE.equals(r.isTruncated()) && !objects.isEmpty());
     }
 
-    private void multipartCopy(StoreUri from, StoreUri to, long size) {
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(to.bucket()).key(to.key())).uploadId();
-        try {
-            List<CompletedPart> parts = new ArrayList<>();
-            int number = 1;
-            for (long start = 0; start < size; start += copyPartSize, number++) {
-                long end = Math.min(size, start + copyPartSize) - 1;
-                int partNumber = number;
-                String range = "bytes=" + start + "-" + end;
-                String etag = s3.uploadPartCopy(b -> b.sourceBucket(from.bucket()).sourceKey(from.key())
-                        .destinationBucket(to.bucket()).destinationKey(to.key())
-                        .uploadId(uploadId).partNumber(partNumber).copySourceRange(range)).copyPartResult().eTag();
-                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
-            }
-            s3.completeMultipartUpload(b -> b.bucket(to.bucket()).key(to.key()).uploadId(uploadId)
-                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
-        } catch (RuntimeException e) {
-            s3.abortMultipartUpload(b -> b.bucket(to.bucket()).key(to.key()).uploadId(uploadId));
-            throw e;
-        }
+    @Override
+    public void copy(StoreUri from, StoreUri to) {
+        copy(from, to, bytes -> { });
+    }
+
+    @Override
+    public void copy(StoreUri from, StoreUri to, LongConsumer copied) {
+        long size = head(from).orElseThrow(() -> new IllegalStateException("cannot copy missing " + from)).size();
+        copier.copy(from, size, to, copied);
     }
 
     @Override

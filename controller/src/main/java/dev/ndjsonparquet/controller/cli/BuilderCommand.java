@@ -133,7 +133,7 @@ public final class BuilderCommand implements Callable<Integer> {
                      new Readiness("builder", () -> leadership.isLeader() || leadership.currentLeader() != null,
                              () -> new SqsQueue(clients.sqs(), settings.ingestQueueUrl()).approximateDepth() != null
                                      && new SqsQueue(clients.sqs(), settings.manifestQueueUrl()).approximateDepth() != null,
-                             clock, Duration.ofSeconds(30)))) {
+                             metrics::waitingOn, clock, Duration.ofSeconds(30)))) {
             metrics.leader(leadership::isLeader);
             Thread main = Thread.currentThread();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

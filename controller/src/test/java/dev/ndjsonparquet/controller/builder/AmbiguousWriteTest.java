@@ -8,6 +8,7 @@ import dev.ndjsonparquet.controller.builder.FaultyStore.Point;
 import dev.ndjsonparquet.controller.builder.Step.StepHook;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestMessage;
+import dev.ndjsonparquet.testsupport.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,22 +176,48 @@ class AmbiguousWriteTest {
         }
     }
 
+    /** What a storm did: the faults fired, by decision point and call number, the builders used, the manifests. */
+    private record Storm(Map<String, List<Integer>> fired, int builders, List<List<String>> manifests) {
+        int count(String prefix) {
+            return fired.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToInt(e -> e.getValue().size()).sum();
+        }
+    }
+
+    /**
+     * Whether the {@code n}th call (from 1) at a decision point fails: a pure function of the seed, the point and
+     * the call's number, so threads that reach different points in another order draw the same faults.
+     */
+    static boolean draw(long seed, String point, int n, double rate) {
+        return new java.util.SplittableRandom(seed ^ (point.hashCode() * 0x9E3779B97F4A7C15L) ^ (n * 0xC2B2AE3D27D4EB4FL))
+                .nextDouble() < rate;
+    }
+
     /**
      * A storm: every store write and SQS call may be applied and then fail, and the builder may be killed at
-     * any step and replaced by a new one on the same queues and buckets, all drawn from one seed.
+     * any step and replaced by a new one on the same queues and buckets. Each decision point draws from the seed
+     * with its own call count ({@link #draw}), and one fault of each family is forced at a call drawn from the
+     * seed, so every storm has store faults, SQS faults and kills, and counts them. The loop runs on a test clock
+     * (a second a turn); messages a killed builder held, or that a failed receive took in flight, are made visible
+     * again as their visibility timeout would: the same seed gives the same run, checked by running it twice.
      */
     @Test
     void aSeededStormOfAmbiguousWritesAndKills() {
-        Random faults = new Random(SEED);
-        java.util.function.DoubleSupplier draw = () -> {
-            synchronized (faults) {
-                return faults.nextDouble();
-            }
-        };
+        Storm first = storm(SEED);
+        Storm again = storm(SEED);
+        String seed = "seed " + SEED + " (rerun: -Dbuilder.faults.seed=" + SEED + ")";
+        assertTrue(first.count("store:") >= 1, seed + ": no store write threw " + first.fired());
+        assertTrue(first.count("sqs:") >= 1, seed + ": no SQS call threw " + first.fired());
+        assertTrue(first.count("kill:") >= 1 && first.builders() >= 2, seed + ": no builder was killed " + first.fired());
+        assertEquals(first.fired(), again.fired(), seed + ": the same seed drew other faults");
+        assertEquals(first.manifests(), again.manifests(), seed + ": the same seed batched the files otherwise");
+        assertEquals(first.builders(), again.builders(), seed + ": the same seed killed builders otherwise");
+    }
+
+    private static Storm storm(long seed) {
         Harness h = new Harness();
-        h.settings = h.settings(4, 1_000_000, 2, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 2);
+        h.settings = h.settings(4, 1_000_000, 2, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 30);
         List<String> uris = new ArrayList<>();
-        Random files = new Random(SEED ^ 0xF11E5);
+        Random files = new Random(seed ^ 0xF11E5);
         int n = 0;
         while (n < 18) {
             List<String> records = new ArrayList<>();
@@ -208,36 +235,72 @@ class AmbiguousWriteTest {
         String etag = h.putObject("storm/small.json", 40);
         h.send(Harness.s3Notification(Harness.record(h.input, "storm/small.json", 40, etag)));
 
-        FaultyStore store = new FaultyStore(h.store).failWhen((p, at) -> p != Point.OTHER && draw.getAsDouble() < 0.08);
-        FaultySqs sqs = new FaultySqs(h.servers.sqs, c -> draw.getAsDouble() < 0.05);
+        // One forced fault per family, at a point and call drawn from the seed; the rest drawn per call.
+        Random forced = new Random(seed ^ 0xF0CE);
+        List<Point> writes = List.of(Point.MEMBER, Point.CLAIM, Point.BATCH_CREATE, Point.BATCH_CLOSE, Point.MANIFEST,
+                Point.SENT_RECORD, Point.OPEN_DELETE, Point.QUARANTINE_RECORD);
+        Point forcedPoint = writes.get(forced.nextInt(writes.size()));
+        FaultySqs.Call forcedCall = List.of(FaultySqs.Call.RECEIVE, FaultySqs.Call.SEND, FaultySqs.Call.DELETE)
+                .get(forced.nextInt(3));
+        Step forcedStep = List.of(Step.MEMBER_WRITTEN, Step.CLAIMED, Step.BATCH_CLOSED, Step.MANIFEST_SENT,
+                Step.DELETING_INGEST).get(forced.nextInt(5));
+        Map<String, List<Integer>> fired = new java.util.TreeMap<>();
+        java.util.function.BiPredicate<String, Integer> fire = (point, nth) -> {
+            synchronized (fired) {
+                fired.computeIfAbsent(point, k -> new ArrayList<>()).add(nth);
+            }
+            return true;
+        };
+        java.util.Map<Point, AtomicInteger> storeCalls = new java.util.concurrent.ConcurrentHashMap<>();
+        FaultyStore store = new FaultyStore(h.store).failWhen((p, at) -> {
+            int nth = storeCalls.computeIfAbsent(p, k -> new AtomicInteger()).incrementAndGet();
+            return p != Point.OTHER && (p == forcedPoint && nth == 1 || draw(seed, "store:" + p, nth, 0.08))
+                    && fire.test("store:" + p, nth);
+        });
+        java.util.Map<FaultySqs.Call, AtomicInteger> sqsCalls = new java.util.concurrent.ConcurrentHashMap<>();
+        FaultySqs sqs = new FaultySqs(h.servers.sqs, c -> {
+            int nth = sqsCalls.computeIfAbsent(c, k -> new AtomicInteger()).incrementAndGet();
+            return (c == forcedCall && nth == 1 || draw(seed, "sqs:" + c, nth, 0.05)) && fire.test("sqs:" + c, nth);
+        });
+        java.util.Map<Step, AtomicInteger> steps = new java.util.concurrent.ConcurrentHashMap<>();
         StepHook kills = step -> {
-            if (draw.getAsDouble() < 0.03) {
+            int nth = steps.computeIfAbsent(step, k -> new AtomicInteger()).incrementAndGet();
+            if ((step == forcedStep && nth == 1 || draw(seed, "kill:" + step, nth, 0.03)) && fire.test("kill:" + step, nth)) {
                 throw new Killed(step);
             }
         };
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-06-01T00:00:00Z"));
         int builders = 0;
-        int errors = 0;
-        long end = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        boolean recovered = false;
+        Harness.Builder b = null;
         try {
-            Harness.Builder b = null;
-            while (b == null || !h.drained(b)) {
-                if (System.nanoTime() > end) {
-                    throw new AssertionError("not drained after " + builders + " builders and " + errors + " errors");
+            for (int turn = 0; b == null || !h.drained(b); turn++) {
+                if (turn > 2_000) {
+                    throw new AssertionError("not drained after " + builders + " builders and " + turn + " turns");
                 }
                 if (b == null) {
-                    b = h.builder(store, sqs, kills, Clock.systemUTC());
+                    b = h.builder(store, sqs, kills, clock);
+                    b.loop().withMaxWaitSeconds(0).withSleeper(clock::advance);
                     builders++;
+                    recovered = false;
                 }
                 try {
-                    if (b.engine().term() == 0) {
+                    if (!recovered) {
                         b.engine().recover();
+                        recovered = true;
                     }
                     b.loop().pollOnce();
                 } catch (Killed | Fenced e) {
+                    visibleAgain(h, b.loop().heldReceipts()); // the dead process's messages come back
                     b = null; // a new process starts from the ledger
                 } catch (RuntimeException e) {
-                    errors++;
+                    if (recovered) {
+                        throw e; // the loop handles every call's failure itself
+                    }
+                    b = null; // its start failed: the process starts again from the ledger
                 }
+                visibleAgain(h, sqs.takeLost());
+                clock.advance(Duration.ofSeconds(1));
             }
             assertExactlyOnce(uris, h.sentManifests().values());
             assertTrue(h.store.head(new Quarantine(h.store, h.settings.quarantineLocation(), h.settings.quarantineMode())
@@ -246,9 +309,24 @@ class AmbiguousWriteTest {
             Harness.Builder clean = h.builder();
             assertTrue(clean.engine().recover().isEmpty(), "nothing was left for a later builder to ship");
             assertEquals(messages, h.manifestMessages().size());
+            // The files of each manifest (ids differ between runs: they name each run's own buckets).
+            List<List<String>> manifests = h.sentManifests().values().stream()
+                    .map(m -> m.files().stream().map(f -> f.uri().substring(f.uri().lastIndexOf('/') + 1)).sorted().toList())
+                    .sorted(java.util.Comparator.comparing(List::toString)).toList();
+            return new Storm(Map.copyOf(fired), builders, manifests);
         } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("seed " + SEED + " (rerun: -Dbuilder.faults.seed=" + SEED + "), " + builders
-                    + " builders, " + errors + " poll errors: " + e.getMessage(), e);
+            throw new AssertionError("seed " + seed + " (rerun: -Dbuilder.faults.seed=" + seed + "), " + builders
+                    + " builders, faults " + fired + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void visibleAgain(Harness h, List<String> receipts) {
+        for (String r : receipts) {
+            try {
+                h.servers.sqs.changeMessageVisibility(b -> b.queueUrl(h.ingestQueue).receiptHandle(r).visibilityTimeout(0));
+            } catch (RuntimeException deletedMeanwhile) {
+                // the message was deleted (a delete that threw had taken effect): nothing comes back
+            }
         }
     }
 }

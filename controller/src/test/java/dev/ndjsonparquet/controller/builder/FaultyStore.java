@@ -27,6 +27,9 @@ final class FaultyStore implements ObjectStore {
     private volatile BiPredicate<Point, StoreUri> throwAfterApplying = (p, at) -> false;
     private volatile Predicate<StoreUri> failRead = at -> false;
     private volatile java.util.function.BiConsumer<String, StoreUri> before = (op, at) -> { };
+    private volatile java.util.function.BiFunction<String, StoreUri, RuntimeException> refuse = (op, at) -> null;
+    private final AtomicInteger refused = new AtomicInteger();
+    private final java.util.List<String> pageStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     FaultyStore(ObjectStore delegate) {
         this.delegate = delegate;
@@ -52,6 +55,29 @@ final class FaultyStore implements ObjectStore {
     FaultyStore beforeEach(java.util.function.BiConsumer<String, StoreUri> hook) {
         before = hook;
         return this;
+    }
+
+    /**
+     * Fails calls before they take effect (an outage, a poison object): the rule gets the operation ("create",
+     * "put", "replace", "get", "read", "head", "list", "copy", "delete") and location, and returns what to throw,
+     * or null to let the call through.
+     */
+    FaultyStore refuseWhen(java.util.function.BiFunction<String, StoreUri, RuntimeException> rule) {
+        refuse = rule;
+        return this;
+    }
+
+    /** Calls refused so far. */
+    int refused() {
+        return refused.get();
+    }
+
+    private void maybeRefuse(String op, StoreUri at) {
+        RuntimeException e = refuse.apply(op, at);
+        if (e != null) {
+            refused.incrementAndGet();
+            throw e;
+        }
     }
 
     int calls(Point p) {
@@ -97,6 +123,7 @@ final class FaultyStore implements ObjectStore {
 
     private Point count(String op, StoreUri at) {
         before.accept(op, at);
+        maybeRefuse(op, at);
         Point p = classify(op, at);
         calls.computeIfAbsent(p, k -> new AtomicInteger()).incrementAndGet();
         return p;
@@ -111,6 +138,7 @@ final class FaultyStore implements ObjectStore {
 
     private void maybeFailRead(StoreUri at) {
         before.accept("read", at);
+        maybeRefuse("read", at);
         if (failRead.test(at)) {
             throw ApiCallTimeoutException.builder().message("injected: read of " + at + " timed out").build();
         }
@@ -160,13 +188,32 @@ final class FaultyStore implements ObjectStore {
     @Override
     public Iterable<ObjectInfo> list(StoreUri prefix) {
         before.accept("list", prefix);
+        maybeRefuse("list", prefix);
         return delegate.list(prefix);
     }
 
     @Override
+    public Page listPage(StoreUri prefix, String startAfter, int max) {
+        before.accept("list", prefix);
+        maybeRefuse("list", prefix);
+        pageStarts.add(prefix.key() + " after " + startAfter);
+        return delegate.listPage(prefix, startAfter, max);
+    }
+
+    /** Every page listed, as "prefix after key" ("after null": from the start), in order. */
+    java.util.List<String> pageStarts() {
+        return java.util.List.copyOf(pageStarts);
+    }
+
+    @Override
     public void copy(StoreUri from, StoreUri to) {
+        copy(from, to, bytes -> { });
+    }
+
+    @Override
+    public void copy(StoreUri from, StoreUri to, java.util.function.LongConsumer copied) {
         Point p = count("copy", to);
-        delegate.copy(from, to);
+        delegate.copy(from, to, copied);
         maybeThrow(p, to);
     }
 

@@ -36,6 +36,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 final class Harness {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /** Copies cut into parts of S3's smallest size (5 MiB), so small test objects take the multipart path. */
+    static final S3Copier.CopyBudget SMALL_PARTS = new S3Copier.CopyBudget(5L * 1024 * 1024, 4, Duration.ofMinutes(1));
 
     final TestServers servers = TestServers.get();
     final String input;
@@ -58,7 +60,7 @@ final class Harness {
         servers.s3.createBucket(b -> b.bucket(work));
         ingestQueue = servers.sqs.createQueue(b -> b.queueName("ingest-" + run + "-" + n)).queueUrl();
         manifestQueue = servers.sqs.createQueue(b -> b.queueName("manifests-" + run + "-" + n)).queueUrl();
-        store = new S3ObjectStore(servers.s3, 5 * 1024 * 1024, 5 * 1024 * 1024);
+        store = new S3ObjectStore(servers.s3, SMALL_PARTS);
         inputs = AllowedInputs.parse("s3://" + input + "/");
         settings = settings(10, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 30);
     }
@@ -250,6 +252,20 @@ final class Harness {
         });
         assertTrue(twice.isEmpty(), "files in more than one manifest: " + twice);
         assertEquals(new TreeSet<>(expectedUris), new TreeSet<>(count.keySet()), "files in manifests");
+    }
+
+    /**
+     * Gives the ingest queue a dead-letter queue after {@code maxReceiveCount} receives (SQS's redrive policy);
+     * returns the dead-letter queue's URL. With 1, any message received a second time moves there.
+     */
+    String deadLetterQueue(int maxReceiveCount) {
+        String dlq = servers.sqs.createQueue(b -> b.queueName(ingestQueue.substring(ingestQueue.lastIndexOf('/') + 1) + "-dlq"))
+                .queueUrl();
+        String arn = servers.sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        servers.sqs.setQueueAttributes(b -> b.queueUrl(ingestQueue).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
+                "{\"maxReceiveCount\":\"" + maxReceiveCount + "\",\"deadLetterTargetArn\":\"" + arn + "\"}")));
+        return dlq;
     }
 
     long queueDepth(String queueUrl) {

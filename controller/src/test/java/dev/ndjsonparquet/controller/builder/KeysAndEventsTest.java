@@ -9,16 +9,13 @@ import dev.ndjsonparquet.controller.builder.Step.StepHook;
 import dev.ndjsonparquet.testsupport.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Keys and events over ElasticMQ and S3Mock: odd but valid keys in both event formats reach the manifest as
@@ -121,28 +118,33 @@ class KeysAndEventsTest {
     }
 
     /**
-     * A quarantine copy slower than several visibility timeouts: the copy runs off the loop, which keeps
-     * extending the message, so no other consumer sees it meanwhile; then the message is settled.
+     * A quarantine copy that lasts three visibility timeouts of the test clock: the copy runs off the loop, which
+     * keeps extending the message each time half its visibility timeout has passed, so it is never visible while
+     * held; then the message is settled. Driven by the clock: the copy is held until the test has moved the clock
+     * through six extensions, and every visibility call the builder made is checked, so no stall of the machine
+     * can make it pass or fail.
      */
     @Test
     void aSlowQuarantineCopyKeepsTheMessageInvisible() throws Exception {
         Harness h = new Harness();
-        h.settings = h.settings(10, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 2);
-        Duration copyTakes = Duration.ofSeconds(7);
+        h.settings = h.settings(10, 1_000_000, 60, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 30);
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         java.util.concurrent.CountDownLatch copying = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch copied = new java.util.concurrent.CountDownLatch(1);
         FaultyStore slow = new FaultyStore(h.store).beforeEach((op, at) -> {
             if (op.equals("copy")) {
                 copying.countDown();
-                sleep(copyTakes.toMillis());
+                await(copied);
             }
         });
-        Harness.Builder b = h.builder(slow, h.servers.sqs, StepHook.NONE, Clock.systemUTC());
+        FaultySqs sqs = FaultySqs.recording(h.servers.sqs, clock);
+        Harness.Builder b = h.builder(slow, sqs, StepHook.NONE, clock);
         h.upload("slow/x.csv", 300); // excluded name: quarantined with a copy
 
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread builder = new Thread(() -> {
             try {
-                while (b.metrics().quarantinedCount(QuarantineReason.EXCLUDED_NAME) == 0) {
+                while (b.metrics().quarantinedCount(QuarantineReason.EXCLUDED_NAME) == 0 || b.loop().inFlightCount() > 0) {
                     b.loop().pollOnce();
                 }
             } catch (Throwable t) {
@@ -150,24 +152,41 @@ class KeysAndEventsTest {
             }
         }, "builder");
         builder.start();
-        // Another consumer starts looking once the builder holds the message and its copy has begun.
         assertTrue(copying.await(60, java.util.concurrent.TimeUnit.SECONDS), "the copy started");
-        Instant started = Instant.now();
-        AtomicInteger seenByOthers = new AtomicInteger();
-        while (builder.isAlive()) {
-            for (Message m : h.servers.sqs.receiveMessage(r -> r.queueUrl(h.ingestQueue).waitTimeSeconds(1)
-                    .visibilityTimeout(1)).messages()) {
-                seenByOthers.incrementAndGet();
-            }
+        for (int i = 1; i <= 6; i++) {
+            clock.advance(Duration.ofSeconds(15));
+            int extensions = i;
+            awaitCondition(() -> extensionsOf(sqs) == extensions, "extension " + i + " while the copy runs");
         }
-        builder.join();
+        copied.countDown();
+        builder.join(60_000);
         assertTrue(failed.get() == null, "builder failed: " + failed.get());
-        assertTrue(Duration.between(started, Instant.now()).compareTo(Duration.ofSeconds(6)) >= 0,
-                "the other consumer looked for longer than three visibility timeouts");
-        assertEquals(0, seenByOthers.get(), "the message never became visible while the copy ran");
+        assertEquals(6, extensionsOf(sqs), "one extension each half visibility timeout");
+        OutagesTest.assertEachMessageHeldThroughout(sqs.log());
         assertEquals(0, h.queueDepth(h.ingestQueue), "settled once quarantined");
         assertEquals(300, h.store.head(new StoreUri(h.work, "quarantine/excluded-name/" + h.input + "/slow/x.csv"))
                 .orElseThrow().size());
+    }
+
+    private static long extensionsOf(FaultySqs sqs) {
+        return sqs.log().stream().filter(l -> l.call() == FaultySqs.Call.CHANGE_VISIBILITY && !l.threw()).count();
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(120, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits (the builder's keep-alive runs once a second) until the condition holds; generous, never a measure. */
+    private static void awaitCondition(java.util.function.BooleanSupplier condition, String what) {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, "timed out waiting for " + what);
+            sleep(20);
+        }
     }
 
     private static void sleep(long millis) {

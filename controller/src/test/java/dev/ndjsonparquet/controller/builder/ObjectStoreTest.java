@@ -3,10 +3,14 @@ package dev.ndjsonparquet.controller.builder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ndjsonparquet.controller.builder.S3Faults.Call;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,7 +20,12 @@ import java.util.concurrent.Future;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** The same contract for the S3 store (against S3Mock) and the local-directory store. */
 class ObjectStoreTest {
@@ -73,6 +82,120 @@ class ObjectStoreTest {
         h.store.copy(new StoreUri(h.input, "big.json"), new StoreUri(h.work, "copy/big.json"));
         assertArrayEquals(big, h.store.get(new StoreUri(h.work, "copy/big.json")).orElseThrow());
         assertTrue(h.store.head(new StoreUri(h.input, "big.json")).isPresent(), "the source stays");
+    }
+
+    /**
+     * S3 answers 409 to a conditional write while another conditional write to the key is in flight, without
+     * applying it: the store tries again (five times, backing off), and the retry's answer decides.
+     */
+    @Test
+    void conditionalWritesAnswered409AreTriedAgain() {
+        Harness h = new Harness();
+        S3Faults faults = new S3Faults();
+        S3ObjectStore store = new S3ObjectStore(faults.client(Duration.ofSeconds(30), Duration.ofSeconds(90), false),
+                Harness.SMALL_PARTS);
+
+        StoreUri a = new StoreUri(h.work, "conflict/a.json");
+        faults.before((c, n) -> c == Call.CONDITIONAL_PUT && n <= 2 ? conflict() : null);
+        assertTrue(store.putIfAbsent(a, bytes("mine")), "created by the third attempt");
+        assertEquals(3, faults.calls(Call.CONDITIONAL_PUT));
+        assertEquals("mine", text(h.store.get(a).orElseThrow()));
+
+        String etag = h.store.head(a).orElseThrow().etag();
+        faults.before((c, n) -> c == Call.CONDITIONAL_PUT && n <= 4 ? conflict() : null);
+        String replaced = store.replaceIfMatch(a, bytes("mine, replaced"), etag).orElseThrow();
+        assertEquals(5, faults.calls(Call.CONDITIONAL_PUT));
+        assertEquals(replaced, h.store.head(a).orElseThrow().etag());
+
+        // The write in flight that caused the conflict wins: the retry is refused (412) and says so.
+        StoreUri b = new StoreUri(h.work, "conflict/b.json");
+        faults.before((c, n) -> {
+            if (c == Call.CONDITIONAL_PUT && n == 6) {
+                h.store.put(b, bytes("theirs"));
+                return conflict();
+            }
+            return null;
+        });
+        assertFalse(store.putIfAbsent(b, bytes("mine")));
+        assertEquals("theirs", text(h.store.get(b).orElseThrow()));
+
+        // A conflict that does not end is reported after the retries, and nothing was written.
+        StoreUri c = new StoreUri(h.work, "conflict/c.json");
+        faults.before((call, n) -> call == Call.CONDITIONAL_PUT ? conflict() : null);
+        int before = faults.calls(Call.CONDITIONAL_PUT);
+        S3Exception e = assertThrows(S3Exception.class, () -> store.putIfAbsent(c, bytes("mine")));
+        assertEquals(409, e.statusCode());
+        assertEquals(6, faults.calls(Call.CONDITIONAL_PUT) - before, "one write and five retries");
+        assertTrue(h.store.head(c).isEmpty());
+    }
+
+    /** A multipart copy whose parts keep failing aborts its upload: no part is left stored, no object made. */
+    @Test
+    void aMultipartCopyThatFailsAbortsItsUpload() {
+        Harness h = new Harness();
+        byte[] big = randomBytes(11 * 1024 * 1024 + 17);
+        h.servers.s3.putObject(b -> b.bucket(h.input).key("big.json"), RequestBody.fromBytes(big));
+        S3Faults faults = new S3Faults().afterApplying((c, n) -> c == Call.PART_COPY);
+        S3ObjectStore store = new S3ObjectStore(faults.client(Duration.ofSeconds(30), Duration.ofSeconds(90), false),
+                Harness.SMALL_PARTS);
+        StoreUri target = new StoreUri(h.work, "copy/big.json");
+        assertThrows(RuntimeException.class, () -> store.copy(new StoreUri(h.input, "big.json"), target));
+        int parts = faults.calls(Call.PART_COPY);
+        assertTrue(parts >= 3 && parts <= 9, "the first part to fail was tried three times, then the copy stopped: " + parts);
+        assertEquals(1, faults.calls(Call.ABORT_UPLOAD));
+        assertEquals(List.of(), pendingUploads(h.servers.s3, h.work));
+        assertTrue(h.store.head(target).isEmpty());
+    }
+
+    /**
+     * Each step of a copy applied and then failing: the copy either completes (a part is tried again) or fails
+     * leaving no upload pending, and the next copy (the quarantine tries again) gives the exact object.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Call.class, names = {"COPY", "CREATE_UPLOAD", "PART_COPY", "COMPLETE_UPLOAD", "ABORT_UPLOAD"})
+    void eachCopyStepAppliedThenFailedLeavesNoUploadPendingAndTheNextCopyWhole(Call step) {
+        Harness h = new Harness();
+        byte[] content = randomBytes(step == Call.COPY ? 4096 : 11 * 1024 * 1024 + 17);
+        h.servers.s3.putObject(b -> b.bucket(h.input).key("src.json"), RequestBody.fromBytes(content));
+        // An abort happens only when a copy fails: for that step, every part of the first copy fails too.
+        java.util.concurrent.atomic.AtomicBoolean firstCopy = new java.util.concurrent.atomic.AtomicBoolean(true);
+        S3Faults faults = new S3Faults().afterApplying((c, n) -> c == step && n == 1
+                || step == Call.ABORT_UPLOAD && c == Call.PART_COPY && firstCopy.get());
+        S3ObjectStore store = new S3ObjectStore(faults.client(Duration.ofSeconds(30), Duration.ofSeconds(90), false),
+                Harness.SMALL_PARTS);
+        StoreUri from = new StoreUri(h.input, "src.json");
+        StoreUri target = new StoreUri(h.work, "copy/src.json");
+        int tries = 0;
+        while (true) {
+            tries++;
+            try {
+                store.copy(from, target);
+                break;
+            } catch (RuntimeException e) {
+                assertTrue(tries < 3, "copies keep failing: " + e);
+                firstCopy.set(false);
+            }
+        }
+        assertTrue(faults.injected().stream().anyMatch(f -> f.call() == step), step + " was made to fail: " + faults.injected());
+        assertEquals(step == Call.PART_COPY ? 1 : 2, tries, "a failed part is tried again within the copy");
+        assertArrayEquals(content, h.store.get(target).orElseThrow());
+        assertEquals(List.of(), pendingUploads(h.servers.s3, h.work));
+    }
+
+    static List<String> pendingUploads(S3Client s3, String bucket) {
+        return s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().stream().map(u -> u.key() + " " + u.uploadId()).toList();
+    }
+
+    private static S3Exception conflict() {
+        return (S3Exception) S3Exception.builder().statusCode(409).message("ConditionalRequestConflict")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ConditionalRequestConflict").serviceName("S3").build())
+                .build();
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
     }
 
     private static void contract(ObjectStore store, String bucket) throws Exception {
