@@ -21,10 +21,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +36,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * One scenario's pipeline on the shared {@link Servers}: its own buckets ({@code landing-N}, {@code lake-N},
  * {@code pipeline-N}), queues (ingest and manifest queues, each with a dead-letter queue) and namespace; the real
  * manifest builder ({@link BatchEngine} + {@link IngestLoop}) and the real {@link Dispatcher}, each on a supervisor
- * thread that can kill the running instance and start a new one on the same queues and stores.
+ * thread that can kill the running instance and start a new one on the same queues and stores. A restart nobody planned
+ * (a builder that threw, a dispatcher thread that ended by an error) is recorded in {@link #unexpectedRestarts}, which
+ * every scenario checks is empty: a crash-looping component must not pass as a killed one.
  */
 final class Pipeline implements AutoCloseable {
 
@@ -74,10 +78,13 @@ final class Pipeline implements AutoCloseable {
     private final AtomicInteger stepsSeen = new AtomicInteger();
     private final AtomicInteger builderStarts = new AtomicInteger();
     private final AtomicInteger dispatcherStarts = new AtomicInteger();
+    private final List<String> unexpectedRestarts = new CopyOnWriteArrayList<>();
+    private final List<String> dispatcherKills = new CopyOnWriteArrayList<>();
+    private final List<Integer> dispatcherKillPlan = new ArrayList<>();
     private volatile boolean stopped;
     private Thread builderThread;
     private volatile Dispatcher dispatcher;
-    private Thread dispatcherThread;
+    private volatile Thread dispatcherThread;
 
     /**
      * @param builderKillsAtStep the builder is killed right after its k-th durable step (counted over all instances)
@@ -210,6 +217,7 @@ final class Pipeline implements AutoCloseable {
             } catch (Killed e) {
                 LOG.info("{}; starting a new builder", e.getMessage());
             } catch (RuntimeException e) {
+                unexpectedRestarts.add("builder: " + e);
                 LOG.warn("builder failed; starting a new one: {}", e.toString());
                 sleep(Duration.ofMillis(500));
             }
@@ -220,21 +228,56 @@ final class Pipeline implements AutoCloseable {
         return builderStarts.get();
     }
 
+    /** Restarts nobody planned, each with its cause. */
+    List<String> unexpectedRestarts() {
+        return List.copyOf(unexpectedRestarts);
+    }
+
     // ---- the dispatcher -----------------------------------------------------------------------
 
+    /**
+     * Plans dispatcher kills before {@link #startDispatcher}: the k-th dispatcher started is killed inside the
+     * {@code writes.get(k)}-th SQS call of its that changes something ({@link KillableSqs}), and replaced at once.
+     */
+    void killDispatchers(List<Integer> writes) {
+        dispatcherKillPlan.addAll(writes);
+    }
+
     void startDispatcher() {
-        dispatcherStarts.incrementAndGet();
+        int k = dispatcherStarts.incrementAndGet();
         DispatcherMetrics metrics = new DispatcherMetrics(new SimpleMeterRegistry());
         var client = kubernetes;
+        KillableSqs sqs = new KillableSqs();
+        if (k <= dispatcherKillPlan.size()) {
+            sqs.arm(dispatcherKillPlan.get(k - 1));
+        }
         Dispatcher d = Dispatcher.of(dispatcherSettings(), template, namespace,
-                new Dispatcher.Adapters(new SqsQueue(servers.sqs(), manifestQueue), new SqsQueue(servers.sqs(), deadLetterQueue),
+                new Dispatcher.Adapters(new SqsQueue(sqs.wrap(servers.sqs()), manifestQueue), new SqsQueue(sqs.wrap(servers.sqs()), deadLetterQueue),
                         new ManifestLoader(servers.s3(), false), new SparkApplications(client, namespace),
-                        new EventRecorder(client, namespace, "ndjson-parquet-dispatcher", "e2e-" + dispatcherStarts.get()), metrics),
+                        new EventRecorder(client, namespace, "ndjson-parquet-dispatcher", "e2e-" + k), metrics),
                 () -> true, Clock.systemUTC(), TIMING);
         dispatcher = d;
-        dispatcherThread = new Thread(d, "e2e-dispatcher-" + n + "-" + dispatcherStarts.get());
-        dispatcherThread.setDaemon(true);
-        dispatcherThread.start();
+        Thread t = new Thread(d, "e2e-dispatcher-" + n + "-" + k);
+        t.setDaemon(true);
+        t.setUncaughtExceptionHandler((thread, e) -> {
+            if (e instanceof KillableSqs.Killed && sqs.killedDuring() != null) {
+                dispatcherKills.add(sqs.killedDuring());
+                LOG.info("{}; starting a new dispatcher", e.getMessage());
+            } else {
+                unexpectedRestarts.add("dispatcher: " + e);
+                LOG.warn("dispatcher thread ended by an error; starting a new one", e);
+            }
+            if (!stopped) {
+                startDispatcher();
+            }
+        });
+        dispatcherThread = t;
+        t.start();
+    }
+
+    /** The calls inside which planned dispatcher kills happened, in order. */
+    List<String> dispatcherKills() {
+        return List.copyOf(dispatcherKills);
     }
 
     /** The dispatcher's settings as a platform team would set them for these buckets and queues, through the declarations. */
@@ -255,13 +298,6 @@ final class Pipeline implements AutoCloseable {
         values.put(DispatcherSettings.ALLOWED_MANIFESTS.key(), "s3://" + work + "/manifests/");
         values.put(DispatcherSettings.ALLOWED_OUTPUTS.key(), "s3a://" + lake + "/");
         return DispatcherSettings.from(SettingsResolver.resolve(DispatcherSettings.ALL, Map.of(), Map.of(), values));
-    }
-
-    /** Kills the running dispatcher (its messages stay hidden, its applications run on) and starts a new one. */
-    void restartDispatcher() {
-        stopDispatcher();
-        LOG.info("dispatcher killed; starting a new one");
-        startDispatcher();
     }
 
     private void stopDispatcher() {
@@ -296,11 +332,15 @@ final class Pipeline implements AutoCloseable {
                 + Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "0"));
     }
 
+    /** Stops both components and waits until their threads have ended: nothing of theirs acts after this. */
     @Override
     public void close() {
         stopped = true;
         stopDispatcher();
         join(builderThread);
+        if ((builderThread != null && builderThread.isAlive()) || (dispatcherThread != null && dispatcherThread.isAlive())) {
+            throw new IllegalStateException("the builder or the dispatcher did not stop within 30 s");
+        }
     }
 
     private static void join(Thread t) {
