@@ -59,7 +59,7 @@ public final class SoakCommand implements Callable<Integer> {
         Soak.Options options;
         try {
             ResolvedSettings s = LocalRun.resolve(SoakSettings.ALL,
-                    SettingsOptions.flags(spec.commandLine().getParseResult(), SoakSettings.ALL), env, Map.of());
+                    SettingsOptions.flags(spec.commandLine().getParseResult(), SoakSettings.ALL), env, SoakSettings.defaults());
             Long seed = s.get(SoakSettings.SEED);
             String dirSetting = s.get(SoakSettings.DIR);
             Path dir = (dirSetting == null || dirSetting.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ndjson-parquet-soak")
@@ -69,7 +69,7 @@ public final class SoakCommand implements Callable<Integer> {
             jvm.addAll(SparkLaunch.splitOptions(s.get(LocalSettings.SPARK_JAVA_OPTS)));
             options = new Soak.Options(s.get(SoakSettings.FILES), s.get(SoakSettings.FAULT_RATE),
                     seed == null ? new Random().nextLong() : seed, s.get(SoakSettings.DURATION), s.get(SoakSettings.FILES_PER_ROUND),
-                    s.get(BuilderSettings.MAX_FILES_PER_MANIFEST), SoakSettings.list(s.get(SoakSettings.WITHOUT)), dir,
+                    s.get(BuilderSettings.MAX_FILES_PER_MANIFEST), s.get(BuilderSettings.MAX_BATCH_AGE_SECONDS), SoakSettings.list(s.get(SoakSettings.WITHOUT)), dir,
                     new SparkLaunch(SparkLaunch.currentJava(), s.get(LocalSettings.SPARK_CLASSPATH), jvm, 1, "512m"));
         } catch (SettingsException | IllegalArgumentException | java.io.IOException e) {
             spec.commandLine().getErr().println("soak: " + e.getMessage());
@@ -78,7 +78,14 @@ public final class SoakCommand implements Callable<Integer> {
         out.printf("soak: %d files, fault rate %s, seed %d (repeat with --seed %d); logs in %s%n", options.files(),
                 options.faultRate(), options.seed(), options.seed(), options.dir());
         out.flush();
-        Soak.Outcome outcome = Soak.run(options, out, () -> LocalRun.logToFile(options.dir().resolve("soak.log"), verbose));
+        // After each round, the table so far: a soak stopped by its --duration (or by hand) still shows what it checked.
+        Soak.Outcome outcome = Soak.run(options, out, () -> LocalRun.logToFile(options.dir().resolve("soak.log"), verbose),
+                soFar -> {
+                    if (soFar.rounds().size() * (long) options.filesPerRound() < options.files()) {
+                        out.printf("%nso far (%d round(s)):%n", soFar.rounds().size());
+                        SoakReport.print(options, soFar, out);
+                    }
+                });
         SoakReport.print(options, outcome, out);
         return outcome.passed() ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
     }

@@ -25,11 +25,12 @@ public final class Soak {
 
     /** What to run. */
     public record Options(int files, double faultRate, long seed, Duration duration, int filesPerRound, int maxFilesPerManifest,
-                          List<String> without, Path dir, SparkLaunch launch) {
+                          int maxBatchAgeSeconds, List<String> without, Path dir, SparkLaunch launch) {
     }
 
     /** What the soak found: every round's result, the counts, and whether the invariant held everywhere. */
     public record Outcome(List<RoundResult> rounds, SoakCounts counts, Duration took, boolean settled, String unsettled) {
+        /** The invariant held in every round run (a soak stopped early has run fewer files than asked). */
         public boolean passed() {
             return settled && rounds.stream().allMatch(r -> r.problems().isEmpty());
         }
@@ -43,6 +44,12 @@ public final class Soak {
      *                the end: where the pipeline's log lines go
      */
     public static Outcome run(Options o, PrintWriter progress, java.util.function.Supplier<AutoCloseable> logging) {
+        return run(o, progress, logging, soFar -> { });
+    }
+
+    /** As {@link #run(Options, PrintWriter, java.util.function.Supplier)}, telling {@code afterRound} what was found so far. */
+    public static Outcome run(Options o, PrintWriter progress, java.util.function.Supplier<AutoCloseable> logging,
+                              java.util.function.Consumer<Outcome> afterRound) {
         SoakOptions.Parts parts = SoakOptions.without(o.without());
         Instant started = Instant.now();
         Instant deadline = started.plus(o.duration());
@@ -56,7 +63,7 @@ public final class Soak {
                 int files = Math.min(o.filesPerRound(), o.files() - (r - 1) * o.filesPerRound());
                 long seed = FaultSchedule.mix(o.seed(), r, 0);
                 SoakRound.Plan plan = new SoakRound.Plan(r, files, seed, r * 1_000_000_000L, parts.inputs(), parts.chaos(),
-                        o.maxFilesPerManifest(), deadline);
+                        o.maxFilesPerManifest(), o.maxBatchAgeSeconds(), deadline);
                 progress.printf("round %d of %d: %d files%n", r, rounds, files);
                 progress.flush();
                 Path dir = o.dir().resolve("round-" + r);
@@ -75,6 +82,7 @@ public final class Soak {
                             result.badRecords(), result.lost(), result.duplicated(), result.problems().size());
                     result.problems().forEach(p -> progress.println("  problem: " + p));
                     progress.flush();
+                    afterRound.accept(new Outcome(List.copyOf(results), counts, Duration.between(started, Instant.now()), true, null));
                 }
             }
         } catch (Exception e) {

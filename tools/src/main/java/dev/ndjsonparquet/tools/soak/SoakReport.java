@@ -16,8 +16,7 @@ public final class SoakReport {
         long versions = sum(out, RoundResult::versions);
         SoakCounts c = out.counts();
         w.println();
-        w.printf(Locale.ROOT, "soak --files %d --fault-rate %s --seed %d%s%n", o.files(), o.faultRate(), o.seed(),
-                o.without().isEmpty() ? "" : " --without " + String.join(",", o.without()));
+        w.printf(Locale.ROOT, "soak %s%n", arguments(o));
         w.println("| | |");
         w.println("|---|---|");
         row(w, "rounds", "%d (at most %d files each)", out.rounds().size(), o.filesPerRound());
@@ -53,14 +52,23 @@ public final class SoakReport {
         row(w, "problems", "%d", problems);
         row(w, "time taken", "%s", human(out.took()));
         w.println();
-        if (out.passed()) {
+        if (out.passed() && files < o.files()) {
+            w.printf(Locale.ROOT, "so far %,d of %,d files: every good line exactly once, every bad line once as a bad record, "
+                    + "every file accounted for%n", files, o.files());
+        } else if (out.passed()) {
             w.println("passed: every good line exactly once, every bad line once as a bad record, every file accounted for");
         } else {
             w.printf(Locale.ROOT, "FAILED with seed %d: %s%n", o.seed(), out.settled() ? "see the problems above" : out.unsettled());
-            w.printf(Locale.ROOT, "repeat: ./ndjson-parquet soak --files %d --fault-rate %s --seed %d%s%n", o.files(), o.faultRate(),
-                    o.seed(), o.without().isEmpty() ? "" : " --without " + String.join(",", o.without()));
+            w.printf(Locale.ROOT, "repeat: ./ndjson-parquet soak %s%n", arguments(o));
         }
         w.flush();
+    }
+
+    /** The command line that repeats the soak. */
+    public static String arguments(Soak.Options o) {
+        return String.format(Locale.ROOT, "--files %d --fault-rate %s --seed %d --files-per-round %d --max-files-per-manifest %d "
+                + "--max-batch-age-seconds %d%s", o.files(), o.faultRate(), o.seed(), o.filesPerRound(), o.maxFilesPerManifest(),
+                o.maxBatchAgeSeconds(), o.without().isEmpty() ? "" : " --without " + String.join(",", o.without()));
     }
 
     private static String human(java.time.Duration d) {

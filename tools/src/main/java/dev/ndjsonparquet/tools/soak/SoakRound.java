@@ -11,6 +11,7 @@ import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.settings.SettingsResolver;
 import dev.ndjsonparquet.tools.local.FaultPlan;
+import dev.ndjsonparquet.tools.local.InProcessS3Template;
 import dev.ndjsonparquet.tools.local.LocalSparkRunner;
 import dev.ndjsonparquet.tools.local.SparkLaunch;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class SoakRound implements AutoCloseable {
 
     /** What a round is asked to do. */
     record Plan(int round, int files, long seed, long firstId, Set<SoakInputs.Kind> inputs, Set<SoakOptions.Chaos> chaos,
-                int maxFilesPerManifest, Instant deadline) {
+                int maxFilesPerManifest, int maxBatchAgeSeconds, Instant deadline) {
     }
 
     private final SoakServers servers;
@@ -82,6 +83,7 @@ final class SoakRound implements AutoCloseable {
     private final Map<String, Integer> redriven = new HashMap<>();
     final Set<String> poison = new HashSet<>();
     private final Set<String> doomed = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicReference<String> firstManifest = new java.util.concurrent.atomic.AtomicReference<>();
 
     SoakRound(SoakServers servers, Plan plan, SoakCounts counts, SparkLaunch launch, Path logs) {
         this.servers = servers;
@@ -126,7 +128,7 @@ final class SoakRound implements AutoCloseable {
         v.put(BuilderSettings.LEDGER_LOCATION.key(), "s3://" + work + "/ledger/");
         v.put(BuilderSettings.MAX_FILES_PER_MANIFEST.key(), Integer.toString(plan.maxFilesPerManifest()));
         v.put(BuilderSettings.MAX_BATCH_SIZE_GB.key(), "1024");
-        v.put(BuilderSettings.MAX_BATCH_AGE_SECONDS.key(), "3");
+        v.put(BuilderSettings.MAX_BATCH_AGE_SECONDS.key(), Integer.toString(plan.maxBatchAgeSeconds()));
         v.put(BuilderSettings.INGEST_VISIBILITY_SECONDS.key(), "20");
         v.put(BuilderSettings.AWS_REGION.key(), SoakServers.REGION);
         v.put(BuilderSettings.LEASE_NAME.key(), "builder");
@@ -152,48 +154,13 @@ final class SoakRound implements AutoCloseable {
         return DispatcherSettings.from(SettingsResolver.resolve(DispatcherSettings.ALL, Map.of(), Map.of(), v));
     }
 
-    /** The production template's shape, S3A pointed at the S3 proxy with timeouts a slow call exceeds. */
+    /** The end-to-end template, S3A pointed at the S3 proxy with timeouts a slow call exceeds. */
     private static String template(int s3Port) {
-        return """
-                apiVersion: sparkoperator.k8s.io/v1beta2
-                kind: SparkApplication
-                metadata:
-                  labels: {}
-                spec:
-                  type: Java
-                  mode: cluster
-                  image: ndjson-parquet/spark:latest
-                  imagePullPolicy: IfNotPresent
-                  sparkVersion: "4.2.0"
-                  mainApplicationFile: local:///opt/spark/jars/ndjson-parquet-spark-app.jar
-                  timeToLiveSeconds: 86400
-                  restartPolicy:
-                    type: OnFailure
-                    onFailureRetries: 1
-                    onFailureRetryInterval: 1
-                    onSubmissionFailureRetries: 1
-                    onSubmissionFailureRetryInterval: 1
-                  sparkConf:
-                    spark.sql.defaultUrlStreamHandlerFactory.enabled: "false"
-                  hadoopConf:
-                    fs.s3a.endpoint: http://127.0.0.1:%d
-                    fs.s3a.endpoint.region: us-east-1
-                    fs.s3a.path.style.access: "true"
-                    fs.s3a.connection.ssl.enabled: "false"
-                    fs.s3a.aws.credentials.provider: org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider
-                    fs.s3a.access.key: soak
-                    fs.s3a.secret.key: soak
-                    fs.s3a.connection.request.timeout: 5s
-                    fs.s3a.connection.timeout: 5s
-                    fs.s3a.retry.interval: 200ms
-                  driver:
-                    cores: 1
-                    memory: 512m
-                    serviceAccount: ndjson-parquet-spark
-                  executor:
-                    cores: 1
-                    memory: 512m
-                """.formatted(s3Port);
+        Map<String, String> timeouts = new LinkedHashMap<>();
+        timeouts.put("fs.s3a.connection.request.timeout", "5s");
+        timeouts.put("fs.s3a.connection.timeout", "5s");
+        timeouts.put("fs.s3a.retry.interval", "200ms");
+        return InProcessS3Template.of(s3Port, timeouts);
     }
 
     // ---- running the round ------------------------------------------------------------------
@@ -204,8 +171,9 @@ final class SoakRound implements AutoCloseable {
         SoakInputs inputs = new SoakInputs(plan.seed(), plan.inputs(), "events/", plan.firstId());
         List<SoakInputs.Version> firsts = new ArrayList<>();
         for (int i = 0; i < plan.files(); i++) {
-            firsts.add(upload(inputs.file(i)));
+            firsts.add(inputs.file(i));
         }
+        uploadAll(firsts);
         // Some plain in-band files without bad lines are overwritten after they were announced, at a random tick.
         Map<Integer, List<SoakInputs.Version>> overwrites = new HashMap<>();
         if (plan.chaos().contains(SoakOptions.Chaos.OVERWRITES)) {
@@ -241,7 +209,7 @@ final class SoakRound implements AutoCloseable {
             batch.forEach(body -> servers.sqs.sendMessage(q -> q.queueUrl(ingestQueue).messageBody(body)));
         }
 
-        int maxKills = 1 + plan.files() / 500;
+        int maxKills = 1 + plan.files() / 1000;
         int builderKills = 0;
         int dispatcherKills = 0;
         int settledLooks = 0;
@@ -259,10 +227,12 @@ final class SoakRound implements AutoCloseable {
             replaceDead(dispatchers);
             boolean busy = settledLooks == 0;
             if (plan.chaos().contains(SoakOptions.Chaos.KILLS) && busy) {
-                if (builderKills < maxKills && chaos.nextDouble() < 0.02 && arm(builders)) {
+                // The first kill of each as soon as it leads (every round has one), further ones at random.
+                boolean first = tick >= 10;
+                if (builderKills < maxKills && (builderKills == 0 && first || chaos.nextDouble() < 0.01) && arm(builders)) {
                     builderKills++;
                 }
-                if (dispatcherKills < maxKills && chaos.nextDouble() < 0.02 && arm(dispatchers)) {
+                if (dispatcherKills < maxKills && (dispatcherKills == 0 && first || chaos.nextDouble() < 0.01) && arm(dispatchers)) {
                     dispatcherKills++;
                 }
             }
@@ -295,6 +265,31 @@ final class SoakRound implements AutoCloseable {
                 }
             }
             Replica.sleep(TICK);
+        }
+    }
+
+    /** Uploads in parallel (the soak's own set-up, not faulted), recording the versions in their order. */
+    private void uploadAll(List<SoakInputs.Version> all) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> etagsOf = new ArrayList<>();
+            for (SoakInputs.Version v : all) {
+                etagsOf.add(pool.submit(() -> ObjectEvent.normalizeEtag(servers.s3.putObject(q -> q.bucket(landing).key(v.key()),
+                        RequestBody.fromBytes(v.content())).eTag())));
+            }
+            for (int i = 0; i < all.size(); i++) {
+                SoakInputs.Version v = all.get(i);
+                String etag = etagsOf.get(i).get();
+                versions.put(v.key() + "|" + etag, v);
+                etags.put(key(v), etag);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("uploading the inputs failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -408,8 +403,9 @@ final class SoakRound implements AutoCloseable {
 
     /**
      * Each execution's fate, from the seed and the application: a few lose their driver, a few leave a zombie driver
-     * running beside the rerun, a few stay SUBMITTED on their first attempt; a doomed manifest loses its driver on
-     * every run of its first round of attempts (dead-lettered), and converts once redriven.
+     * running beside the rerun, a few stay SUBMITTED on their first attempt; a doomed manifest (the round's first, and a
+     * few others) loses its driver on every run of its first round of attempts (dead-lettered), and converts once
+     * redriven.
      */
     private FaultPlan.Fate fate(SparkApplication app, int attempt, int execution) {
         if (!plan.chaos().contains(SoakOptions.Chaos.DRIVERS)) {
@@ -417,10 +413,13 @@ final class SoakRound implements AutoCloseable {
         }
         String id = app.getMetadata().getLabels() == null ? "" : app.getMetadata().getLabels().getOrDefault(Labels.MANIFEST_ID, "");
         SplittableRandom m = new SplittableRandom(FaultSchedule.mix(plan.seed(), id.hashCode(), 7));
-        if (plan.chaos().contains(SoakOptions.Chaos.REDRIVES) && m.nextDouble() < 0.08 && attempt <= MAX_ATTEMPTS) {
+        firstManifest.compareAndSet(null, id);
+        if (plan.chaos().contains(SoakOptions.Chaos.REDRIVES) && (id.equals(firstManifest.get()) || m.nextDouble() < 0.08)
+                && attempt <= MAX_ATTEMPTS) {
             if (doomed.add(id)) {
                 counts.event("manifests doomed (every driver lost until redriven)");
             }
+            counts.event("drivers lost");
             return FaultPlan.Fate.DRIVER_LOST;
         }
         SplittableRandom r = new SplittableRandom(FaultSchedule.mix(plan.seed(), app.getMetadata().getName().hashCode(), execution));

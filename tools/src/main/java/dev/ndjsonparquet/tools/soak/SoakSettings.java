@@ -59,7 +59,13 @@ public final class SoakSettings {
     public static final List<Setting<?>> OWN = List.of(FILES, FAULT_RATE, SEED, DURATION, FILES_PER_ROUND, WITHOUT, DIR);
 
     public static final List<Setting<?>> ALL = List.of(FILES, FAULT_RATE, SEED, DURATION, FILES_PER_ROUND, WITHOUT, DIR,
-            BuilderSettings.MAX_FILES_PER_MANIFEST, LocalSettings.SPARK_CLASSPATH, LocalSettings.SPARK_JAVA_OPTS);
+            BuilderSettings.MAX_FILES_PER_MANIFEST, BuilderSettings.MAX_BATCH_AGE_SECONDS, LocalSettings.SPARK_CLASSPATH,
+            LocalSettings.SPARK_JAVA_OPTS);
+
+    /** The soak's defaults of the builder's settings it reuses: small manifests that close quickly. */
+    public static java.util.Map<String, String> defaults() {
+        return java.util.Map.of(BuilderSettings.MAX_FILES_PER_MANIFEST.key(), "100", BuilderSettings.MAX_BATCH_AGE_SECONDS.key(), "5");
+    }
 
     private SoakSettings() {
     }

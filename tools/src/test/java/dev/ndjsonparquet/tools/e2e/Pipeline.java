@@ -17,6 +17,7 @@ import dev.ndjsonparquet.controller.k8s.EventRecorder;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
 import dev.ndjsonparquet.controller.observability.DispatcherMetrics;
 import dev.ndjsonparquet.settings.SettingsResolver;
+import dev.ndjsonparquet.tools.local.InProcessS3Template;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -108,7 +109,7 @@ final class Pipeline implements AutoCloseable {
         manifestQueue = queue("manifests-" + n, deadLetterQueue, 10);
         store = new S3ObjectStore(s3);
         builderSettings = builderSettings(limits);
-        template = ApplicationTemplate.of("end-to-end template", template(servers.s3Endpoint.getPort()));
+        template = ApplicationTemplate.of("end-to-end template", InProcessS3Template.of(servers.s3Endpoint.getPort(), Map.of()));
     }
 
     /**
@@ -131,50 +132,6 @@ final class Pipeline implements AutoCloseable {
         values.put(BuilderSettings.LEASE_NAME.key(), "builder");
         return BuilderSettings.from(SettingsResolver.resolve(BuilderSettings.ALL, Map.of(), Map.of(), values), BuilderSettings.ALL)
                 .withSizeBand(new SizeBand(100, 64 * 1024));
-    }
-
-    /**
-     * The template a platform team would write for this cluster: the production shape, with S3A pointed at the
-     * S3 server, small drivers, and spark-operator retrying a failed run once after a second.
-     */
-    private static String template(int s3Port) {
-        return """
-                apiVersion: sparkoperator.k8s.io/v1beta2
-                kind: SparkApplication
-                metadata:
-                  labels: {}
-                spec:
-                  type: Java
-                  mode: cluster
-                  image: ndjson-parquet/spark:latest
-                  imagePullPolicy: IfNotPresent
-                  sparkVersion: "4.2.0"
-                  mainApplicationFile: local:///opt/spark/jars/ndjson-parquet-spark-app.jar
-                  timeToLiveSeconds: 86400
-                  restartPolicy:
-                    type: OnFailure
-                    onFailureRetries: 1
-                    onFailureRetryInterval: 1
-                    onSubmissionFailureRetries: 1
-                    onSubmissionFailureRetryInterval: 1
-                  sparkConf:
-                    spark.sql.defaultUrlStreamHandlerFactory.enabled: "false"
-                  hadoopConf:
-                    fs.s3a.endpoint: http://127.0.0.1:%d
-                    fs.s3a.endpoint.region: us-east-1
-                    fs.s3a.path.style.access: "true"
-                    fs.s3a.connection.ssl.enabled: "false"
-                    fs.s3a.aws.credentials.provider: org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider
-                    fs.s3a.access.key: test
-                    fs.s3a.secret.key: test
-                  driver:
-                    cores: 1
-                    memory: 512m
-                    serviceAccount: ndjson-parquet-spark
-                  executor:
-                    cores: 1
-                    memory: 512m
-                """.formatted(s3Port);
     }
 
     private String queue(String name, String deadLetters, int maxReceiveCount) {

@@ -79,7 +79,8 @@ class PipelineFaultsIT {
     }
 
     private static final int MAX_CONCURRENT_RUNS = 2;
-    private static final Duration TIMEOUT = Duration.ofMinutes(4);
+    /** How long a scenario may take to settle; {@code -Dit.timeoutMinutes} gives a loaded machine more. */
+    private static final Duration TIMEOUT = Duration.ofMinutes(Long.getLong("it.timeoutMinutes", 4));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static SparkLaunch spark;

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SoakIT {
 
-    /** Files per seed; a few hundred in all. */
-    private static final int FILES = 120;
+    /** Files per seed, two manifests' worth (a few hundred files in all with the overwritten versions' manifests). */
+    private static final int FILES = 100;
     private static final double FAULT_RATE = 0.03;
 
     @TempDir
@@ -35,7 +35,7 @@ class SoakIT {
         SparkToolsPackage tools = SparkToolsPackage.locateOrSkip();
         List<String> jvm = new java.util.ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         jvm.addAll(SparkLaunch.splitOptions(System.getProperty("ndjsonparquet.sparkJavaOpts", "")));
-        Soak.Options options = new Soak.Options(FILES, FAULT_RATE, seed, Duration.ofMinutes(12), 2000, 60,
+        Soak.Options options = new Soak.Options(FILES, FAULT_RATE, seed, Duration.ofMinutes(12), 2000, 50, 20,
                 List.of(System.getProperty("soak.without", "").split(",")).stream().filter(s -> !s.isBlank()).toList(), dir,
                 new SparkLaunch(SparkLaunch.currentJava(), tools.classpath(), jvm, 1, "512m"));
         StringWriter text = new StringWriter();
@@ -43,8 +43,7 @@ class SoakIT {
         Soak.Outcome outcome = Soak.run(options, w, () -> () -> { });
         SoakReport.print(options, outcome, w);
         System.out.println(text);
-        String context = "soak with seed " + seed + " (repeat: ./ndjson-parquet soak --files " + FILES + " --fault-rate " + FAULT_RATE
-                + " --seed " + seed + " --max-files-per-manifest 60)\n" + text;
+        String context = "soak with seed " + seed + " (repeat: ./ndjson-parquet soak " + SoakReport.arguments(options) + ")\n" + text;
         assertTrue(outcome.passed(), context);
         RoundResult r = outcome.rounds().get(0);
         assertEquals(0, r.lost(), context);
