@@ -78,6 +78,9 @@ public final class SoakCommand implements Callable<Integer> {
         out.printf("soak: %d files, fault rate %s, seed %d (repeat with --seed %d); logs in %s%n", options.files(),
                 options.faultRate(), options.seed(), options.seed(), options.dir());
         out.flush();
+        // A soak ended by a signal leaves no Spark JVM behind (they are this process's children).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy),
+                "soak-children"));
         // After each round, the table so far: a soak stopped by its --duration (or by hand) still shows what it checked.
         Soak.Outcome outcome = Soak.run(options, out, () -> LocalRun.logToFile(options.dir().resolve("soak.log"), verbose),
                 soFar -> {

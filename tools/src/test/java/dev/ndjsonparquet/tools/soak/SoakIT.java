@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SoakIT {
 
-    /** Files per seed, two manifests' worth (a few hundred files in all with the overwritten versions' manifests). */
+    /** Files per seed: one manifest's worth, plus the manifests of the versions overwritten later (a few hundred in all). */
     private static final int FILES = 100;
     private static final double FAULT_RATE = 0.03;
 
@@ -35,7 +35,7 @@ class SoakIT {
         SparkToolsPackage tools = SparkToolsPackage.locateOrSkip();
         List<String> jvm = new java.util.ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         jvm.addAll(SparkLaunch.splitOptions(System.getProperty("ndjsonparquet.sparkJavaOpts", "")));
-        Soak.Options options = new Soak.Options(FILES, FAULT_RATE, seed, Duration.ofMinutes(12), 2000, 50, 20,
+        Soak.Options options = new Soak.Options(FILES, FAULT_RATE, seed, Duration.ofMinutes(Long.getLong("it.timeoutMinutes", 8)), 2000, 100, 30,
                 List.of(System.getProperty("soak.without", "").split(",")).stream().filter(s -> !s.isBlank()).toList(), dir,
                 new SparkLaunch(SparkLaunch.currentJava(), tools.classpath(), jvm, 1, "512m"));
         StringWriter text = new StringWriter();
