@@ -248,8 +248,12 @@ class PipelineFaultsIT {
                 assertEquals("2", attribute(m, "attempts"), "the dispatcher's attempts");
             }
         }
-        assertEquals(poisonBodies.stream().sorted().toList(), poisonSeen.stream().sorted().toList(),
-                "every poison message dead-lettered once, body unchanged");
+        // Once each, body unchanged; a second copy only where a dispatcher was killed inside the dead-letter send (the send
+        // took effect, the message was not deleted: docs/dispatcher.md, "a dead-letter send that fails after taking effect").
+        assertEquals(new TreeSet<>(poisonBodies), new TreeSet<>(poisonSeen), "every poison message dead-lettered, body unchanged");
+        long killsInsideSends = pipeline.dispatcherKills().stream().filter(c -> c.startsWith("sendMessage")).count();
+        assertTrue(poisonSeen.size() - poisonBodies.size() <= killsInsideSends, "a poison message dead-lettered more than once "
+                + "without a kill inside a send: " + poisonSeen + ", kills " + pipeline.dispatcherKills());
         assertEquals(doomed.isEmpty() ? 0 : 1, failedManifests.size(), "dead-lettered manifests: " + describe(deadLetters));
         String doomedManifest = failedManifests.isEmpty() ? null : failedManifests.iterator().next();
         if (!doomed.isEmpty()) {
