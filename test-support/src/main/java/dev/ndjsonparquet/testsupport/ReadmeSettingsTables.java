@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * Compares the README's generated settings tables (between {@code <!-- NAME-settings:start -->} and
- * {@code <!-- NAME-settings:end -->}) with the declarations; with {@code rewrite} it rewrites the stale tables whose
- * markers are present and reports only what it could not rewrite (missing markers). Every module's staleness test calls
- * {@link #assertCurrent}, so they share one reading of the markers and one message.
+ * {@code <!-- NAME-settings:end -->}) with the declarations. Every module's staleness test calls {@link #assertCurrent},
+ * which always compares (a test that could rewrite instead of failing would pass on a stale table); rewriting is a
+ * separate command, {@code scripts/regenerate-docs.sh}, which calls {@link #check} with {@code rewrite}.
  */
 public final class ReadmeSettingsTables {
 
@@ -28,18 +28,13 @@ public final class ReadmeSettingsTables {
 
     /**
      * Fails, naming the table and showing the difference, when a table of the repository's README ({@code ../README.md} from a
-     * module) is stale; with {@code UPDATE_README=true} in the environment rewrites stale tables instead.
+     * module) is stale. Never rewrites: {@code scripts/regenerate-docs.sh} does.
      */
     public static void assertCurrent(Map<String, List<Setting<?>>> tables) throws IOException {
-        for (Stale t : check(Path.of("..", "README.md"), tables, rewriteRequested())) {
+        for (Stale t : check(Path.of("..", "README.md"), tables, false)) {
             assertEquals(t.expected(), t.actual(), "README.md " + t.name()
-                    + " settings table is stale: run ReadmeSettingsTablesTest with UPDATE_README=true");
+                    + " settings table is stale: run scripts/regenerate-docs.sh");
         }
-    }
-
-    /** {@code UPDATE_README=true} in the environment: stale tables are rewritten instead of failing. */
-    public static boolean rewriteRequested() {
-        return "true".equals(System.getenv("UPDATE_README"));
     }
 
     /** Tables keyed by marker name, in README order; returns the stale ones left after any rewrite. */

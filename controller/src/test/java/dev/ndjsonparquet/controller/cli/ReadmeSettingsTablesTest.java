@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's settings tables of the production components are generated from the declarations; this fails when one is stale
- * (run it with UPDATE_README=true to rewrite them).
+ * (scripts/regenerate-docs.sh rewrites them).
  */
 class ReadmeSettingsTablesTest {
 

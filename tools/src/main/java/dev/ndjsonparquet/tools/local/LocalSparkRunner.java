@@ -51,10 +51,16 @@ public final class LocalSparkRunner implements AutoCloseable {
     /**
      * One execution that ended: which manifest, which attempt (the dispatcher's) and execution (spark-operator's),
      * its fate, the application's state it led to (COMPLETED, or FAILED for this execution), the JVM's exit code
-     * ({@link #LOST} for a driver reported lost; a zombie's real exit is a second entry when it comes).
+     * ({@link #LOST} for a driver reported lost; a zombie's real exit is a second entry when it comes), and when its JVM
+     * started and this entry was recorded (a zombie's second entry: when its JVM was seen ended).
      */
     public record Finished(String application, String manifestId, int attempt, int execution, Fate fate,
-                           ApplicationState state, int exitCode, String error, Duration took) {
+                           ApplicationState state, int exitCode, String error, Duration took, Instant started, Instant ended) {
+
+        /** Whether this execution's JVM and {@code other}'s ran at the same time at some moment. */
+        public boolean overlaps(Finished other) {
+            return started != null && other.started != null && started.isBefore(other.ended) && other.started.isBefore(ended);
+        }
     }
 
     private static final class Tracked {
@@ -277,7 +283,8 @@ public final class LocalSparkRunner implements AutoCloseable {
                     Finished f = z.getValue();
                     synchronized (this) {
                         finished.add(new Finished(f.application(), f.manifestId(), f.attempt(), f.execution(), f.fate(),
-                                f.state(), z.getKey().exitValue(), f.error(), f.took()));
+                                f.state(), z.getKey().exitValue(), f.error(), Duration.between(f.started(), Instant.now()),
+                                f.started(), Instant.now()));
                     }
                     it.remove();
                 }
@@ -307,7 +314,7 @@ public final class LocalSparkRunner implements AutoCloseable {
         Map<String, String> labels = t.app.getMetadata().getLabels();
         return new Finished(t.app.getMetadata().getName(), labels == null ? null : labels.get(Labels.MANIFEST_ID),
                 SparkApplicationBuilder.attemptOf(t.app), t.execution, t.fate, state, exit, error,
-                t.started == null ? Duration.ZERO : Duration.between(t.started, Instant.now()));
+                t.started == null ? Duration.ZERO : Duration.between(t.started, Instant.now()), t.started, Instant.now());
     }
 
     private Duration since(Tracked t) {

@@ -18,7 +18,7 @@ class MainTest {
     void everySubcommandIsListedWithHelp() {
         CommandLine cl = Main.commandLine();
         List<String> expected = new ArrayList<>(names(dev.ndjsonparquet.controller.cli.Main.commandLine()));
-        expected.addAll(List.of("plan", "demo", "run", "convert", "bench", "read-table"));
+        expected.addAll(List.of("plan", "demo", "run", "soak", "convert", "bench", "read-table"));
         assertEquals(expected, names(cl));
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * spark-operator in the scenarios: the local runs' own {@link LocalSparkRunner}, with the scenario's
- * {@link FaultPlan}, plus what only a test looks at: a watch that records the number of active (not terminal)
- * applications after every change, so a scenario can check the dispatcher's concurrency bound, and the logs' tails.
+ * {@link FaultPlan}, plus what only a test looks at: a watch that records every change of every application (its
+ * state, its deletion or suspension) and the number of active (not terminal) applications after each, so a scenario
+ * checks the dispatcher's concurrency bound and what each application went through at every change, not at samples;
+ * and the logs' tails.
  */
 final class Operator implements AutoCloseable {
 
@@ -41,6 +43,7 @@ final class Operator implements AutoCloseable {
     private final Path logs;
     private final Map<String, ApplicationState> watched = new HashMap<>();
     private final AtomicInteger maxActive = new AtomicInteger();
+    private final List<Change> changes = new java.util.ArrayList<>();
     private final Watch watch;
     private volatile boolean closing;
 
@@ -73,8 +76,15 @@ final class Operator implements AutoCloseable {
         this.runner = new LocalSparkRunner(client, namespace, launch, logs, withZombieEnd).start();
     }
 
+    /** One change of one application as the watch saw it: its manifest, its state, or that it went (deleted, suspended). */
+    record Change(String application, String manifestId, ApplicationState state, boolean gone) {
+    }
+
     private synchronized void observed(Watcher.Action action, SparkApplication app) {
         String name = app.getMetadata().getName();
+        var labels = app.getMetadata().getLabels();
+        changes.add(new Change(name, labels == null ? null : labels.get(dev.ndjsonparquet.controller.dispatch.Labels.MANIFEST_ID),
+                app.state(), action == Watcher.Action.DELETED || app.suspendRequested()));
         if (action == Watcher.Action.DELETED || app.suspendRequested()) {
             watched.remove(name); // deleted, or suspended: spark-operator removes its pods
         } else {
@@ -87,6 +97,11 @@ final class Operator implements AutoCloseable {
     /** The most applications seen active (created, not COMPLETED / FAILED / SUBMISSION_FAILED) at one moment. */
     int maxActive() {
         return maxActive.get();
+    }
+
+    /** Every change the watch saw, in order. */
+    synchronized List<Change> changes() {
+        return List.copyOf(changes);
     }
 
     /** The most Spark JVMs running at one moment. */

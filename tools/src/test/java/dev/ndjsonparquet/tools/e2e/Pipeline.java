@@ -17,14 +17,17 @@ import dev.ndjsonparquet.controller.k8s.EventRecorder;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
 import dev.ndjsonparquet.controller.observability.DispatcherMetrics;
 import dev.ndjsonparquet.settings.SettingsResolver;
+import dev.ndjsonparquet.tools.local.InProcessS3Template;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * One scenario's pipeline on the shared {@link Servers}: its own buckets ({@code landing-N}, {@code lake-N},
  * {@code pipeline-N}), queues (ingest and manifest queues, each with a dead-letter queue) and namespace; the real
  * manifest builder ({@link BatchEngine} + {@link IngestLoop}) and the real {@link Dispatcher}, each on a supervisor
- * thread that can kill the running instance and start a new one on the same queues and stores.
+ * thread that can kill the running instance and start a new one on the same queues and stores. A restart nobody planned
+ * (a builder that threw, a dispatcher thread that ended by an error) is recorded in {@link #unexpectedRestarts}, which
+ * every scenario checks is empty: a crash-looping component must not pass as a killed one.
  */
 final class Pipeline implements AutoCloseable {
 
@@ -74,10 +79,13 @@ final class Pipeline implements AutoCloseable {
     private final AtomicInteger stepsSeen = new AtomicInteger();
     private final AtomicInteger builderStarts = new AtomicInteger();
     private final AtomicInteger dispatcherStarts = new AtomicInteger();
+    private final List<String> unexpectedRestarts = new CopyOnWriteArrayList<>();
+    private final List<String> dispatcherKills = new CopyOnWriteArrayList<>();
+    private final List<Integer> dispatcherKillPlan = new ArrayList<>();
     private volatile boolean stopped;
     private Thread builderThread;
     private volatile Dispatcher dispatcher;
-    private Thread dispatcherThread;
+    private volatile Thread dispatcherThread;
 
     /**
      * @param builderKillsAtStep the builder is killed right after its k-th durable step (counted over all instances)
@@ -101,7 +109,7 @@ final class Pipeline implements AutoCloseable {
         manifestQueue = queue("manifests-" + n, deadLetterQueue, 10);
         store = new S3ObjectStore(s3);
         builderSettings = builderSettings(limits);
-        template = ApplicationTemplate.of("end-to-end template", template(servers.s3Endpoint.getPort()));
+        template = ApplicationTemplate.of("end-to-end template", InProcessS3Template.of(servers.s3Endpoint.getPort(), Map.of()));
     }
 
     /**
@@ -125,50 +133,6 @@ final class Pipeline implements AutoCloseable {
         values.put(BuilderSettings.LEASE_NAME.key(), "builder");
         return BuilderSettings.from(SettingsResolver.resolve(BuilderSettings.ALL, Map.of(), Map.of(), values), BuilderSettings.ALL)
                 .withSizeBand(new SizeBand(100, 64 * 1024));
-    }
-
-    /**
-     * The template a platform team would write for this cluster: the production shape, with S3A pointed at the
-     * S3 server, small drivers, and spark-operator retrying a failed run once after a second.
-     */
-    private static String template(int s3Port) {
-        return """
-                apiVersion: sparkoperator.k8s.io/v1beta2
-                kind: SparkApplication
-                metadata:
-                  labels: {}
-                spec:
-                  type: Java
-                  mode: cluster
-                  image: ndjson-parquet/spark:latest
-                  imagePullPolicy: IfNotPresent
-                  sparkVersion: "4.2.0"
-                  mainApplicationFile: local:///opt/spark/jars/ndjson-parquet-spark-app.jar
-                  timeToLiveSeconds: 86400
-                  restartPolicy:
-                    type: OnFailure
-                    onFailureRetries: 1
-                    onFailureRetryInterval: 1
-                    onSubmissionFailureRetries: 1
-                    onSubmissionFailureRetryInterval: 1
-                  sparkConf:
-                    spark.sql.defaultUrlStreamHandlerFactory.enabled: "false"
-                  hadoopConf:
-                    fs.s3a.endpoint: http://127.0.0.1:%d
-                    fs.s3a.endpoint.region: us-east-1
-                    fs.s3a.path.style.access: "true"
-                    fs.s3a.connection.ssl.enabled: "false"
-                    fs.s3a.aws.credentials.provider: org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider
-                    fs.s3a.access.key: test
-                    fs.s3a.secret.key: test
-                  driver:
-                    cores: 1
-                    memory: 512m
-                    serviceAccount: ndjson-parquet-spark
-                  executor:
-                    cores: 1
-                    memory: 512m
-                """.formatted(s3Port);
     }
 
     private String queue(String name, String deadLetters, int maxReceiveCount) {
@@ -211,6 +175,7 @@ final class Pipeline implements AutoCloseable {
             } catch (Killed e) {
                 LOG.info("{}; starting a new builder", e.getMessage());
             } catch (RuntimeException e) {
+                unexpectedRestarts.add("builder: " + e);
                 LOG.warn("builder failed; starting a new one: {}", e.toString());
                 sleep(Duration.ofMillis(500));
             }
@@ -221,21 +186,56 @@ final class Pipeline implements AutoCloseable {
         return builderStarts.get();
     }
 
+    /** Restarts nobody planned, each with its cause. */
+    List<String> unexpectedRestarts() {
+        return List.copyOf(unexpectedRestarts);
+    }
+
     // ---- the dispatcher -----------------------------------------------------------------------
 
+    /**
+     * Plans dispatcher kills before {@link #startDispatcher}: the k-th dispatcher started is killed inside the
+     * {@code writes.get(k)}-th SQS call of its that changes something ({@link KillableSqs}), and replaced at once.
+     */
+    void killDispatchers(List<Integer> writes) {
+        dispatcherKillPlan.addAll(writes);
+    }
+
     void startDispatcher() {
-        dispatcherStarts.incrementAndGet();
+        int k = dispatcherStarts.incrementAndGet();
         DispatcherMetrics metrics = new DispatcherMetrics(new SimpleMeterRegistry());
         var client = kubernetes;
+        KillableSqs sqs = new KillableSqs();
+        if (k <= dispatcherKillPlan.size()) {
+            sqs.arm(dispatcherKillPlan.get(k - 1));
+        }
         Dispatcher d = Dispatcher.of(dispatcherSettings(), template, namespace,
-                new Dispatcher.Adapters(new SqsQueue(servers.sqs(), manifestQueue), new SqsQueue(servers.sqs(), deadLetterQueue),
+                new Dispatcher.Adapters(new SqsQueue(sqs.wrap(servers.sqs()), manifestQueue), new SqsQueue(sqs.wrap(servers.sqs()), deadLetterQueue),
                         new ManifestLoader(servers.s3(), false), new SparkApplications(client, namespace),
-                        new EventRecorder(client, namespace, "ndjson-parquet-dispatcher", "e2e-" + dispatcherStarts.get()), metrics),
+                        new EventRecorder(client, namespace, "ndjson-parquet-dispatcher", "e2e-" + k), metrics),
                 () -> true, Clock.systemUTC(), TIMING);
         dispatcher = d;
-        dispatcherThread = new Thread(d, "e2e-dispatcher-" + n + "-" + dispatcherStarts.get());
-        dispatcherThread.setDaemon(true);
-        dispatcherThread.start();
+        Thread t = new Thread(d, "e2e-dispatcher-" + n + "-" + k);
+        t.setDaemon(true);
+        t.setUncaughtExceptionHandler((thread, e) -> {
+            if (e instanceof KillableSqs.Killed && sqs.killedDuring() != null) {
+                dispatcherKills.add(sqs.killedDuring());
+                LOG.info("{}; starting a new dispatcher", e.getMessage());
+            } else {
+                unexpectedRestarts.add("dispatcher: " + e);
+                LOG.warn("dispatcher thread ended by an error; starting a new one", e);
+            }
+            if (!stopped) {
+                startDispatcher();
+            }
+        });
+        dispatcherThread = t;
+        t.start();
+    }
+
+    /** The calls inside which planned dispatcher kills happened, in order. */
+    List<String> dispatcherKills() {
+        return List.copyOf(dispatcherKills);
     }
 
     /** The dispatcher's settings as a platform team would set them for these buckets and queues, through the declarations. */
@@ -256,13 +256,6 @@ final class Pipeline implements AutoCloseable {
         values.put(DispatcherSettings.ALLOWED_MANIFESTS.key(), "s3://" + work + "/manifests/");
         values.put(DispatcherSettings.ALLOWED_OUTPUTS.key(), "s3a://" + lake + "/");
         return DispatcherSettings.from(SettingsResolver.resolve(DispatcherSettings.ALL, Map.of(), Map.of(), values));
-    }
-
-    /** Kills the running dispatcher (its messages stay hidden, its applications run on) and starts a new one. */
-    void restartDispatcher() {
-        stopDispatcher();
-        LOG.info("dispatcher killed; starting a new one");
-        startDispatcher();
     }
 
     private void stopDispatcher() {
@@ -297,11 +290,15 @@ final class Pipeline implements AutoCloseable {
                 + Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "0"));
     }
 
+    /** Stops both components and waits until their threads have ended: nothing of theirs acts after this. */
     @Override
     public void close() {
         stopped = true;
         stopDispatcher();
         join(builderThread);
+        if ((builderThread != null && builderThread.isAlive()) || (dispatcherThread != null && dispatcherThread.isAlive())) {
+            throw new IllegalStateException("the builder or the dispatcher did not stop within 30 s");
+        }
     }
 
     private static void join(Thread t) {
