@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A tiny HTTP server for the kubelet and Prometheus: {@code /metrics}, {@code /healthz} (the work loop is
- * alive) and {@code /readyz} (start-up checks passed). Built on the JDK's own server: no framework.
+ * alive) and {@code /readyz} (start-up checks passed; when not ready, the body says why). Built on the JDK's own server: no framework.
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -34,7 +34,12 @@ public final class HealthServer implements AutoCloseable {
             HttpServer s = HttpServer.create(new InetSocketAddress(port), 16);
             s.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
             s.createContext("/healthz", ex -> status(ex, alive.getAsBoolean()));
-            s.createContext("/readyz", ex -> status(ex, ready.getAsBoolean()));
+            s.createContext("/readyz", ex -> {
+                boolean ok = ready.getAsBoolean();
+                // A Readiness says why it is not ready (no leader, queues, the dependency the work loop waits on).
+                respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8",
+                        ok || !(ready instanceof Readiness r) ? (ok ? "ok\n" : "not ok\n") : "not ok: " + r.reason() + "\n");
+            });
             s.setExecutor(Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "health-http");
                 t.setDaemon(true);
