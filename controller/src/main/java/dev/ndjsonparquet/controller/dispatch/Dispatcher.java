@@ -264,7 +264,7 @@ public final class Dispatcher implements Runnable {
         } catch (LeaderCheck.Lost e) {
             throw e;
         } catch (Dependencies.Unavailable e) {
-            LOG.info("message {} waits in flight: {}", a.message().messageId(), e.getMessage());
+            LOG.debug("message {} waits in flight: {}", a.message().messageId(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("could not dispatch message {} now; it comes back soon: {}", a.message().messageId(), e.toString());
             held.releaseSoon(a);

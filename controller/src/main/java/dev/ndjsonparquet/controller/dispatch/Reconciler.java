@@ -89,12 +89,17 @@ final class Reconciler {
 
     void reconcile(Tracked t, OwnedRuns runs, Instant now) {
         Run latest = runs.latest(t.manifestId);
-        // Earlier attempts go once a later one exists (a retry creates the next before it deletes the last).
+        // Earlier attempts go once a later one exists (a retry creates the next before it deletes the last). One
+        // that cannot be deleted now does not hold up the latest: it is stopped or finished, and tried again later.
         for (Run older : runs.of(t.manifestId)) {
             if (older != latest) {
                 LOG.info("deleting application {} of a superseded attempt", older.name());
                 leader.ensure();
-                dependencies.call(Service.KUBERNETES, Calls.DELETE, () -> operator.delete(older.name()));
+                try {
+                    dependencies.call(Service.KUBERNETES, Calls.DELETE, () -> operator.delete(older.name()));
+                } catch (Dependencies.Unavailable e) {
+                    LOG.debug("superseded application {} stays for now: {}", older.name(), e.getMessage());
+                }
             }
         }
         if (t.newRoundAbove > 0) {
