@@ -100,7 +100,11 @@ final class InFlight {
             return;
         }
         try {
-            dependencies.run(Service.SQS, Calls.EXTEND, () -> queue.extendVisibility(d.receiptHandle, visibilitySeconds));
+            if (!dependencies.call(Service.SQS, Calls.EXTEND, () -> queue.extendVisibilityIfInFlight(d.receiptHandle, visibilitySeconds))) {
+                // SQS answered that it is not in flight any more with this receipt: it comes back and is received
+                // again (joining its manifest), or it was deleted. Not SQS failing; asked again in half a visibility.
+                LOG.info("message {} is no longer in flight with its receipt; it joins its manifest again when received", d.messageId);
+            }
             d.visibleUntil = now.plusSeconds(visibilitySeconds);
         } catch (Dependencies.Unavailable e) {
             LOG.debug("could not extend the visibility of message {}: {}", d.messageId, e.getMessage());

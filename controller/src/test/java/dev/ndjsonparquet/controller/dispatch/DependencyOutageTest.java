@@ -93,7 +93,7 @@ class DependencyOutageTest extends WithHarness {
                         .filter(a -> id.equals(a.getMetadata().getLabels().get(Labels.MANIFEST_ID)))
                         .map(a -> a.getStatus().getApplicationState().getState()).toList(), "one converted run of " + id);
             }
-            assertEquals(MANIFESTS, c.count("applications_succeeded"));
+            Await.until(Duration.ofSeconds(30), () -> c.count("applications_succeeded") == MANIFESTS, "every success counted");
             Await.until(Duration.ofSeconds(30), () -> !c.metrics.waitingOn(outage.dependency) && readiness.getAsBoolean(),
                     "the dispatcher to say it waits on nothing once the dependency answers");
         }
