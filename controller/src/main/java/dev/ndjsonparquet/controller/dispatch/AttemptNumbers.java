@@ -4,6 +4,7 @@ import dev.ndjsonparquet.controller.aws.AttemptMarkerReader;
 import dev.ndjsonparquet.controller.dispatch.Dependencies.Calls;
 import dev.ndjsonparquet.controller.dispatch.Dependencies.Service;
 import dev.ndjsonparquet.manifest.Manifest;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,24 @@ final class AttemptNumbers {
     AttemptNumbers(AttemptMarkerReader markers, Dependencies dependencies) {
         this.markers = markers;
         this.dependencies = dependencies;
+    }
+
+    /**
+     * Why a failed attempt failed, if its markers say: a marker of a newer attempt means its driver found itself
+     * superseded (exit code 3) and committed nothing. Best effort (S3 not answering gives no hint); one listing per
+     * failed attempt.
+     */
+    Optional<String> supersededHint(Manifest m, int attempt) {
+        int highest;
+        try {
+            highest = dependencies.call(Service.S3, Calls.LIST_MARKERS, () -> markers.highestAttempt(m.output(), m.manifestId()));
+        } catch (Dependencies.Unavailable e) {
+            return Optional.empty();
+        }
+        return highest > attempt
+                ? Optional.of("; the output holds a marker of attempt " + highest + " (a newer run, e.g. a manual rerun), so attempt "
+                        + attempt + "'s driver was superseded and committed nothing; the next attempt is numbered above " + highest)
+                : Optional.empty();
     }
 
     /** At least {@code wanted}, and above every marker of the manifest. */

@@ -147,10 +147,16 @@ final class Reconciler {
         if (action instanceof Action.Complete) {
             complete(t, run, now);
         } else if (action instanceof Action.Retry r) {
-            scheduleRetry(t, run, r, now);
+            String hint = hint(t, run);
+            scheduleRetry(t, run, new Action.Retry(r.nextAttempt(), r.backoff(), r.reason() + hint), now);
         } else if (action instanceof Action.DeadLetter d) {
-            deadLetters.decide(t, run, d.reason(), runs);
+            deadLetters.decide(t, run, d.reason() + hint(t, run), runs);
         }
+    }
+
+    /** What the attempt markers add to the reason of a failed run (superseded by a newer attempt), or nothing. */
+    private String hint(Tracked t, Run run) {
+        return run.state() == RunState.FAILED ? attempts.supersededHint(t.request.manifest(), run.attempt()).orElse("") : "";
     }
 
     /** Takes the run as the manifest's current one: its attempt, round and state (the stuck timeout counts from a change). */

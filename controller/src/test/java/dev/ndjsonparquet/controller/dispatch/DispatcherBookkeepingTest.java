@@ -214,6 +214,36 @@ class DispatcherBookkeepingTest extends WithHarness {
         }
     }
 
+    /**
+     * A run superseded by a newer attempt's marker that the dispatcher did not number (someone ran {@code convert
+     * --attempt 5} while attempt 1 ran): the dead letter says so, and the redriven round runs above it.
+     */
+    @Test
+    void aRunSupersededByANewerMarkerIsDeadLetteredWithThatReasonAndTheNextRoundRunsAboveIt() {
+        S3Client s3 = TestServers.get().s3;
+        Harness.bucket(s3, ScriptedOperator.BUCKET);
+        String body = h.good("manual-rerun");
+        String id = idOf(body);
+        h.send(body);
+        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(1).backoff(Duration.ZERO);
+        try (ScriptedOperator operator = new ScriptedOperator(h, (m, attempt) -> false, Duration.ZERO, s3, (m, attempt) -> {
+                if (attempt == 1) {
+                    ScriptedOperator.writeMarker(s3, m, 5); // a manual rerun's driver, started meanwhile
+                }
+            });
+             Harness.Controller c = h.controller(limits, () -> true)) {
+            Message dead = h.drainDeadLetters(1).get(0);
+            String reason = dead.messageAttributes().get("reason").stringValue();
+            assertTrue(reason.contains("ExitCode: 3") && reason.contains("marker of attempt 5")
+                    && reason.contains("attempt 1's driver was superseded"), reason);
+            assertEquals(List.of(Labels.applicationName(id)), List.copyOf(operator.superseded()));
+            await("the message settled", () -> h.depth(h.queue) == 0);
+            redrive(dead);
+            await("the redriven round converted the manifest", () -> c.count("applications_succeeded") == 1);
+            assertEquals(6, SparkApplicationBuilder.attemptOf(h.application(Labels.applicationName(id, 6))), "above the marker of attempt 5");
+        }
+    }
+
     /** What an operator's redrive does: the dead letter, body and attributes, back on the manifest queue. */
     private static void redrive(Message dead) {
         Map<String, String> attrs = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -29,6 +30,7 @@ final class ScriptedOperator implements AutoCloseable {
     private final BiPredicate<String, Integer> fails;
     private final Duration runFor;
     private final S3Client markers;
+    private final BiConsumer<String, Integer> beforeRun;
     private final Thread thread;
     private final Set<String> runs = ConcurrentHashMap.newKeySet();
     private final Set<String> superseded = ConcurrentHashMap.newKeySet();
@@ -47,10 +49,17 @@ final class ScriptedOperator implements AutoCloseable {
      * @param markers where the drivers keep their attempt markers (bucket {@value #BUCKET}), or null for no fence
      */
     ScriptedOperator(Harness h, BiPredicate<String, Integer> fails, Duration runFor, S3Client markers) {
+        this(h, fails, runFor, markers, (id, attempt) -> { });
+    }
+
+    /** @param beforeRun runs as a driver starts, before it reads the markers (another run writing one meanwhile) */
+    ScriptedOperator(Harness h, BiPredicate<String, Integer> fails, Duration runFor, S3Client markers,
+                     BiConsumer<String, Integer> beforeRun) {
         this.h = h;
         this.fails = fails;
         this.runFor = runFor;
         this.markers = markers;
+        this.beforeRun = beforeRun;
         this.thread = new Thread(this::loop, "scripted-spark-operator");
         thread.setDaemon(true);
         thread.start();
@@ -79,11 +88,12 @@ final class ScriptedOperator implements AutoCloseable {
                     int attempt = SparkApplicationBuilder.attemptOf(app);
                     runs.add(name + "@" + app.getMetadata().getUid());
                     h.drive(name, "SUBMITTED", "RUNNING");
+                    beforeRun.accept(id, attempt);
                     int newer = markers == null ? 0 : fence(id, attempt);
                     if (newer > attempt) {
                         superseded.add(name);
-                        h.status(name, "FAILED", "driver pod failed: exit code 3 (SupersededAttemptException: attempt " + attempt
-                                + " is superseded by attempt " + newer + ")", null);
+                        // What spark-operator reports of it: the exit code, not the driver's reason.
+                        h.status(name, "FAILED", "driver container failed with ExitCode: 3, Reason: Error", null);
                         continue;
                     }
                     if (!runFor.isZero()) {
@@ -104,6 +114,12 @@ final class ScriptedOperator implements AutoCloseable {
         }
     }
 
+    /** Writes a marker as a driver of {@code attempt} does when it starts. */
+    static void writeMarker(S3Client s3, String manifestId, int attempt) {
+        String marker = OUTPUT_PREFIX + "_attempts/" + manifestId + "/" + String.format("attempt-%06d-%s", attempt, UUID.randomUUID());
+        s3.putObject(r -> r.bucket(BUCKET).key(marker), RequestBody.fromString("attempt " + attempt + " of " + manifestId));
+    }
+
     /** Writes this run's marker; returns the highest attempt among the markers there before it. */
     private int fence(String manifestId, int attempt) {
         String folder = OUTPUT_PREFIX + "_attempts/" + manifestId + "/";
@@ -112,8 +128,7 @@ final class ScriptedOperator implements AutoCloseable {
                 .filter(n -> n.matches("attempt-\\d{6}-[0-9a-f-]+"))
                 .mapToInt(n -> Integer.parseInt(n.substring("attempt-".length(), "attempt-".length() + 6)))
                 .max().orElse(0);
-        String marker = folder + String.format("attempt-%06d-%s", attempt, UUID.randomUUID());
-        markers.putObject(r -> r.bucket(BUCKET).key(marker), RequestBody.fromString("attempt " + attempt + " of " + manifestId));
+        writeMarker(markers, manifestId, attempt);
         return highest;
     }
 
