@@ -47,6 +47,11 @@ public final class ManifestLoader {
         this.files = files;
     }
 
+    /** The S3 client, shared with the attempt-marker reader. */
+    S3Client s3() {
+        return s3;
+    }
+
     public Manifest load(String uri) {
         return read(uri).manifest();
     }

@@ -92,6 +92,27 @@ public final class SqsQueue {
     }
 
     /**
+     * Hides the message for another {@code seconds} from now, if it is still in flight with this receipt. False when
+     * SQS answers that it is not (deleted, visible again, its receipt replaced by a later receive, or past the 12 hours
+     * a message may stay in flight): an answer about the message, not SQS failing. Other errors are thrown.
+     */
+    public boolean extendVisibilityIfInFlight(String receiptHandle, int seconds) {
+        try {
+            extendVisibility(receiptHandle, seconds);
+            return true;
+        } catch (ReceiptHandleIsInvalidException e) {
+            return false;
+        } catch (SqsException e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if ("MessageNotInflight".equals(code) || "AWS.SimpleQueueService.MessageNotInflight".equals(code)
+                    || "InvalidParameterValue".equals(code)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Deletes the message. A receipt SQS calls invalid is taken as done: SQS succeeds on a message
      * already deleted, and some servers answer so when a delete that timed out had taken effect.
      */

@@ -145,7 +145,8 @@ public final class DispatcherCommand implements Callable<Integer> {
                 leadership::isLeader, Clock.systemUTC(), Dispatcher.Timing.PRODUCTION);
         Clock clock = Clock.systemUTC();
         Readiness readiness = new Readiness("dispatcher", () -> leadership.isLeader() || leadership.currentLeader() != null,
-                () -> queue.approximateDepth() != null && deadLetters.approximateDepth() != null, clock, Duration.ofSeconds(30));
+                () -> queue.approximateDepth() != null && deadLetters.approximateDepth() != null, dispatcher::waitingOn,
+                clock, Duration.ofSeconds(30));
         try (HealthServer health = HealthServer.start(settings.metricsPort(), registry,
                 () -> Duration.between(dispatcher.heartbeat(), Instant.now(clock)).compareTo(STALLED) < 0, readiness)) {
             Thread main = Thread.currentThread();

@@ -1,6 +1,9 @@
 package dev.ndjsonparquet.controller.dispatch;
 
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /** The labels and annotations the dispatcher puts on every SparkApplication it creates. */
@@ -63,5 +66,48 @@ public final class Labels {
      */
     public static String applicationName(String manifestId, int attempt) {
         return attempt <= 1 ? applicationName(manifestId) : applicationName(manifestId) + "-" + attempt;
+    }
+
+    /** An annotation's value, or null. */
+    public static String annotation(ObjectMeta meta, String key) {
+        Map<String, String> a = meta == null ? null : meta.getAnnotations();
+        return a == null ? null : a.get(key);
+    }
+
+    /** The attempt number recorded on a run; 1 when absent or unreadable. */
+    public static int attemptOf(ObjectMeta meta) {
+        return positive(annotation(meta, ATTEMPT));
+    }
+
+    /** The first attempt of the run's round; 1 when absent or unreadable. */
+    public static int firstAttemptOf(ObjectMeta meta) {
+        return positive(annotation(meta, FIRST_ATTEMPT));
+    }
+
+    /** When the attempt was created: the started-at annotation, else the creation timestamp, else null. */
+    public static Instant startedAt(ObjectMeta meta) {
+        return firstInstant(annotation(meta, STARTED_AT), meta == null ? null : meta.getCreationTimestamp());
+    }
+
+    /** The first of these ISO-8601 times that parses, or null. */
+    static Instant firstInstant(String... candidates) {
+        for (String v : candidates) {
+            if (v != null && !v.isBlank()) {
+                try {
+                    return Instant.parse(v);
+                } catch (DateTimeParseException e) {
+                    // try the next
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int positive(String v) {
+        try {
+            return v == null ? 1 : Math.max(1, Integer.parseInt(v));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 }

@@ -117,44 +117,17 @@ public final class SparkApplicationBuilder {
 
     /** The attempt number recorded on an application; 1 when absent or unreadable. */
     public static int attemptOf(SparkApplication app) {
-        Map<String, String> a = app.getMetadata() == null ? null : app.getMetadata().getAnnotations();
-        String v = a == null ? null : a.get(Labels.ATTEMPT);
-        try {
-            return v == null ? 1 : Math.max(1, Integer.parseInt(v));
-        } catch (NumberFormatException e) {
-            return 1;
-        }
+        return Labels.attemptOf(app.getMetadata());
     }
 
     /** The first attempt of the application's round; 1 when absent or unreadable. */
     public static int firstAttemptOf(SparkApplication app) {
-        return intAnnotation(app, Labels.FIRST_ATTEMPT, 1);
+        return Labels.firstAttemptOf(app.getMetadata());
     }
 
     /** When the attempt was created: the started-at annotation, else the creation timestamp, else null. */
     public static java.time.Instant startedAt(SparkApplication app) {
-        Map<String, String> a = app.getMetadata() == null ? null : app.getMetadata().getAnnotations();
-        for (String v : new String[] {a == null ? null : a.get(Labels.STARTED_AT),
-                app.getMetadata() == null ? null : app.getMetadata().getCreationTimestamp()}) {
-            if (v != null) {
-                try {
-                    return java.time.Instant.parse(v);
-                } catch (java.time.format.DateTimeParseException e) {
-                    // try the next
-                }
-            }
-        }
-        return null;
-    }
-
-    private static int intAnnotation(SparkApplication app, String key, int absent) {
-        Map<String, String> a = app.getMetadata() == null ? null : app.getMetadata().getAnnotations();
-        String v = a == null ? null : a.get(key);
-        try {
-            return v == null ? absent : Math.max(1, Integer.parseInt(v));
-        } catch (NumberFormatException e) {
-            return absent;
-        }
+        return Labels.startedAt(app.getMetadata());
     }
 
     private static Map<String, String> ownLabels(String manifestId) {

@@ -1,32 +1,31 @@
 package dev.ndjsonparquet.controller.dispatch;
 
-import dev.ndjsonparquet.controller.k8s.ApplicationState;
 import java.time.Duration;
 
 /**
- * Decides, from what spark-operator reports, what the dispatcher does next: one method per application
- * state, as spark-operator's own controller is written. Pure: no clock, no I/O.
+ * Decides, from what the operator reports (in the project's terms, {@link RunState}), what the dispatcher does
+ * next: one method per state, as spark-operator's own controller is written. The same for every operator. Pure:
+ * no clock, no I/O.
  */
 public final class StatePolicy {
 
     /**
      * What was observed about one application.
      *
-     * @param state                       the reported state
-     * @param errorMessage                spark-operator's error message, or null
-     * @param attempt                     which run this is (1-based, from the attempt annotation)
-     * @param timeInState                 how long the application has been seen in this state
-     * @param operatorRetriesSubmission   spark-operator will still retry a failed submission by itself
-     * @param runTime                     how long since this attempt was created (kept on the resource, so
-     *                                    adoption by another dispatcher does not restart it)
-     * @param runLimit                    the attempt's run-time limit (from its manifest's bytes)
+     * @param state         where the run stands
+     * @param operatorState the operator's own name for it (for the reason)
+     * @param errorMessage  the operator's error message, or null
+     * @param attempt       which run of the round this is (1-based)
+     * @param timeInState   how long the run has been seen in the operator's state
+     * @param runTime       how long since this attempt was created (kept on the resource, so adoption by another
+     *                      dispatcher does not restart it)
+     * @param runLimit      the attempt's run-time limit (from its manifest's bytes), or null for none
      */
-    public record Observation(ApplicationState state, String errorMessage, int attempt, Duration timeInState,
-                              boolean operatorRetriesSubmission, Duration runTime, Duration runLimit) {
+    public record Observation(RunState state, String operatorState, String errorMessage, int attempt, Duration timeInState,
+                              Duration runTime, Duration runLimit) {
         /** An observation without a run-time limit. */
-        public Observation(ApplicationState state, String errorMessage, int attempt, Duration timeInState,
-                           boolean operatorRetriesSubmission) {
-            this(state, errorMessage, attempt, timeInState, operatorRetriesSubmission, timeInState, null);
+        public Observation(RunState state, String operatorState, String errorMessage, int attempt, Duration timeInState) {
+            this(state, operatorState, errorMessage, attempt, timeInState, timeInState, null);
         }
     }
 
@@ -40,29 +39,26 @@ public final class StatePolicy {
 
     public Action decide(Observation o) {
         return switch (o.state()) {
-            case NEW -> onNew(o);
-            case SUBMITTED -> onSubmitted(o);
-            case PENDING_RERUN -> onPendingRerun(o);
-            case RUNNING, SUCCEEDING, FAILING, INVALIDATING, SUSPENDING, SUSPENDED, RESUMING, UNKNOWN -> onRunning(o);
-            case COMPLETED -> onCompleted(o);
+            case PENDING -> onPending(o);
+            case WAITING -> onWaiting(o);
+            case RUNNING -> onRunning(o);
+            case SUCCEEDED -> onSucceeded(o);
             case FAILED -> onFailed(o);
             case SUBMISSION_FAILED -> onSubmissionFailed(o);
         };
     }
 
-    /** Created but spark-operator has not reported yet: waiting for it, up to the stuck timeout. */
-    private Action onNew(Observation o) {
+    /**
+     * Created, not running yet (not reported yet, submitted, between the operator's own retries; an image that
+     * cannot be pulled stays here): up to the stuck timeout.
+     */
+    private Action onPending(Observation o) {
         return stuckOrWait(o);
     }
 
-    /** Submitted, driver not yet running (an image that cannot be pulled stays here). */
-    private Action onSubmitted(Observation o) {
-        return stuckOrWait(o);
-    }
-
-    /** Between spark-operator's own retries. */
-    private Action onPendingRerun(Observation o) {
-        return stuckOrWait(o);
+    /** Waiting for nodes is not being stuck: it spends no attempt, up to the run-time limit. */
+    private Action onWaiting(Observation o) {
+        return pastRunLimit(o) ? overRunLimit(o) : new Action.Wait();
     }
 
     /**
@@ -78,11 +74,11 @@ public final class StatePolicy {
     }
 
     private Action overRunLimit(Observation o) {
-        return failed(o, "still " + o.state() + " after " + o.runTime().toSeconds() + " s (run-time limit "
+        return failed(o, "still " + o.operatorState() + " after " + o.runTime().toSeconds() + " s (run-time limit "
                 + o.runLimit().toSeconds() + " s)" + detail(o.errorMessage()));
     }
 
-    private Action onCompleted(Observation o) {
+    private Action onSucceeded(Observation o) {
         return new Action.Complete();
     }
 
@@ -91,10 +87,8 @@ public final class StatePolicy {
         return failed(o, "application failed" + detail(o.errorMessage()));
     }
 
+    /** Submission failed after the operator's own retries (one it still retries is pending). */
     private Action onSubmissionFailed(Observation o) {
-        if (o.operatorRetriesSubmission()) {
-            return stuckOrWait(o);
-        }
         return failed(o, "submission failed" + detail(o.errorMessage()));
     }
 
@@ -108,7 +102,7 @@ public final class StatePolicy {
             return overRunLimit(o);
         }
         if (o.timeInState().compareTo(stuckTimeout) >= 0) {
-            return failed(o, "stuck in " + o.state() + " for " + o.timeInState().toSeconds()
+            return failed(o, "stuck in " + o.operatorState() + " for " + o.timeInState().toSeconds()
                     + " s (limit " + stuckTimeout.toSeconds() + " s)" + detail(o.errorMessage()));
         }
         return new Action.Wait();

@@ -1,6 +1,5 @@
 package dev.ndjsonparquet.controller.dispatch;
 
-import dev.ndjsonparquet.controller.k8s.ApplicationState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,15 +30,24 @@ final class Tracked {
     final String manifestId;
     final SparkApplicationBuilder.Request request;
     final List<Delivery> deliveries = new ArrayList<>();
-    /** The application of the current attempt. */
+    /** The application of the current attempt; null before the first one exists. */
     String applicationName;
+    /** The current attempt; 0 before the first one exists. */
     int attempt;
     int firstAttempt = 1;
-    ApplicationState state = ApplicationState.NEW;
+    /** The operator's state last seen, and since when (the stuck timeout counts from it). */
+    String operatorState;
     Instant stateSince;
     /** Set while waiting to run the application again. */
     Instant retryAt;
     int nextAttempt;
+    /** A redriven dead letter: a new round starts above this attempt (the dead-lettered one) once its run exists. */
+    int newRoundAbove;
+    /**
+     * The last step failed on something other than a dependency (a bug): the message is no longer kept hidden, so
+     * it comes back and each return spends a receive, until the redrive policy moves it. Cleared by a good step.
+     */
+    boolean troubled;
 
     Tracked(String manifestId, SparkApplicationBuilder.Request request, Instant now) {
         this.manifestId = manifestId;

@@ -7,12 +7,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The dispatcher's metrics, all prefixed {@code ndjson_parquet_dispatcher_} in Prometheus: messages
  * received, applications created/adopted/succeeded/failed/retried, messages dead-lettered (by cause),
- * active applications, queue depth, leadership, and the time applications spend in each state.
+ * active applications, queue depth, leadership, the time applications spend in each state, and which dependency
+ * (Kubernetes, S3, SQS) the dispatcher is waiting on.
  */
 public final class DispatcherMetrics {
 
@@ -36,6 +39,7 @@ public final class DispatcherMetrics {
     private final AtomicLong queueDepth = new AtomicLong(-1);
     private final AtomicLong leader = new AtomicLong();
     private final AtomicLong loops = new AtomicLong();
+    private final Map<String, AtomicLong> waiting = new ConcurrentHashMap<>();
 
     public DispatcherMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -131,8 +135,33 @@ public final class DispatcherMetrics {
 
     /** Time an application spent in a state, recorded when it leaves it. */
     public void timeInState(ApplicationState state, Duration d) {
+        timeInState(state.name(), d);
+    }
+
+    /** Time an application spent in a state (the operator's name for it), recorded when it leaves it. */
+    public void timeInState(String state, Duration d) {
         Timer.builder(P + "application_state_duration").description("Time applications spent in each state")
-                .tag("state", state.name()).register(registry).record(d);
+                .tag("state", state).register(registry).record(d);
+    }
+
+    /**
+     * 1 while a call to {@code dependency} (kubernetes, s3, sqs) fails and the dispatcher waits on it: messages in
+     * flight are kept hidden and nothing new is received.
+     */
+    public void waitingOn(String dependency, boolean isWaiting) {
+        waiting.computeIfAbsent(dependency, d -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder(P + "waiting_on_dependency", v, AtomicLong::get)
+                    .description("1 while the dispatcher waits on this dependency (calls to it fail; messages are held, none received)")
+                    .tag("dependency", d).register(registry);
+            return v;
+        }).set(isWaiting ? 1 : 0);
+    }
+
+    /** Whether the gauge says the dispatcher waits on {@code dependency}. */
+    public boolean waitingOn(String dependency) {
+        AtomicLong v = waiting.get(dependency);
+        return v != null && v.get() == 1;
     }
 
     /** Counts dispatcher loop iterations (tests wait on it; liveness uses it). */

@@ -111,4 +111,20 @@ class SqsQueueTest {
         assertFalse(refused.get(0).code().isBlank());
         assertEquals(0L, q.approximateDepth().orElseThrow());
     }
+
+    /**
+     * A message no longer in flight with a receipt (received again since, or deleted) is an answer from SQS, not SQS
+     * failing: the dispatcher must not take it for an outage and stop extending its other messages.
+     */
+    @Test
+    void extendingAMessageNoLongerInFlightWithItsReceiptIsAnAnswer() {
+        SqsQueue q = queue("not-in-flight");
+        q.send("m");
+        SqsQueue.Received first = receiveAll(q, 1, 0).get(0); // visible again at once
+        SqsQueue.Received again = receiveAll(q, 1, 30).get(0);
+        assertEquals(first.messageId(), again.messageId());
+        assertTrue(q.extendVisibilityIfInFlight(again.receiptHandle(), 30), "the current receipt extends");
+        q.delete(again.receiptHandle());
+        assertFalse(q.extendVisibilityIfInFlight(again.receiptHandle(), 30), "a deleted message is not in flight");
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ndjsonparquet.controller.builder.TestServers;
 import dev.ndjsonparquet.controller.k8s.Await;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.manifest.ManifestCodec;
@@ -14,9 +15,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -74,7 +77,7 @@ class DispatcherBookkeepingTest extends WithHarness {
         try (Harness.Controller second = h.controller(limits, () -> true, h.wiring().withClock(clock))) {
             await("the adopted, timed-out application to be retried", () -> h.application(Labels.applicationName(id, 2)) != null);
             assertEquals(1, second.count("applications_adopted"), "the first attempt was adopted");
-            assertEquals(1, second.count("applications_retried"));
+            await("the retry counted (right after its create)", () -> second.count("applications_retried") == 1);
             assertEquals(2, SparkApplicationBuilder.attemptOf(h.application(Labels.applicationName(id, 2))));
         }
     }
@@ -95,8 +98,7 @@ class DispatcherBookkeepingTest extends WithHarness {
         // The first create (attempt 1) goes through; the kill follows attempt 2's create, or attempt 1's delete.
         Faults faults = new Faults().arm(killedAfter, killedAfter == Faults.Call.CREATE_APPLICATION ? 1 : 0, 1);
         faults.onFault(Faults::kill);
-        try (Harness.Controller killed = h.controller(limits, () -> true, new Harness.Wiring(client, java.time.Clock.systemUTC(),
-                a -> faults.applications(client, h.namespace), q -> q, q -> q))) {
+        try (Harness.Controller killed = h.controller(limits, () -> true, h.wiring().withOperator(faults::operator))) {
             await("the first attempt", () -> h.application(Labels.applicationName(id)) != null);
             h.drive(Labels.applicationName(id), "SUBMITTED", "RUNNING", "FAILED");
             await("the kill in the middle of the retry", () -> faults.injected(killedAfter) == 1);
@@ -149,19 +151,103 @@ class DispatcherBookkeepingTest extends WithHarness {
             Message dead = h.drainDeadLetters(1).get(0);
             await("the message settled", () -> h.depth(h.queue) == 0);
 
-            // What an operator's redrive does: the dead letter, body and attributes, back on the manifest queue.
-            Map<String, String> attrs = new LinkedHashMap<>();
-            dead.messageAttributes().forEach((k, v) -> attrs.put(k, v.stringValue()));
-            h.queue.send(dead.body(), attrs);
+            redrive(dead);
             await("a new round's application", () -> h.application(Labels.applicationName(id, 2)) != null);
             c.awaitLoops(3);
             assertEquals(0, h.drainDeadLetters(0).size(), "not dead-lettered again at once");
             SparkApplication second = h.application(Labels.applicationName(id, 2));
             assertEquals("2", second.getMetadata().getAnnotations().get(Labels.FIRST_ATTEMPT));
             h.drive(Labels.applicationName(id, 2), "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
-            await("the redriven message settled", () -> h.depth(h.queue) == 0);
-            assertEquals(1, c.count("applications_succeeded"));
+            await("the redriven message settled and the success counted (right after the delete)",
+                    () -> h.depth(h.queue) == 0 && c.count("applications_succeeded") == 1);
             assertEquals(List.of(Labels.applicationName(id, 2)), h.applications().stream().map(a -> a.getMetadata().getName()).toList());
         }
+    }
+
+    /**
+     * Issue 20, item 1. A manifest dead-lettered twice (attempt 1, then a redriven round's attempt 2), whose
+     * applications are then all deleted (history trimming, spark-operator's TTL), is redriven a second time. The
+     * drivers' attempt markers (attempts 1 and 2) are still in its output, and the fence lets only the newest attempt
+     * commit: the new round must run above them (attempt 3), not start again at 1 and be superseded, round after
+     * round, with a reason that says nothing useful. The dead letters say which attempt failed and why.
+     */
+    @Test
+    void aRedrivenDeadLetterWhoseApplicationsWereTrimmedRunsAboveTheAttemptMarkersAndCanSucceed() {
+        S3Client s3 = TestServers.get().s3;
+        Harness.bucket(s3, ScriptedOperator.BUCKET);
+        String body = h.good("trimmed");
+        String id = idOf(body);
+        h.send(body);
+        AtomicBoolean fixed = new AtomicBoolean();
+        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(1).backoff(Duration.ZERO);
+        try (ScriptedOperator operator = new ScriptedOperator(h, (m, attempt) -> !fixed.get(), Duration.ZERO, s3);
+             Harness.Controller c = h.controller(limits, () -> true)) {
+            Message first = h.drainDeadLetters(1).get(0);
+            await("the first message settled", () -> h.depth(h.queue) == 0);
+            redrive(first);
+            Message second = h.drainDeadLetters(1).get(0);
+            await("the redriven message settled", () -> h.depth(h.queue) == 0);
+            for (Message dead : List.of(first, second)) {
+                String reason = dead.messageAttributes().get("reason").stringValue();
+                assertTrue(reason.contains("application failed: driver pod failed") && reason.contains("gave up after 1 attempt"), reason);
+            }
+            assertTrue(first.messageAttributes().get("reason").stringValue().contains("last attempt 1 (" + Labels.applicationName(id) + ")"));
+            assertTrue(second.messageAttributes().get("reason").stringValue().contains("last attempt 2 (" + Labels.applicationName(id, 2)
+                    + "), a round that started at attempt 2"), second.messageAttributes().get("reason").stringValue());
+            assertEquals("2", second.messageAttributes().get("lastAttempt").stringValue());
+
+            // History trimming (or spark-operator's TTL) removes every application; the drivers' markers stay.
+            client.resources(SparkApplication.class).inNamespace(h.namespace).delete();
+            await("every application gone", () -> h.applications().isEmpty());
+            fixed.set(true); // whatever failed the runs is mended, and the operator redrives once more
+            redrive(second);
+
+            await("the redriven message settled", () -> h.depth(h.queue) == 0);
+            List<String> third = h.drainDeadLettersNow().stream().map(m -> m.messageAttributes().get("reason").stringValue()).toList();
+            assertEquals(List.of(), third, "no third dead letter");
+            await("the third round converted the manifest", () -> c.count("applications_succeeded") == 1);
+            SparkApplication done = h.applications().get(0);
+            assertEquals(3, SparkApplicationBuilder.attemptOf(done), "above the markers of attempts 1 and 2");
+            assertEquals(3, SparkApplicationBuilder.firstAttemptOf(done), "the round counts from its own first attempt");
+            assertEquals(List.of(), List.copyOf(operator.superseded()), "no run was superseded by an old marker");
+            assertEquals(3, operator.runs().size(), "one run per round");
+        }
+    }
+
+    /**
+     * A run superseded by a newer attempt's marker that the dispatcher did not number (someone ran {@code convert
+     * --attempt 5} while attempt 1 ran): the dead letter says so, and the redriven round runs above it.
+     */
+    @Test
+    void aRunSupersededByANewerMarkerIsDeadLetteredWithThatReasonAndTheNextRoundRunsAboveIt() {
+        S3Client s3 = TestServers.get().s3;
+        Harness.bucket(s3, ScriptedOperator.BUCKET);
+        String body = h.good("manual-rerun");
+        String id = idOf(body);
+        h.send(body);
+        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(1).backoff(Duration.ZERO);
+        try (ScriptedOperator operator = new ScriptedOperator(h, (m, attempt) -> false, Duration.ZERO, s3, (m, attempt) -> {
+                if (attempt == 1) {
+                    ScriptedOperator.writeMarker(s3, m, 5); // a manual rerun's driver, started meanwhile
+                }
+            });
+             Harness.Controller c = h.controller(limits, () -> true)) {
+            Message dead = h.drainDeadLetters(1).get(0);
+            String reason = dead.messageAttributes().get("reason").stringValue();
+            assertTrue(reason.contains("ExitCode: 3") && reason.contains("marker of attempt 5")
+                    && reason.contains("attempt 1's driver was superseded"), reason);
+            assertEquals(List.of(Labels.applicationName(id)), List.copyOf(operator.superseded()));
+            await("the message settled", () -> h.depth(h.queue) == 0);
+            redrive(dead);
+            await("the redriven round converted the manifest", () -> c.count("applications_succeeded") == 1);
+            assertEquals(6, SparkApplicationBuilder.attemptOf(h.application(Labels.applicationName(id, 6))), "above the marker of attempt 5");
+        }
+    }
+
+    /** What an operator's redrive does: the dead letter, body and attributes, back on the manifest queue. */
+    private static void redrive(Message dead) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        dead.messageAttributes().forEach((k, v) -> attrs.put(k, v.stringValue()));
+        h.queue.send(dead.body(), attrs);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.k8s.Await;
 import dev.ndjsonparquet.controller.k8s.LeaseLeadership;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
@@ -17,9 +18,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** The dispatcher against ElasticMQ and the Fabric8 CRUD mock server, spark-operator played by the test. */
@@ -69,22 +74,83 @@ class DispatcherTest extends WithHarness {
         }
     }
 
+    /** Every change of the applications is watched, and the cap checked after each one, not at sampled moments. */
     @Test
     void neverMoreThanMaxConcurrentRunsAndTheNextWaitsForOneToFinish() {
         List<String> bodies = List.of(h.good("c1"), h.good("c2"), h.good("c3"));
         bodies.forEach(h::send);
-        try (Harness.Controller c = h.controller(Harness.Limits.defaults().maxConcurrent(2), () -> true)) {
+        try (RunWatch watch = new RunWatch(client, h.namespace);
+             Harness.Controller c = h.controller(Harness.Limits.defaults().maxConcurrent(2), () -> true)) {
             Await.until(WAIT, () -> h.applications().size() == 2, "two applications");
-            for (int i = 0; i < 4; i++) {
-                c.awaitLoops(1);
-                assertEquals(2, h.applications().size(), "a third application while two are active");
-            }
+            c.awaitLoops(4); // steps in which a third run would be created if the cap did not hold
             assertEquals(2, c.metrics.activeNow());
             String first = h.applications().get(0).getMetadata().getName();
             h.drive(first, "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
             Await.until(WAIT, () -> h.applications().size() == 3, "the third application once one finished");
-            long active = h.applications().stream().filter(a -> !a.state().isTerminal()).count();
-            assertEquals(2, active);
+            Await.until(WAIT, () -> watch.events().stream().filter(e -> e.startsWith("ADDED")).count() == 3
+                    && watch.events().contains("MODIFIED " + first + " COMPLETED"), "the watch to have seen all three and the completion");
+            List<String> events = watch.events();
+            assertEquals(2, watch.maxActive(), () -> "the cap, reached and never passed, over every change: " + events);
+            int completed = events.indexOf("MODIFIED " + first + " COMPLETED");
+            assertEquals(2, events.subList(0, completed).stream().filter(e -> e.startsWith("ADDED")).count(),
+                    () -> "the third application only after the first completed: " + events);
+        }
+    }
+
+    /**
+     * The same as a clean stop, with a kill in the middle of a call: the call takes effect, blocks (the pod frozen, a
+     * partition), and the thread dies in it. A second dispatcher takes over from what the first left.
+     */
+    @ParameterizedTest(name = "killed inside {0}")
+    @ValueSource(strings = {"CREATE_APPLICATION", "DELETE_MESSAGE"})
+    void aControllerKilledInTheMiddleOfACallIsReplacedByOneThatCarriesOn(Faults.Call call) throws Exception {
+        String body = h.good("killed-in-" + call);
+        String name = nameOf(body);
+        h.send(body);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch die = new CountDownLatch(1);
+        Faults faults = new Faults().arm(call, 0, 1).onFault(() -> {
+            inside.countDown();
+            try {
+                die.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Faults.kill();
+        });
+        Harness.Wiring frozen = h.wiring().withOperator(faults::operator).withQueues(
+                q -> new SqsQueue(faults.sqs(h.aws.sqs(), Faults.Call.SEND_DEAD_LETTER), q.url()), q -> q);
+        try (Harness.Controller first = h.controller(Harness.Limits.defaults(), () -> true, frozen)) {
+            if (call == Faults.Call.DELETE_MESSAGE) {
+                awaitApplication(name);
+                h.drive(name, "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
+            }
+            assertTrue(inside.await(30, TimeUnit.SECONDS), "the first dispatcher inside " + call);
+            if (call == Faults.Call.CREATE_APPLICATION) {
+                assertTrue(h.application(name) != null, "the create took effect before the kill");
+                assertEquals(1, h.depth(h.queue), "the message is in flight");
+            } else {
+                assertEquals(0, h.depth(h.queue), "the delete took effect before the kill");
+            }
+            die.countDown();
+            Await.until(WAIT, () -> !first.alive(), "the first dispatcher's thread to die inside the call");
+        }
+        if (call == Faults.Call.CREATE_APPLICATION) {
+            h.drive(name, "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");
+        }
+        try (Harness.Controller second = h.controller(Harness.Limits.defaults(), () -> true)) {
+            awaitQueueEmpty();
+            second.awaitLoops(3);
+            assertEquals(1, h.applications().size(), "one application, created once");
+            assertEquals(0, second.count("applications_launched"));
+            if (call == Faults.Call.CREATE_APPLICATION) {
+                Await.until(WAIT, () -> second.count("applications_succeeded") == 1, "the adopted application to settle the message");
+                assertEquals(1, second.count("applications_adopted"));
+                assertEquals(1, second.count("messages_received"), "received again once its visibility ran out, then deleted");
+            } else {
+                assertEquals(0, second.count("messages_received"), "nothing left to receive: the delete had taken effect");
+            }
+            assertEquals(0, h.depth(h.deadLetters));
         }
     }
 
@@ -167,7 +233,7 @@ class DispatcherTest extends WithHarness {
             SparkApplication last = h.application(second);
             assertEquals(Boolean.TRUE, last.getSpec().additionalProperty("suspend"),
                     "a SUBMISSION_FAILED application whose driver may have started is suspended, so spark-operator deletes its pods");
-            assertTrue(Dispatcher.deadLettered(last), "the decision is kept on the application");
+            assertTrue(KubeflowOperator.deadLettered(last), "the decision is kept on the application");
         }
     }
 
@@ -236,10 +302,13 @@ class DispatcherTest extends WithHarness {
     void withTwoControllersOnlyTheLeaseHolderCreatesApplicationsAndTheOtherTakesOver() {
         List<String> bodies = List.of(h.good("l1"), h.good("l2"), h.good("l3"));
         bodies.forEach(h::send);
+        // The margins LeaseLeadershipTest found necessary on a loaded 2-core machine: a 20 s Lease renewed every second
+        // (15 s renew deadline), so no stall short of 15 s costs the leader its Lease. The take-over below does not
+        // wait for expiry: the leaving leader releases the Lease.
         LeaseLeadership.Config a = new LeaseLeadership.Config(h.namespace, "dispatcher", "a",
-                Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200));
+                Duration.ofSeconds(20), Duration.ofSeconds(15), Duration.ofSeconds(1));
         LeaseLeadership.Config b = new LeaseLeadership.Config(h.namespace, "dispatcher", "b",
-                Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200));
+                Duration.ofSeconds(20), Duration.ofSeconds(15), Duration.ofSeconds(1));
         LeaseLeadership leaseA = LeaseLeadership.start(client, a);
         LeaseLeadership leaseB = LeaseLeadership.start(client, b);
         Harness.Controller ca = h.controller(Harness.Limits.defaults(), leaseA::isLeader);

@@ -1,8 +1,5 @@
 package dev.ndjsonparquet.controller.dispatch;
 
-import dev.ndjsonparquet.controller.k8s.SparkApplication;
-import dev.ndjsonparquet.controller.k8s.SparkApplications;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.EnumMap;
@@ -97,28 +94,36 @@ final class Faults {
         return result;
     }
 
-    /** The applications adapter with these faults. */
-    SparkApplications applications(KubernetesClient client, String namespace) {
+    /** The operator seam with these faults (any operator: the faults are on the seam's calls). */
+    SparkOperator operator(SparkOperator real) {
         Faults f = this;
-        return new SparkApplications(client, namespace) {
+        return new ForwardingOperator(real) {
             @Override
-            public Created createOrAdopt(SparkApplication app, String manifestIdLabel) {
-                return f.around(Call.CREATE_APPLICATION, () -> super.createOrAdopt(app, manifestIdLabel));
+            public List<Run> list() {
+                return f.around(Call.LIST_APPLICATIONS, real::list);
+            }
+
+            @Override
+            public Created createOrAdopt(SparkApplicationBuilder.Request request) {
+                return f.around(Call.CREATE_APPLICATION, () -> real.createOrAdopt(request));
+            }
+
+            @Override
+            public Run annotate(String name, Map<String, String> annotations) {
+                return f.around(Call.PATCH_APPLICATION, () -> real.annotate(name, annotations));
+            }
+
+            @Override
+            public void stop(String name) {
+                f.around(Call.PATCH_APPLICATION, () -> {
+                    real.stop(name);
+                    return null;
+                });
             }
 
             @Override
             public boolean delete(String name) {
-                return f.around(Call.DELETE_APPLICATION, () -> super.delete(name));
-            }
-
-            @Override
-            public SparkApplication annotate(String name, Map<String, String> annotations, boolean suspend) {
-                return f.around(Call.PATCH_APPLICATION, () -> super.annotate(name, annotations, suspend));
-            }
-
-            @Override
-            public List<SparkApplication> list(Map<String, String> labels) {
-                return f.around(Call.LIST_APPLICATIONS, () -> super.list(labels));
+                return f.around(Call.DELETE_APPLICATION, () -> real.delete(name));
             }
         };
     }

@@ -1,7 +1,9 @@
 package dev.ndjsonparquet.controller.dispatch;
 
+import dev.ndjsonparquet.controller.aws.AttemptMarkerReader;
 import dev.ndjsonparquet.controller.aws.AwsClients;
 import dev.ndjsonparquet.controller.aws.ManifestLoader;
+import dev.ndjsonparquet.controller.builder.TestServers;
 import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.k8s.Await;
 import dev.ndjsonparquet.controller.k8s.EventRecorder;
@@ -35,14 +37,16 @@ import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The real protocol servers a dispatcher test talks to (ElasticMQ, the Fabric8 CRUD mock with the
- * SparkApplication CRD), fresh queues and a fresh namespace per test, and spark-operator's part: the
- * test writes application status the way spark-operator does.
+ * SparkApplication CRD, S3Mock for the outputs' attempt markers), fresh queues and a fresh namespace per test, and
+ * spark-operator's part: the test writes application status the way spark-operator does. The dispatcher reaches
+ * spark-operator through the {@link SparkOperator} seam ({@link KubeflowOperator}), which a test may wrap.
  */
 final class Harness implements AutoCloseable {
 
@@ -71,6 +75,11 @@ final class Harness implements AutoCloseable {
 
     /** New queues (the main one redrives to the dead-letter one), a new namespace and manifest folder. */
     void fresh(Path tmp) {
+        fresh(tmp, 10);
+    }
+
+    /** The same, the manifest queue redriving after {@code maxReceiveCount} receives. */
+    void fresh(Path tmp, int maxReceiveCount) {
         int n = SEQ.incrementAndGet();
         namespace = "t" + n;
         SqsClient sqs = aws.sqs();
@@ -78,7 +87,7 @@ final class Harness implements AutoCloseable {
         String dlqArn = sqs.getQueueAttributes(r -> r.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         String url = sqs.createQueue(r -> r.queueName("manifests-" + n).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
-                "{\"maxReceiveCount\":\"10\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}"))).queueUrl();
+                "{\"maxReceiveCount\":\"" + maxReceiveCount + "\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}"))).queueUrl();
         queue = new SqsQueue(sqs, url);
         deadLetters = new SqsQueue(sqs, dlqUrl);
         deadLettersSeen.clear();
@@ -92,32 +101,55 @@ final class Harness implements AutoCloseable {
 
     /** A dispatcher that talks to Kubernetes through {@code dispatcherClient}. */
     Controller controller(Limits limits, BooleanSupplier leader, KubernetesClient dispatcherClient) {
-        return controller(limits, leader, new Wiring(dispatcherClient, Clock.systemUTC(), a -> a, q -> q, q -> q));
+        return controller(limits, leader, wiring().withClient(dispatcherClient));
     }
 
     /**
-     * What a test may change in how a dispatcher is assembled: its Kubernetes client and clock, and
-     * wrappers around its applications adapter and its two queues (faults).
+     * What a test may change in how a dispatcher is assembled: its Kubernetes client and clock, and wrappers
+     * around the operator seam, its two queues and its attempt-marker reader (faults, records, outages).
      */
-    record Wiring(KubernetesClient client, Clock clock, UnaryOperator<SparkApplications> applications,
-                  UnaryOperator<SqsQueue> queue, UnaryOperator<SqsQueue> deadLetters) {
+    record Wiring(KubernetesClient client, Clock clock, UnaryOperator<SparkOperator> operator,
+                  UnaryOperator<SqsQueue> queue, UnaryOperator<SqsQueue> deadLetters, UnaryOperator<S3Client> s3) {
         Wiring withClock(Clock c) {
-            return new Wiring(client, c, applications, queue, deadLetters);
+            return new Wiring(client, c, operator, queue, deadLetters, s3);
+        }
+
+        Wiring withClient(KubernetesClient c) {
+            return new Wiring(c, clock, operator, queue, deadLetters, s3);
+        }
+
+        Wiring withOperator(UnaryOperator<SparkOperator> o) {
+            return new Wiring(client, clock, o, queue, deadLetters, s3);
+        }
+
+        Wiring withQueues(UnaryOperator<SqsQueue> q, UnaryOperator<SqsQueue> d) {
+            return new Wiring(client, clock, operator, q, d, s3);
+        }
+
+        /** The S3 client the dispatcher reads manifests and attempt markers with. */
+        Wiring withS3(UnaryOperator<S3Client> c) {
+            return new Wiring(client, clock, operator, queue, deadLetters, c);
         }
     }
 
     Wiring wiring() {
-        return new Wiring(client, Clock.systemUTC(), a -> a, q -> q, q -> q);
+        return new Wiring(client, Clock.systemUTC(), o -> o, q -> q, q -> q, c -> c);
+    }
+
+    /** kubeflow spark-operator behind the seam, as production assembles it. */
+    SparkOperator kubeflow(KubernetesClient c) {
+        return new KubeflowOperator(new SparkApplications(c, namespace),
+                new EventRecorder(c, namespace, "ndjson-parquet-dispatcher", "test"),
+                new SparkApplicationBuilder(ApplicationTemplate.load(null), new ExecutorSizing(16, 1, 10), List.of(), namespace));
     }
 
     Controller controller(Limits limits, BooleanSupplier leader, Wiring w) {
         DispatcherMetrics metrics = new DispatcherMetrics(new SimpleMeterRegistry());
-        SparkApplications apps = w.applications().apply(new SparkApplications(w.client(), namespace));
+        S3Client s3 = w.s3().apply(TestServers.get().s3);
         Dispatcher d = new Dispatcher(
-                new Dispatcher.Adapters(w.queue().apply(queue), w.deadLetters().apply(deadLetters), new ManifestLoader(aws.s3(), true), apps,
-                        new EventRecorder(w.client(), namespace, "ndjson-parquet-dispatcher", "test"), metrics),
+                new Dispatcher.Ports(w.queue().apply(queue), w.deadLetters().apply(deadLetters), new ManifestLoader(s3, true),
+                        new AttemptMarkerReader(s3), w.operator().apply(kubeflow(w.client())), metrics),
                 new Dispatcher.Limits(limits.maxConcurrent, limits.visibility, 100, trust(), limits.runLimit),
-                new SparkApplicationBuilder(ApplicationTemplate.load(null), new ExecutorSizing(16, 1, 10), List.of(), namespace),
                 new StatePolicy(new RetryPolicy(limits.maxAttempts, limits.backoff), limits.stuck),
                 leader, w.clock(), FAST);
         return new Controller(d, metrics);
@@ -125,7 +157,8 @@ final class Harness implements AutoCloseable {
 
     /** Where the test's manifests, inputs, outputs and schemas may be. */
     TrustedLocations trust() {
-        return new TrustedLocations(new LocationPrefixes("manifest locations", List.of(manifests.toUri().toString())),
+        return new TrustedLocations(new LocationPrefixes("manifest locations", List.of(manifests.toUri().toString(), "s3://"
+                + MANIFEST_BUCKET + "/manifests/")),
                 AllowedInputs.parse("s3://landing/in/"), new LocationPrefixes("outputs", List.of("s3a://lake/out/")),
                 new LocationPrefixes("schema locations", List.of("s3a://lake/schemas/")));
     }
@@ -212,6 +245,29 @@ final class Harness implements AutoCloseable {
 
     String good(String salt) {
         return write(Fixtures.manifest("s3a://landing/in/", 2, 3 * Fixtures.GIB, salt));
+    }
+
+    /** Where {@link #goodInS3} puts manifests (S3Mock). */
+    static final String MANIFEST_BUCKET = "work";
+
+    /** A good manifest written to S3 ({@code s3://work/manifests/<id>.json}); returns the message body that points to it. */
+    String goodInS3(String salt) {
+        Manifest m = Fixtures.manifest("s3a://landing/in/", 2, 3 * Fixtures.GIB, salt);
+        S3Client s3 = TestServers.get().s3;
+        bucket(s3, MANIFEST_BUCKET);
+        String key = "manifests/" + m.manifestId() + ".json";
+        s3.putObject(r -> r.bucket(MANIFEST_BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(ManifestCodec.encode(m)));
+        return ManifestCodec.encodeMessage(ManifestMessage.of("s3://" + MANIFEST_BUCKET + "/" + key, m));
+    }
+
+    /** Makes the bucket unless it exists. */
+    static void bucket(S3Client s3, String name) {
+        try {
+            s3.createBucket(r -> r.bucket(name));
+        } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
+                 | software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException e) {
+            // made by an earlier test
+        }
     }
 
     void send(String body) {

@@ -57,11 +57,9 @@ class LocationsTest {
     void waitingForSparkOperatorIsBoundedByTheRunTimeLimitToo() {
         StatePolicy p = new StatePolicy(new RetryPolicy(2, Duration.ofSeconds(10)), Duration.ofMinutes(15));
         // This dispatcher has seen it for a minute only (adopted), but it was created two hours ago.
-        Action a = p.decide(new StatePolicy.Observation(ApplicationState.SUBMITTED, null, 1, Duration.ofMinutes(1), false,
-                Duration.ofHours(2), Duration.ofHours(1)));
+        Action a = p.decide(observe(ApplicationState.SUBMITTED, 1, Duration.ofMinutes(1), Duration.ofHours(2)));
         assertInstanceOf(Action.Retry.class, a);
-        assertInstanceOf(Action.Wait.class, p.decide(new StatePolicy.Observation(ApplicationState.SUBMITTED, null, 1,
-                Duration.ofMinutes(1), false, Duration.ofMinutes(2), Duration.ofHours(1))));
+        assertInstanceOf(Action.Wait.class, p.decide(observe(ApplicationState.SUBMITTED, 1, Duration.ofMinutes(1), Duration.ofMinutes(2))));
     }
 
     @Test
@@ -69,14 +67,17 @@ class LocationsTest {
         StatePolicy p = new StatePolicy(new RetryPolicy(2, Duration.ofSeconds(10)), Duration.ofMinutes(15));
         for (ApplicationState s : List.of(ApplicationState.RUNNING, ApplicationState.UNKNOWN, ApplicationState.SUCCEEDING,
                 ApplicationState.FAILING)) {
-            assertInstanceOf(Action.Wait.class, p.decide(new StatePolicy.Observation(s, null, 1, Duration.ofHours(5), false,
-                    Duration.ofMinutes(59), Duration.ofHours(1))));
-            Action retry = p.decide(new StatePolicy.Observation(s, null, 1, Duration.ofSeconds(1), false,
-                    Duration.ofMinutes(61), Duration.ofHours(1)));
+            assertInstanceOf(Action.Wait.class, p.decide(observe(s, 1, Duration.ofHours(5), Duration.ofMinutes(59))));
+            Action retry = p.decide(observe(s, 1, Duration.ofSeconds(1), Duration.ofMinutes(61)));
             assertInstanceOf(Action.Retry.class, retry);
             assertTrue(((Action.Retry) retry).reason().contains("run-time limit 3600 s"));
-            assertInstanceOf(Action.DeadLetter.class, p.decide(new StatePolicy.Observation(s, null, 2, Duration.ofSeconds(1), false,
-                    Duration.ofMinutes(61), Duration.ofHours(1))));
+            assertInstanceOf(Action.DeadLetter.class, p.decide(observe(s, 2, Duration.ofSeconds(1), Duration.ofMinutes(61))));
         }
+    }
+
+    /** kubeflow's state through the seam's mapping, with a run-time limit of an hour. */
+    private static StatePolicy.Observation observe(ApplicationState s, int attempt, Duration inState, Duration runTime) {
+        return new StatePolicy.Observation(KubeflowOperator.stateOf(s, false), s.name(), null, attempt, inState, runTime,
+                Duration.ofHours(1));
     }
 }

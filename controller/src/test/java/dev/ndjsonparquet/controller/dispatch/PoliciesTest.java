@@ -16,13 +16,21 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The pure deciding parts: sizing, retries, the state machine, allowed inputs, history. */
+/**
+ * The pure deciding parts: sizing, retries, the state machine (kubeflow's states through the operator seam's mapping,
+ * then the shared policy), allowed inputs, history.
+ */
 class PoliciesTest {
 
     private final StatePolicy policy = new StatePolicy(new RetryPolicy(3, Duration.ofSeconds(10)), Duration.ofMinutes(15));
 
     private Action decide(ApplicationState s, int attempt, Duration inState) {
-        return policy.decide(new StatePolicy.Observation(s, "driver OOM", attempt, inState, false));
+        return decide(s, false, attempt, inState);
+    }
+
+    private Action decide(ApplicationState s, boolean operatorRetriesSubmission, int attempt, Duration inState) {
+        return policy.decide(new StatePolicy.Observation(KubeflowOperator.stateOf(s, operatorRetriesSubmission), s.name(),
+                "driver OOM", attempt, inState));
     }
 
     @Test
@@ -71,8 +79,7 @@ class PoliciesTest {
             assertTrue(r.reason().startsWith("stuck in " + s), r.reason());
         }
         assertInstanceOf(Action.Wait.class, decide(ApplicationState.RUNNING, 1, Duration.ofDays(1)));
-        assertInstanceOf(Action.Wait.class, policy.decide(new StatePolicy.Observation(
-                ApplicationState.SUBMISSION_FAILED, null, 1, Duration.ZERO, true)));
+        assertInstanceOf(Action.Wait.class, decide(ApplicationState.SUBMISSION_FAILED, true, 1, Duration.ZERO));
     }
 
     @Test
@@ -94,13 +101,13 @@ class PoliciesTest {
     @Test
     void historyKeepsTheNewestAndNeverTouchesPendingOrRecentOnes() {
         Instant now = Instant.parse("2026-01-02T00:00:00Z");
-        List<SparkApplication> owned = List.of(
+        List<Run> owned = java.util.stream.Stream.of(
                 app("a", "COMPLETED", "2026-01-01T01:00:00Z"),
                 app("b", "FAILED", "2026-01-01T02:00:00Z"),
                 app("c", "COMPLETED", "2026-01-01T03:00:00Z"),
                 app("d", "RUNNING", "2026-01-01T00:00:00Z"),
                 app("e", "COMPLETED", "2026-01-01T23:59:00Z"),
-                app("f", "COMPLETED", "2026-01-01T00:30:00Z"));
+                app("f", "COMPLETED", "2026-01-01T00:30:00Z")).map(KubeflowOperator::toRun).toList();
         assertEquals(List.of("b", "a"), History.toDelete(owned, Set.of("f"), 2, now, Duration.ofMinutes(10)));
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.k8s.Await;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
-import dev.ndjsonparquet.controller.k8s.SparkApplications;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.testsupport.MutableClock;
 import java.time.Duration;
@@ -34,47 +33,49 @@ class RetryOrderTest extends WithHarness {
     static final String FINALIZER = "sparkoperator.k8s.io/finalizer";
 
     /**
-     * The applications adapter with faults, recording each write that took effect and, at that moment, what a
-     * wrong order would show on the server: a next attempt created while an earlier one is not suspended, or an
+     * The operator seam with faults, recording each write that took effect and, at that moment, what a wrong order
+     * would show on the server: a next attempt created while an earlier one may still run and is not stopped, or an
      * attempt deleted while no later one exists.
      */
     private static final class Recording {
         final List<String> writes = new CopyOnWriteArrayList<>();
         final List<String> violations = new CopyOnWriteArrayList<>();
 
-        SparkApplications around(Faults faults) {
+        SparkOperator around(SparkOperator real, Faults faults) {
             Recording r = this;
-            return new SparkApplications(client, h.namespace) {
+            // Recorded when the real call returns, before the fault (outside) throws: a write that took effect.
+            return faults.operator(new ForwardingOperator(real) {
                 @Override
-                public Created createOrAdopt(SparkApplication app, String manifestIdLabel) {
-                    int attempt = SparkApplicationBuilder.attemptOf(app);
-                    String id = app.getMetadata().getLabels().get(Labels.MANIFEST_ID);
-                    for (SparkApplication earlier : sameManifest(id)) {
+                public Created createOrAdopt(SparkApplicationBuilder.Request request) {
+                    int attempt = request.attempt();
+                    for (SparkApplication earlier : sameManifest(request.manifest().manifestId())) {
                         if (SparkApplicationBuilder.attemptOf(earlier) < attempt && !earlier.state().isTerminal()
                                 && !earlier.suspendRequested()) {
                             r.violations.add("created attempt " + attempt + " while " + earlier.getMetadata().getName()
                                     + " may still run and is not suspended");
                         }
                     }
-                    return faults.around(Faults.Call.CREATE_APPLICATION, () -> {
-                        Created c = super.createOrAdopt(app, manifestIdLabel);
-                        r.writes.add("create " + app.getMetadata().getName());
-                        return c;
-                    });
+                    Created c = real.createOrAdopt(request);
+                    r.writes.add("create " + c.run().name());
+                    return c;
                 }
 
                 @Override
-                public SparkApplication annotate(String name, Map<String, String> annotations, boolean suspend) {
-                    return faults.around(Faults.Call.PATCH_APPLICATION, () -> {
-                        SparkApplication a = super.annotate(name, annotations, suspend);
-                        r.writes.add((suspend ? "suspend " : "annotate ") + name);
-                        return a;
-                    });
+                public Run annotate(String name, Map<String, String> annotations) {
+                    Run a = real.annotate(name, annotations);
+                    r.writes.add("annotate " + name);
+                    return a;
+                }
+
+                @Override
+                public void stop(String name) {
+                    real.stop(name);
+                    r.writes.add("suspend " + name);
                 }
 
                 @Override
                 public boolean delete(String name) {
-                    SparkApplication app = get(name).orElse(null);
+                    SparkApplication app = h.application(name);
                     if (app != null) {
                         int attempt = SparkApplicationBuilder.attemptOf(app);
                         boolean later = sameManifest(app.getMetadata().getLabels().get(Labels.MANIFEST_ID)).stream()
@@ -83,13 +84,11 @@ class RetryOrderTest extends WithHarness {
                             r.violations.add("deleted " + name + " while no later attempt exists");
                         }
                     }
-                    return faults.around(Faults.Call.DELETE_APPLICATION, () -> {
-                        boolean deleted = super.delete(name);
-                        r.writes.add("delete " + name);
-                        return deleted;
-                    });
+                    boolean deleted = real.delete(name);
+                    r.writes.add("delete " + name);
+                    return deleted;
                 }
-            };
+            });
         }
 
         /** Each write in the order it first took effect (a step after a fault repeats some: the delete of one being deleted). */
@@ -135,8 +134,8 @@ class RetryOrderTest extends WithHarness {
         String second = Labels.applicationName(id, 2);
         h.send(retried);
         Harness.Limits limits = Harness.Limits.defaults().maxConcurrent(2).runLimit(Duration.ofMinutes(30)).backoff(Duration.ZERO);
-        try (Harness.Controller c = h.controller(limits, () -> true, new Harness.Wiring(client, clock,
-                a -> recording.around(faults), q -> q, q -> q))) {
+        try (Harness.Controller c = h.controller(limits, () -> true, h.wiring().withClock(clock)
+                .withOperator(o -> recording.around(o, faults)))) {
             Await.until(WAIT, () -> h.application(first) != null, "attempt 1");
             client.resources(SparkApplication.class).inNamespace(h.namespace).withName(first).edit(a -> {
                 a.getMetadata().setFinalizers(List.of(FINALIZER)); // spark-operator's, as on a real cluster

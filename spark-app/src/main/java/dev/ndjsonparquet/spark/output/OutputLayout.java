@@ -1,6 +1,7 @@
 package dev.ndjsonparquet.spark.output;
 
 import dev.ndjsonparquet.conversion.PartitionMode;
+import dev.ndjsonparquet.manifest.AttemptMarkers;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.spark.read.HadoopPaths;
 import java.time.ZoneOffset;
@@ -35,6 +36,6 @@ public record OutputLayout(String dataRoot, String badRecords, String staging, S
         String results = result.substring(0, result.lastIndexOf('/'));
         String root = results.substring(0, results.lastIndexOf('/'));
         String file = result.substring(result.lastIndexOf('/') + 1);
-        return root + "/_attempts/" + file.substring(0, file.length() - ".json".length());
+        return root + "/" + AttemptMarkers.folder(file.substring(0, file.length() - ".json".length()));
     }
 }

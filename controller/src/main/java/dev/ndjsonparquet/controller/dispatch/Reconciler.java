@@ -1,0 +1,276 @@
+package dev.ndjsonparquet.controller.dispatch;
+
+import dev.ndjsonparquet.controller.aws.ManifestLoader;
+import dev.ndjsonparquet.controller.aws.SqsQueue;
+import dev.ndjsonparquet.controller.dispatch.Dependencies.Calls;
+import dev.ndjsonparquet.controller.dispatch.Dependencies.Service;
+import dev.ndjsonparquet.controller.observability.DispatcherMetrics;
+import dev.ndjsonparquet.location.DriverChecks;
+import dev.ndjsonparquet.location.TrustedLocations;
+import dev.ndjsonparquet.manifest.InvalidManifestException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A manifest in flight ({@code docs/dispatcher.md}, life-cycle): an admitted message starts following its manifest
+ * (a first run, adoption of the one that exists, a new round for a redriven dead letter); then, each step, superseded
+ * attempts are deleted, a due retry or a missing run is created, and the latest run's state is decided by the
+ * {@link StatePolicy}: wait, complete, retry after a back-off, or dead-letter. Written against {@link SparkOperator}
+ * and {@link Run} only, so it is the same for every operator.
+ */
+final class Reconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+    private final SparkOperator operator;
+    private final StatePolicy policy;
+    private final AttemptNumbers attempts;
+    private final DeadLetters deadLetters;
+    private final InFlight held;
+    private final Dependencies dependencies;
+    private final LeaderCheck leader;
+    private final DispatcherMetrics metrics;
+    private final RunTimeLimit runLimit;
+    private final ManifestLoader manifests;
+    private final TrustedLocations trust;
+
+    Reconciler(SparkOperator operator, StatePolicy policy, AttemptNumbers attempts, DeadLetters deadLetters, InFlight held,
+               Dependencies dependencies, LeaderCheck leader, DispatcherMetrics metrics, RunTimeLimit runLimit,
+               ManifestLoader manifests, TrustedLocations trust) {
+        this.operator = operator;
+        this.policy = policy;
+        this.attempts = attempts;
+        this.deadLetters = deadLetters;
+        this.held = held;
+        this.dependencies = dependencies;
+        this.leader = leader;
+        this.metrics = metrics;
+        this.runLimit = runLimit;
+        this.manifests = manifests;
+        this.trust = trust;
+    }
+
+    // ---- an admitted message ------------------------------------------------------------------
+
+    /**
+     * Starts following the manifest of an admitted message, or joins the one already in flight (a second message for
+     * a manifest in flight is settled with the first). Returns the manifest to reconcile now, or null.
+     */
+    Tracked admit(Tracked.Delivery delivery, SqsQueue.Received m, Intake.Verdict.Admitted admitted, OwnedRuns runs, Instant now) {
+        String id = admitted.manifest().manifestId();
+        Tracked existing = held.manifest(id);
+        if (existing != null) {
+            LOG.info("message {} is for a manifest already in flight; it is settled together with it", m.messageId());
+            existing.deliveredAgain(delivery);
+            return null;
+        }
+        Tracked t = new Tracked(id, new SparkApplicationBuilder.Request(admitted.manifest(), admitted.message().manifestUri(),
+                m.messageId(), 1).checkedBy(new DriverChecks(admitted.sha256(), trust)), now);
+        t.deliveries.add(delivery);
+        Run latest = runs.latest(id);
+        if (latest != null && latest.deadLettered()) {
+            if (redriven(m) && !m.messageId().equals(latest.messageId())) {
+                LOG.info("redriven dead letter: a new round of attempts starts after attempt {}", latest.attempt());
+                t.newRoundAbove = latest.attempt();
+            } else {
+                // Dead-lettered already (a duplicate delivery, or a dead-lettering that a crash cut short):
+                // reconciling finishes it, sending no second dead letter once one was sent.
+                follow(t, latest, now);
+            }
+        } else if (latest != null) {
+            follow(t, latest, now);
+            metrics.adopted();
+            LOG.info("adopted existing application {} (attempt {}, state {})", t.applicationName, t.attempt, t.operatorState);
+        }
+        held.track(t);
+        return t;
+    }
+
+    /** A dead letter an operator moved back: it carries the attributes the dispatcher gave it. */
+    private static boolean redriven(SqsQueue.Received m) {
+        return m.attributes().containsKey("cause");
+    }
+
+    // ---- each step ------------------------------------------------------------------------------
+
+    void reconcile(Tracked t, OwnedRuns runs, Instant now) {
+        Run latest = runs.latest(t.manifestId);
+        // Earlier attempts go once a later one exists (a retry creates the next before it deletes the last). One
+        // that cannot be deleted now does not hold up the latest: it is stopped or finished, and tried again later.
+        for (Run older : runs.of(t.manifestId)) {
+            if (older != latest) {
+                LOG.info("deleting application {} of a superseded attempt", older.name());
+                leader.ensure();
+                try {
+                    dependencies.call(Service.KUBERNETES, Calls.DELETE, () -> operator.delete(older.name()));
+                } catch (Dependencies.Unavailable e) {
+                    LOG.debug("superseded application {} stays for now: {}", older.name(), e.getMessage());
+                }
+            }
+        }
+        if (t.newRoundAbove > 0) {
+            if (latest != null && latest.attempt() > t.newRoundAbove) {
+                t.newRoundAbove = 0; // the round's first run exists (its create may have failed after taking effect)
+            } else {
+                create(t, t.newRoundAbove + 1, true, runs, now);
+                t.newRoundAbove = 0;
+                return;
+            }
+        }
+        if (t.retryAt != null) {
+            if (latest != null && latest.attempt() >= t.nextAttempt) {
+                t.retryAt = null; // the retry's run exists (its create may have failed after taking effect)
+                metrics.retried();
+            } else {
+                rerunWhenDue(t, latest, runs, now);
+                return;
+            }
+        }
+        if (latest == null) {
+            if (t.attempt > 0) {
+                LOG.warn("application {} disappeared while its message is pending; running attempt {} again", t.applicationName, t.attempt);
+                create(t, t.attempt, false, runs, now);
+            } else {
+                create(t, 1, true, runs, now);
+            }
+            return;
+        }
+        if (latest.deadLettered()) {
+            deadLetters.finish(t, latest, runs);
+            return;
+        }
+        follow(t, latest, now);
+        decide(t, latest, runs, now);
+    }
+
+    /** One decision for the run's state. */
+    private void decide(Tracked t, Run run, OwnedRuns runs, Instant now) {
+        Instant started = run.startedAt();
+        Duration runTime = Duration.between(started == null ? t.stateSince : started, now);
+        Action action = policy.decide(new StatePolicy.Observation(run.state(), run.operatorState(), run.errorMessage(),
+                t.attempt - t.firstAttempt + 1, Duration.between(t.stateSince, now), runTime,
+                runLimit.forBytes(t.request.manifest().totalBytes())));
+        if (action instanceof Action.Complete) {
+            complete(t, run, now);
+        } else if (action instanceof Action.Retry r) {
+            String hint = hint(t, run);
+            Optional<String> changed = changedSinceChecked(t);
+            if (changed.isPresent()) {
+                deadLetters.decide(t, run, r.reason() + hint + "; not retried: " + changed.get(), runs);
+            } else {
+                scheduleRetry(t, run, new Action.Retry(r.nextAttempt(), r.backoff(), r.reason() + hint), now);
+            }
+        } else if (action instanceof Action.DeadLetter d) {
+            deadLetters.decide(t, run, d.reason() + hint(t, run), runs);
+        }
+    }
+
+    /**
+     * Every attempt's driver refuses a manifest whose bytes are not the ones checked (it is pinned by their SHA-256), so
+     * a retry of a manifest changed (or removed) since would fail the same way: read it again before retrying, and
+     * dead-letter it at once when it changed. A read that fails (S3 down) throws {@link Dependencies.Unavailable}: the
+     * next step decides again.
+     */
+    private Optional<String> changedSinceChecked(Tracked t) {
+        DriverChecks checks = t.request.checks();
+        if (checks == null || checks.manifestSha256() == null) {
+            return Optional.empty();
+        }
+        try {
+            String now = dependencies.call(Service.S3, Calls.LOAD_MANIFEST, () -> manifests.read(t.request.manifestUri())).sha256();
+            return checks.manifestSha256().equals(now) ? Optional.empty()
+                    : Optional.of("manifest " + t.request.manifestUri() + " changed after the dispatcher checked it (sha256 "
+                            + checks.manifestSha256() + ", now " + now + "), and its driver refuses it");
+        } catch (InvalidManifestException e) {
+            return Optional.of("manifest " + t.request.manifestUri() + " cannot be read as checked any more: "
+                    + String.join("; ", e.problems()));
+        }
+    }
+
+    /** What the attempt markers add to the reason of a failed run (superseded by a newer attempt), or nothing. */
+    private String hint(Tracked t, Run run) {
+        return run.state() == RunState.FAILED ? attempts.supersededHint(t.request.manifest(), run.attempt()).orElse("") : "";
+    }
+
+    /** Takes the run as the manifest's current one: its attempt, round and state (the stuck timeout counts from a change). */
+    private void follow(Tracked t, Run run, Instant now) {
+        t.applicationName = run.name();
+        t.attempt = run.attempt();
+        t.firstAttempt = Math.min(t.attempt, run.firstAttempt());
+        if (!run.operatorState().equals(t.operatorState)) {
+            if (t.operatorState != null) {
+                metrics.timeInState(t.operatorState, Duration.between(t.stateSince, now));
+                LOG.info("application state {} -> {}", t.operatorState, run.operatorState());
+            }
+            t.operatorState = run.operatorState();
+            t.stateSince = now;
+        }
+    }
+
+    private void complete(Tracked t, Run run, Instant now) {
+        held.settle(t);
+        metrics.succeeded();
+        RunUsage usage = operator.usage(run, now);
+        metrics.runUsage(usage.executorCoreSeconds(), usage.costUsd(), t.request.manifest().totalBytes());
+        LOG.info("manifest converted; message deleted after {} attempt(s); {} executor core-seconds, about {} USD",
+                t.attempt, Math.round(usage.executorCoreSeconds()), String.format(Locale.ROOT, "%.4f", usage.costUsd()));
+    }
+
+    private void scheduleRetry(Tracked t, Run run, Action.Retry r, Instant now) {
+        metrics.failed();
+        t.retryAt = now.plus(r.backoff());
+        t.nextAttempt = t.attempt + 1;
+        String text = r.reason() + "; attempt " + t.nextAttempt + " in " + r.backoff().toSeconds() + " s";
+        LOG.warn("run failed: {}", text);
+        operator.warn(run, "RunFailed", text);
+    }
+
+    /**
+     * After the back-off: stop the previous attempt if it may still run (so its pods go before the next attempt's
+     * start and the run cap holds), create the next attempt's run, then delete the previous one. In this order the
+     * attempt count is on a resource at every moment; a driver of the previous attempt that outlives all this (a lost
+     * node) is fenced by {@code --attempt} in the Spark application.
+     */
+    private void rerunWhenDue(Tracked t, Run previous, OwnedRuns runs, Instant now) {
+        if (now.isBefore(t.retryAt)) {
+            return;
+        }
+        if (previous != null && previous.mayStillRun() && !previous.stopRequested() && previous.attempt() < t.nextAttempt) {
+            leader.ensure();
+            dependencies.run(Service.KUBERNETES, Calls.STOP, () -> operator.stop(previous.name()));
+        }
+        create(t, t.nextAttempt, false, runs, now);
+        t.retryAt = null;
+        metrics.retried(); // once the next attempt exists: a stop that failed after taking effect is not a retry
+        if (previous != null && !previous.name().equals(t.applicationName)) {
+            leader.ensure();
+            dependencies.call(Service.KUBERNETES, Calls.DELETE, () -> operator.delete(previous.name()));
+        }
+    }
+
+    /**
+     * Creates (or adopts) the run of the next attempt: {@code wanted}, raised above every attempt marker in the output.
+     * A new round (first run, redriven dead letter) counts its attempts from it.
+     */
+    private void create(Tracked t, int wanted, boolean newRound, OwnedRuns runs, Instant now) {
+        int attempt = attempts.next(t.request.manifest(), wanted);
+        int first = newRound ? attempt : Math.min(t.firstAttempt, attempt);
+        leader.ensure();
+        SparkOperator.Created c = dependencies.call(Service.KUBERNETES, Calls.CREATE,
+                () -> operator.createOrAdopt(t.request.attempt(attempt, first, now, t.firstMessageId())));
+        runs.put(c.run());
+        if (c.adopted()) {
+            metrics.adopted();
+        } else {
+            metrics.created();
+        }
+        t.operatorState = null;
+        follow(t, c.run(), now);
+        LOG.info("{} application {} for attempt {}: {} file(s), {} bytes", c.adopted() ? "adopted" : "created",
+                t.applicationName, t.attempt, t.request.manifest().fileCount(), t.request.manifest().totalBytes());
+    }
+}
