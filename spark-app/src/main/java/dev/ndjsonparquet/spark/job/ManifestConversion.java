@@ -50,6 +50,8 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.broadcast.Broadcast;
@@ -173,8 +175,12 @@ public final class ManifestConversion {
         SchemaSource.Found schema = SchemaSource.resolve(spark, conf, settings.schema(), manifest.schema(),
                 readable.stream().map(SplitPlanner.PlannedFile::uri).toList(), settings.inferSampleLines(),
                 settings.maxLineBytes(), settings.writer() == WriterEngine.SPARK);
+        Metadata rescuedId = Metadata.empty();
         if (iceberg != null) {
             layout = iceberg.prepare(layout, schema.schema());
+            // The files carry the table's field ids, so that readers match columns by id, not by name mapping.
+            schema = new SchemaSource.Found(iceberg.withFieldIds(schema.schema()), schema.source(), schema.avgLineBytes());
+            rescuedId = iceberg.rescuedColumnId();
         }
         Map<Integer, SourcePin> pinOfFile = new HashMap<>();
         for (int i = 0; i < readable.size(); i++) {
@@ -187,7 +193,7 @@ public final class ManifestConversion {
         fence.check(Checkpoints.Point.PLANNED);
 
         List<SplitStats> stats = splits.isEmpty() ? List.of()
-                : convert(conf, manifest, layout, schema, splits);
+                : convert(conf, manifest, layout, schema, rescuedId, splits);
         long t2 = System.nanoTime();
 
         Map<Integer, SplitStats> bySplit = new HashMap<>();
@@ -293,7 +299,7 @@ public final class ManifestConversion {
     }
 
     private List<SplitStats> convert(Configuration conf, Manifest manifest, OutputLayout layout, SchemaSource.Found schema,
-                                     List<FileSplitRange> splits) throws IOException {
+                                     Metadata rescuedId, List<FileSplitRange> splits) throws IOException {
         PartitionMode mode = settings.partitionBy();
         int eventField = -1;
         if (mode.kind() == PartitionMode.Kind.EVENT_DATE) {
@@ -310,9 +316,9 @@ public final class ManifestConversion {
             return ColumnarConversionJob.run(spark, conf, new ColumnarWriteSpec(schema.schema(), settings.mismatch(),
                     eventField, layout.dataRoot(), layout.staging(), settings.maxLineBytes(),
                     settings.badRecordRawMaxBytes(), settings.compression(), settings.zstdLevel(),
-                    settings.targetFileBytes(), ROW_GROUP_BYTES, taskCheckpoints), splits);
+                    settings.targetFileBytes(), ROW_GROUP_BYTES, taskCheckpoints, rescuedId), splits);
         }
-        StructType out = schema.schema().add(JsonRowConverter.RESCUED_COLUMN, DataTypes.StringType);
+        StructType out = schema.schema().add(new StructField(JsonRowConverter.RESCUED_COLUMN, DataTypes.StringType, true, rescuedId));
         if (eventField >= 0) {
             out = out.add(PartitionMode.EVENT_DATE_COLUMN, DataTypes.StringType);
         }

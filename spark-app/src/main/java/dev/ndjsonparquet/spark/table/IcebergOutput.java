@@ -66,6 +66,7 @@ public final class IcebergOutput {
     private final Manifest manifest;
     private final Configuration conf;
     private final String run = UUID.randomUUID().toString();
+    private Schema dataTableSchema;
 
     private IcebergOutput(SparkSession spark, ConversionSettings.Values settings, Manifest manifest) {
         this.spark = spark;
@@ -122,11 +123,36 @@ public final class IcebergOutput {
             Schema dataSchema = IcebergSchemas.tableSchema(fileColumns, partitionBy);
             Table data = TableSetup.ensure(catalog, TableIdentifier.parse(settings.table()), dataSchema,
                     IcebergSchemas.spec(dataSchema, partitionBy));
+            dataTableSchema = data.schema();
             Schema badSchema = IcebergSchemas.tableSchema(BadRecordsParquet.SCHEMA, PartitionMode.parse("none"));
             Table bad = TableSetup.ensure(catalog, TableIdentifier.parse(settings.badRecordsTable()), badSchema,
                     PartitionSpec.unpartitioned());
+            if (!FieldIds.annotate(BadRecordsParquet.SCHEMA, bad.schema()).equals(BadRecordsParquet.WRITTEN)) {
+                throw new IllegalStateException("table " + settings.badRecordsTable() + " has other field ids than the"
+                        + " bad-record files carry: " + bad.schema());
+            }
             return new OutputLayout(runDirectory(data), runDirectory(bad), plain.staging(), plain.result());
         });
+    }
+
+    /**
+     * {@code schema} (the conversion's columns) with the data table's field ids, as {@link #prepare} left the
+     * table: both writers then write them into the Parquet files (ids never change once assigned).
+     */
+    public StructType withFieldIds(StructType schema) {
+        return FieldIds.annotate(schema, requirePrepared());
+    }
+
+    /** The metadata that gives {@code _rescued_data} its field id in the data table. */
+    public org.apache.spark.sql.types.Metadata rescuedColumnId() {
+        return FieldIds.of(requirePrepared(), "_rescued_data");
+    }
+
+    private Schema requirePrepared() {
+        if (dataTableSchema == null) {
+            throw new IllegalStateException("prepare() first");
+        }
+        return dataTableSchema;
     }
 
     /**
