@@ -174,13 +174,17 @@ public final class ManifestConversion {
         long bytesIn = readable.stream().mapToLong(SplitPlanner.PlannedFile::size).sum();
         SchemaSource.Found schema = SchemaSource.resolve(spark, conf, settings.schema(), manifest.schema(),
                 readable.stream().map(SplitPlanner.PlannedFile::uri).toList(), settings.inferSampleLines(),
-                settings.maxLineBytes(), settings.writer() == WriterEngine.SPARK);
+                settings.maxLineBytes(), settings.writer() == WriterEngine.SPARK,
+                settings.schemaEvolution().observesInput());
         Metadata rescuedId = Metadata.empty();
         if (iceberg != null) {
-            layout = iceberg.prepare(layout, schema.schema());
+            layout = iceberg.prepare(layout, schema.declared(), schema.observed(), settings.schemaEvolution());
             // The files carry the table's field ids, so that readers match columns by id, not by name mapping.
-            schema = new SchemaSource.Found(iceberg.withFieldIds(schema.schema()), schema.source(), schema.avgLineBytes());
+            schema = schema.withSchema(iceberg.writeSchemaWithIds());
             rescuedId = iceberg.rescuedColumnId();
+        } else {
+            schema = schema.withSchema(WriteSchema.decide(settings.schemaEvolution(), schema.declared(), null,
+                    schema.observed()).schema());
         }
         Map<Integer, SourcePin> pinOfFile = new HashMap<>();
         for (int i = 0; i < readable.size(); i++) {
