@@ -31,7 +31,7 @@ public final class ConversionSettings {
                     + "them as columns, nested ones too; `add-new-columns-with-type-widening` also widens int to long, "
                     + "float to double, decimal precision; `rescue` keeps them in `_rescued_data`; `fail-on-new-columns` "
                     + "stops the manifest naming them; `none` never changes the table's schema. Empty: `add-new-columns` "
-                    + "without an explicit `schema`, `rescue` with one. New fields are found in the sample of each file "
+                    + "without a schema, `rescue` with one (`schema` or the manifest's). New fields are found in the sample of each file "
                     + "(`infer-sample-lines`); later ones go to `_rescued_data`. See docs/iceberg.md.")
             .build();
     public static final Setting<Integer> INFER_SAMPLE_LINES = Setting.integer("infer-sample-lines")
@@ -172,9 +172,15 @@ public final class ConversionSettings {
                     s.get(EXECUTOR_CORE_HOUR_PRICE_USD), s.get(SCHEMA_EVOLUTION));
         }
 
-        /** The evolution mode in force: the setting, else by whether an explicit schema is given. */
+        /** The evolution mode in force without a manifest schema: the setting, else by whether {@code schema} is set. */
         public SchemaEvolution schemaEvolution() {
-            return evolution != null ? evolution : schema == null ? SchemaEvolution.ADD_NEW_COLUMNS : SchemaEvolution.RESCUE;
+            return schemaEvolution(false);
+        }
+
+        /** The evolution mode in force: the setting, else {@code rescue} when a schema is given (setting or manifest). */
+        public SchemaEvolution schemaEvolution(boolean manifestHasSchema) {
+            return evolution != null ? evolution
+                    : schema == null && !manifestHasSchema ? SchemaEvolution.ADD_NEW_COLUMNS : SchemaEvolution.RESCUE;
         }
 
         /** Every setting at its default. */

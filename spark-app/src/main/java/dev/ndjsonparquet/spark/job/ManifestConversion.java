@@ -2,6 +2,7 @@ package dev.ndjsonparquet.spark.job;
 
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.PartitionMode;
+import dev.ndjsonparquet.conversion.SchemaEvolution;
 import dev.ndjsonparquet.conversion.WriterEngine;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestFile;
@@ -175,15 +176,15 @@ public final class ManifestConversion {
         SchemaSource.Found schema = SchemaSource.resolve(spark, conf, settings.schema(), manifest.schema(),
                 readable.stream().map(SplitPlanner.PlannedFile::uri).toList(), settings.inferSampleLines(),
                 settings.maxLineBytes(), settings.writer() == WriterEngine.SPARK,
-                settings.schemaEvolution().observesInput());
+                evolution(manifest).observesInput());
         Metadata rescuedId = Metadata.empty();
         if (iceberg != null) {
-            layout = iceberg.prepare(layout, schema.declared(), schema.observed(), settings.schemaEvolution());
+            layout = iceberg.prepare(layout, schema.declared(), schema.observed(), evolution(manifest));
             // The files carry the table's field ids, so that readers match columns by id, not by name mapping.
             schema = schema.withSchema(iceberg.writeSchemaWithIds());
             rescuedId = iceberg.rescuedColumnId();
         } else {
-            schema = schema.withSchema(WriteSchema.decide(settings.schemaEvolution(), schema.declared(), null,
+            schema = schema.withSchema(WriteSchema.decide(evolution(manifest), schema.declared(), null,
                     schema.observed()).schema());
         }
         Map<Integer, SourcePin> pinOfFile = new HashMap<>();
@@ -257,6 +258,10 @@ public final class ManifestConversion {
         LOG.info("manifest {}: {} lines, {} rows, {} bad records, {} quarantined files, {} MB in", manifest.manifestId(),
                 linesRead, data.rows(), badRecords, q.size(), bytesIn / 1_000_000);
         return new Outcome(result, false, layout.result());
+    }
+
+    private SchemaEvolution evolution(Manifest manifest) {
+        return settings.schemaEvolution(manifest.schema() != null);
     }
 
     /**
