@@ -49,7 +49,7 @@ public record TableMaintenance(Instant expireOlderThan, int expired, List<String
             }
             expired = history.size() - left;
             // Metadata compaction: the appends' many small manifests become few (a snapshot of its own).
-            table.rewriteManifests().rewriteIf(m -> true).commit();
+            table.rewriteManifests().rewriteIf(m -> true).clusterBy(f -> f.specId()).commit();
             table.refresh();
         }
         return new TableMaintenance(plan.expireOlderThan(), expired, plan.keptForMissingResults());
