@@ -12,6 +12,7 @@ import dev.ndjsonparquet.spark.commit.FencedCommits;
 import dev.ndjsonparquet.spark.commit.ManifestGate;
 import dev.ndjsonparquet.spark.commit.ResultRecords;
 import dev.ndjsonparquet.spark.commit.SupersededAttemptException;
+import dev.ndjsonparquet.spark.output.AbandonedUploads;
 import dev.ndjsonparquet.spark.output.ConversionResult;
 import dev.ndjsonparquet.spark.output.OutputLayout;
 import dev.ndjsonparquet.spark.parse.JsonRowConverter;
@@ -165,6 +166,7 @@ public final class ManifestConversion {
         for (String dir : List.of(layout.dataRoot(), layout.badRecords(), layout.staging())) {
             outFs.delete(new Path(dir), true);
         }
+        AbandonedUploads.abortUnder(conf, List.of(layout.dataRoot(), layout.badRecords(), layout.staging()));
         useCommittersFor(layout.dataRoot(), conf);
         FencedCommits.enter(spark, fence);
 
@@ -180,6 +182,9 @@ public final class ManifestConversion {
         Metadata rescuedId = Metadata.empty();
         if (iceberg != null) {
             layout = iceberg.prepare(layout, schema.declared(), schema.observed(), evolution(manifest));
+            // Earlier runs wrote into sibling run= directories of this manifest's own directory.
+            AbandonedUploads.abortUnder(conf, List.of(new Path(layout.dataRoot()).getParent().toString(),
+                    new Path(layout.badRecords()).getParent().toString()));
             // The files carry the table's field ids, so that readers match columns by id, not by name mapping.
             schema = schema.withSchema(iceberg.writeSchemaWithIds());
             rescuedId = iceberg.rescuedColumnId();
