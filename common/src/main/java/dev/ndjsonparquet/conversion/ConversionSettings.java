@@ -24,6 +24,16 @@ public final class ConversionSettings {
             .describedAs("A value that does not fit the schema (wrong type, unknown field): `rescue` keeps the row "
                     + "and the value in `_rescued_data`; `bad-record` turns the line into a bad record.")
             .build();
+    public static final Setting<SchemaEvolution> SCHEMA_EVOLUTION = Setting.oneOf("schema-evolution",
+                    SchemaEvolution.class)
+            .env("SCHEMA_EVOLUTION")
+            .describedAs("Fields a manifest brings that the schema (and the Iceberg table) lacks: `add-new-columns` adds "
+                    + "them as columns, nested ones too; `add-new-columns-with-type-widening` also widens int to long, "
+                    + "float to double, decimal precision; `rescue` keeps them in `_rescued_data`; `fail-on-new-columns` "
+                    + "stops the manifest naming them; `none` never changes the table's schema. Empty: `add-new-columns` "
+                    + "without a schema, `rescue` with one (`schema` or the manifest's). New fields are found in the sample of each file "
+                    + "(`infer-sample-lines`); later ones go to `_rescued_data`. See docs/iceberg.md.")
+            .build();
     public static final Setting<Integer> INFER_SAMPLE_LINES = Setting.integer("infer-sample-lines")
             .env("INFER_SAMPLE_LINES").defaultValue(1000).atLeast(1)
             .describedAs("Without an explicit schema: lines read from the start of each file to infer one (fewer when a file's"
@@ -127,7 +137,7 @@ public final class ConversionSettings {
                     + "15 usable vCPUs, rounded.")
             .build();
 
-    public static final List<Setting<?>> ALL = List.of(SCHEMA, SCHEMA_MISMATCH, INFER_SAMPLE_LINES, COMPRESSION,
+    public static final List<Setting<?>> ALL = List.of(SCHEMA, SCHEMA_MISMATCH, SCHEMA_EVOLUTION, INFER_SAMPLE_LINES, COMPRESSION,
             PARTITION_BY, SPLIT_SIZE_MB, TARGET_FILE_SIZE_MB, COMPRESSION_RATIO_ESTIMATE, MAX_LINE_BYTES,
             BAD_RECORD_RAW_MAX_BYTES,
             OUTPUT_MODE, ICEBERG_CATALOG_TYPE, ICEBERG_CATALOG_URI, ICEBERG_WAREHOUSE, ICEBERG_TABLE,
@@ -142,7 +152,8 @@ public final class ConversionSettings {
                          PartitionMode partitionBy, long splitBytes, long targetFileBytes, double compressionRatio,
                          int maxLineBytes, int badRecordRawMaxBytes,
                          OutputMode outputMode, IcebergSettings iceberg,
-                         WriterEngine writer, int zstdLevel, double executorCoreHourPriceUsd) implements java.io.Serializable {
+                         WriterEngine writer, int zstdLevel, double executorCoreHourPriceUsd,
+                         SchemaEvolution evolution) implements java.io.Serializable {
 
         /** @throws dev.ndjsonparquet.settings.SettingsException when the Iceberg settings do not fit together */
         public static Values from(ResolvedSettings s) {
@@ -158,7 +169,18 @@ public final class ConversionSettings {
                     (long) s.get(SPLIT_SIZE_MB) << 20, (long) s.get(TARGET_FILE_SIZE_MB) << 20,
                     s.get(COMPRESSION_RATIO_ESTIMATE), s.get(MAX_LINE_BYTES), s.get(BAD_RECORD_RAW_MAX_BYTES),
                     s.get(OUTPUT_MODE), iceberg, s.get(PARQUET_WRITER), s.get(ZSTD_LEVEL),
-                    s.get(EXECUTOR_CORE_HOUR_PRICE_USD));
+                    s.get(EXECUTOR_CORE_HOUR_PRICE_USD), s.get(SCHEMA_EVOLUTION));
+        }
+
+        /** The evolution mode in force without a manifest schema: the setting, else by whether {@code schema} is set. */
+        public SchemaEvolution schemaEvolution() {
+            return schemaEvolution(false);
+        }
+
+        /** The evolution mode in force: the setting, else {@code rescue} when a schema is given (setting or manifest). */
+        public SchemaEvolution schemaEvolution(boolean manifestHasSchema) {
+            return evolution != null ? evolution
+                    : schema == null && !manifestHasSchema ? SchemaEvolution.ADD_NEW_COLUMNS : SchemaEvolution.RESCUE;
         }
 
         /** Every setting at its default. */
@@ -170,38 +192,44 @@ public final class ConversionSettings {
         public Values withSchema(String ddlOrPath) {
             return new Values(ddlOrPath, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
                     targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
-                    writer, zstdLevel, executorCoreHourPriceUsd);
+                    writer, zstdLevel, executorCoreHourPriceUsd, evolution);
         }
 
         public Values withPartitionBy(PartitionMode mode) {
             return new Values(schema, mismatch, inferSampleLines, compression, mode, splitBytes,
                     targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
-                    writer, zstdLevel, executorCoreHourPriceUsd);
+                    writer, zstdLevel, executorCoreHourPriceUsd, evolution);
         }
 
         public Values withSplitBytes(long bytes) {
             return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, bytes,
                     targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
-                    writer, zstdLevel, executorCoreHourPriceUsd);
+                    writer, zstdLevel, executorCoreHourPriceUsd, evolution);
         }
 
         /** These settings writing Iceberg through the given catalog settings. */
         public Values withIceberg(IcebergSettings settings) {
             return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
                     targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, OutputMode.ICEBERG, settings,
-                    writer, zstdLevel, executorCoreHourPriceUsd);
+                    writer, zstdLevel, executorCoreHourPriceUsd, evolution);
         }
 
         public Values withMismatch(SchemaMismatch m) {
             return new Values(schema, m, inferSampleLines, compression, partitionBy, splitBytes,
                     targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
-                    writer, zstdLevel, executorCoreHourPriceUsd);
+                    writer, zstdLevel, executorCoreHourPriceUsd, evolution);
         }
 
         public Values withWriter(WriterEngine w) {
             return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
                     targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg, w, zstdLevel,
-                    executorCoreHourPriceUsd);
+                    executorCoreHourPriceUsd, evolution);
+        }
+
+        public Values withSchemaEvolution(SchemaEvolution e) {
+            return new Values(schema, mismatch, inferSampleLines, compression, partitionBy, splitBytes,
+                    targetFileBytes, compressionRatio, maxLineBytes, badRecordRawMaxBytes, outputMode, iceberg,
+                    writer, zstdLevel, executorCoreHourPriceUsd, e);
         }
     }
 }

@@ -50,7 +50,8 @@ public final class ReadTableCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "table %s: %d append(s), %,d rows in the current snapshot, %,d read back%n",
                         t.table(), t.manifests().size(), t.rowsInMetadata(), t.rowsRead());
                 for (TableReadBack.Append a : t.manifests()) {
-                    out.printf(Locale.ROOT, "  snapshot %d  manifest %s  %,d rows%n", a.snapshotId(), a.manifestId(), a.rows());
+                    out.printf(Locale.ROOT, "  snapshot %d  manifest %s  %,d rows%s%n", a.snapshotId(), a.manifestId(), a.rows(),
+                            a.addedColumns().isEmpty() ? "" : "  added columns: " + String.join(", ", a.addedColumns()));
                 }
                 consistent &= t.rowsInMetadata() == t.rowsRead();
             }

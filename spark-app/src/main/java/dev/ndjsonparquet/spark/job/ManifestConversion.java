@@ -2,6 +2,7 @@ package dev.ndjsonparquet.spark.job;
 
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.PartitionMode;
+import dev.ndjsonparquet.conversion.SchemaEvolution;
 import dev.ndjsonparquet.conversion.WriterEngine;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestFile;
@@ -51,6 +52,8 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.broadcast.Broadcast;
@@ -174,12 +177,20 @@ public final class ManifestConversion {
         long bytesIn = readable.stream().mapToLong(SplitPlanner.PlannedFile::size).sum();
         SchemaSource.Found schema = SchemaSource.resolve(spark, conf, settings.schema(), manifest.schema(),
                 readable.stream().map(SplitPlanner.PlannedFile::uri).toList(), settings.inferSampleLines(),
-                settings.maxLineBytes(), settings.writer() == WriterEngine.SPARK);
+                settings.maxLineBytes(), settings.writer() == WriterEngine.SPARK,
+                evolution(manifest).observesInput());
+        Metadata rescuedId = Metadata.empty();
         if (iceberg != null) {
-            layout = iceberg.prepare(layout, schema.schema());
+            layout = iceberg.prepare(layout, schema.declared(), schema.observed(), evolution(manifest));
             // Earlier runs wrote into sibling run= directories of this manifest's own directory.
             AbandonedUploads.abortUnder(conf, List.of(new Path(layout.dataRoot()).getParent().toString(),
                     new Path(layout.badRecords()).getParent().toString()));
+            // The files carry the table's field ids, so that readers match columns by id, not by name mapping.
+            schema = schema.withSchema(iceberg.writeSchemaWithIds());
+            rescuedId = iceberg.rescuedColumnId();
+        } else {
+            schema = schema.withSchema(WriteSchema.decide(evolution(manifest), schema.declared(), null,
+                    schema.observed()).schema());
         }
         Map<Integer, SourcePin> pinOfFile = new HashMap<>();
         for (int i = 0; i < readable.size(); i++) {
@@ -192,7 +203,7 @@ public final class ManifestConversion {
         fence.check(Checkpoints.Point.PLANNED);
 
         List<SplitStats> stats = splits.isEmpty() ? List.of()
-                : convert(conf, manifest, layout, schema, splits);
+                : convert(conf, manifest, layout, schema, rescuedId, splits);
         long t2 = System.nanoTime();
 
         Map<Integer, SplitStats> bySplit = new HashMap<>();
@@ -254,6 +265,10 @@ public final class ManifestConversion {
         return new Outcome(result, false, layout.result());
     }
 
+    private SchemaEvolution evolution(Manifest manifest) {
+        return settings.schemaEvolution(manifest.schema() != null);
+    }
+
     /**
      * The files that can be read; the others are quarantined with the reason (missing, changed, another size than
      * the manifest says). Files already in {@code quarantined} are not looked at. Each readable file gets a pin to
@@ -298,7 +313,7 @@ public final class ManifestConversion {
     }
 
     private List<SplitStats> convert(Configuration conf, Manifest manifest, OutputLayout layout, SchemaSource.Found schema,
-                                     List<FileSplitRange> splits) throws IOException {
+                                     Metadata rescuedId, List<FileSplitRange> splits) throws IOException {
         PartitionMode mode = settings.partitionBy();
         int eventField = -1;
         if (mode.kind() == PartitionMode.Kind.EVENT_DATE) {
@@ -315,9 +330,9 @@ public final class ManifestConversion {
             return ColumnarConversionJob.run(spark, conf, new ColumnarWriteSpec(schema.schema(), settings.mismatch(),
                     eventField, layout.dataRoot(), layout.staging(), settings.maxLineBytes(),
                     settings.badRecordRawMaxBytes(), settings.compression(), settings.zstdLevel(),
-                    settings.targetFileBytes(), ROW_GROUP_BYTES, taskCheckpoints), splits);
+                    settings.targetFileBytes(), ROW_GROUP_BYTES, taskCheckpoints, rescuedId), splits);
         }
-        StructType out = schema.schema().add(JsonRowConverter.RESCUED_COLUMN, DataTypes.StringType);
+        StructType out = schema.schema().add(new StructField(JsonRowConverter.RESCUED_COLUMN, DataTypes.StringType, true, rescuedId));
         if (eventField >= 0) {
             out = out.add(PartitionMode.EVENT_DATE_COLUMN, DataTypes.StringType);
         }

@@ -30,8 +30,16 @@ import org.apache.spark.sql.types.StructType;
  */
 final class SchemaSource {
 
-    /** The schema and where it came from; avgLineBytes is measured on the sample (0 when none was read). */
-    record Found(StructType schema, String source, double avgLineBytes) {
+    /**
+     * The schema and where it came from; avgLineBytes is measured on the sample (0 when none was read). {@code declared}
+     * is the explicit or manifest schema (null when inferred), {@code observed} the schema inferred from the sample
+     * (null when not inferred).
+     */
+    record Found(StructType schema, String source, double avgLineBytes, StructType declared, StructType observed) {
+
+        Found withSchema(StructType s) {
+            return new Found(s, source, avgLineBytes, declared, observed);
+        }
     }
 
     private SchemaSource() {
@@ -44,12 +52,21 @@ final class SchemaSource {
     static Found resolve(SparkSession spark, Configuration conf, String setting, String manifestSchema,
                          List<String> sampleFiles, int sampleLines, int maxLineBytes, boolean measureLineSize)
             throws IOException {
-        boolean infer = setting == null && manifestSchema == null;
+        return resolve(spark, conf, setting, manifestSchema, sampleFiles, sampleLines, maxLineBytes, measureLineSize,
+                false);
+    }
+
+    /** @param observe whether to infer the sample's schema even when one is given (schema evolution looks for new fields) */
+    static Found resolve(SparkSession spark, Configuration conf, String setting, String manifestSchema,
+                         List<String> sampleFiles, int sampleLines, int maxLineBytes, boolean measureLineSize,
+                         boolean observe) throws IOException {
+        boolean infer = (setting == null && manifestSchema == null) || observe;
         // With a given schema the sample only measures the line size: one file is enough, none when unused.
         List<String> toSample = infer ? sampleFiles : measureLineSize ? sampleFiles.stream().limit(1).toList() : List.of();
         Sample sample = sample(conf, toSample, sampleLines, maxLineBytes, SAMPLE_TOTAL_BYTES);
         StructType schema;
         String source;
+        StructType observed = infer ? (sample.lines.isEmpty() ? new StructType() : infer(spark, sample)) : null;
         if (setting != null) {
             schema = parse(SchemaText.kind(setting) == SchemaText.Kind.LOCATION ? read(conf, setting) : setting);
             source = "explicit";
@@ -57,7 +74,7 @@ final class SchemaSource {
             schema = parse(read(conf, manifestSchema));
             source = "manifest:" + manifestSchema;
         } else {
-            schema = sample.lines.isEmpty() ? new StructType() : infer(spark, sample);
+            schema = observed;
             source = "inferred from " + sample.lines.size() + " lines";
         }
         List<String> problems = new ArrayList<>(JsonRowConverter.unsupported(schema));
@@ -65,11 +82,22 @@ final class SchemaSource {
             if (List.of(schema.fieldNames()).contains(reserved)) {
                 problems.add(reserved + ": reserved column name");
             }
+            if (observed != null && observed != schema && List.of(observed.fieldNames()).contains(reserved)) {
+                // A field of that name in the input is not a new column: it stays in _rescued_data.
+                observed = dropField(observed, reserved);
+            }
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("schema (" + source + ") cannot be used: " + String.join("; ", problems));
         }
-        return new Found(schema, source, sample.lines.isEmpty() ? 0 : (double) sample.bytes / sample.lines.size());
+        boolean given = setting != null || manifestSchema != null;
+        return new Found(schema, source, sample.lines.isEmpty() ? 0 : (double) sample.bytes / sample.lines.size(),
+                given ? schema : null, observed);
+    }
+
+    private static StructType dropField(StructType s, String name) {
+        return new StructType(java.util.Arrays.stream(s.fields()).filter(f -> !f.name().equals(name))
+                .toArray(org.apache.spark.sql.types.StructField[]::new));
     }
 
     static StructType parse(String text) {

@@ -4,6 +4,8 @@ import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.conversion.OutputMode;
 import dev.ndjsonparquet.conversion.PartitionMode;
+import dev.ndjsonparquet.conversion.SchemaEvolution;
+import dev.ndjsonparquet.spark.job.WriteSchema;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.spark.output.ConversionResult;
 import dev.ndjsonparquet.spark.output.OutputLayout;
@@ -66,6 +68,9 @@ public final class IcebergOutput {
     private final Manifest manifest;
     private final Configuration conf;
     private final String run = UUID.randomUUID().toString();
+    private Schema dataTableSchema;
+    private Schema wantedSchema;
+    private StructType writeSchema;
 
     private IcebergOutput(SparkSession spark, ConversionSettings.Values settings, Manifest manifest) {
         this.spark = spark;
@@ -111,22 +116,63 @@ public final class IcebergOutput {
     }
 
     /**
-     * Creates or evolves both tables for files of {@code schema} (the conversion's columns, without
-     * {@code _rescued_data}) and returns the layout with this run's own data and bad-record directories.
+     * Creates both tables when missing, decides the columns this manifest is written with ({@link WriteSchema}: the
+     * declared schema, the table's columns, the fields observed in the input, the evolution mode) and plans the field
+     * ids of the columns it adds, without committing them: the schema change is committed with the append, in one
+     * transaction ({@link ManifestAppends#appendOnce(Table, String, List, Map, Schema, Schema)}). Returns the layout
+     * with this run's own data and bad-record directories.
      */
-    public OutputLayout prepare(OutputLayout plain, StructType schema) {
+    public OutputLayout prepare(OutputLayout plain, StructType declared, StructType observed, SchemaEvolution mode) {
         // Iceberg reads timestamps as INT64 (contract 6); Spark's default is INT96. Session-scoped setting.
         spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
-        StructType fileColumns = schema.add("_rescued_data", DataTypes.StringType);
         return withCatalog(catalog -> {
-            Schema dataSchema = IcebergSchemas.tableSchema(fileColumns, partitionBy);
-            Table data = TableSetup.ensure(catalog, TableIdentifier.parse(settings.table()), dataSchema,
-                    IcebergSchemas.spec(dataSchema, partitionBy));
+            TableIdentifier dataId = TableIdentifier.parse(settings.table());
+            StructType current = catalog.tableExists(dataId)
+                    ? IcebergSchemas.fileColumns(catalog.loadTable(dataId).schema(), partitionBy) : null;
+            WriteSchema decided = WriteSchema.decide(mode, declared, current, observed);
+            Schema dataSchema = IcebergSchemas.tableSchema(decided.schema().add("_rescued_data", DataTypes.StringType),
+                    partitionBy);
+            Table data = TableSetup.open(catalog, dataId, dataSchema, IcebergSchemas.spec(dataSchema, partitionBy));
+            if (current != null) {
+                // The table as loaded now may hold columns another manifest added since: they are written too.
+                decided = WriteSchema.decide(mode, declared, IcebergSchemas.fileColumns(data.schema(), partitionBy),
+                        observed);
+                dataSchema = IcebergSchemas.tableSchema(decided.schema().add("_rescued_data", DataTypes.StringType),
+                        partitionBy);
+            }
+            writeSchema = decided.schema();
+            wantedSchema = dataSchema;
+            dataTableSchema = TableSetup.planned(data, dataSchema);
+            if (!decided.added().isEmpty() || !decided.widened().isEmpty() || !decided.unknown().isEmpty()) {
+                LOG.info("manifest {}: schema-evolution {}: adds {}, widens {}, rescues fields {}", manifest.manifestId(),
+                        mode, decided.added(), decided.widened(), decided.unknown());
+            }
             Schema badSchema = IcebergSchemas.tableSchema(BadRecordsParquet.SCHEMA, PartitionMode.parse("none"));
             Table bad = TableSetup.ensure(catalog, TableIdentifier.parse(settings.badRecordsTable()), badSchema,
                     PartitionSpec.unpartitioned());
+            if (!FieldIds.annotate(BadRecordsParquet.SCHEMA, bad.schema()).equals(BadRecordsParquet.WRITTEN)) {
+                throw new IllegalStateException("table " + settings.badRecordsTable() + " has other field ids than the"
+                        + " bad-record files carry: " + bad.schema());
+            }
             return new OutputLayout(runDirectory(data), runDirectory(bad), plain.staging(), plain.result());
         });
+    }
+
+    /** The columns this manifest is written with (as {@link #prepare} decided), with the table's field ids. */
+    public StructType writeSchemaWithIds() {
+        return FieldIds.annotate(writeSchema, requirePrepared());
+    }
+
+    /** The metadata that gives {@code _rescued_data} its field id in the data table. */
+    public org.apache.spark.sql.types.Metadata rescuedColumnId() {
+        return FieldIds.of(requirePrepared(), "_rescued_data");
+    }
+
+    private Schema requirePrepared() {
+        if (dataTableSchema == null) {
+            throw new IllegalStateException("prepare() first");
+        }
+        return dataTableSchema;
     }
 
     /**
@@ -159,7 +205,8 @@ public final class IcebergOutput {
             LocalDate ingestDate = partitionBy.kind() == PartitionMode.Kind.INGEST_DATE
                     ? manifest.createdAt().atZone(ZoneOffset.UTC).toLocalDate() : null;
             List<DataFile> files = RunFiles.of(data, conf, result.dataLocation(), ingestDate, s3Paths);
-            Snapshot snapshot = ManifestAppends.appendOnce(data, manifest.manifestId(), files, summary);
+            Snapshot snapshot = ManifestAppends.appendOnce(data, manifest.manifestId(), files, summary,
+                    wantedSchema, requirePrepared());
             removeEarlierRuns(data, snapshot);
             LOG.info("manifest {}: {} files appended to {} in snapshot {}", manifest.manifestId(), files.size(),
                     settings.table(), snapshot.snapshotId());

@@ -74,6 +74,55 @@ public final class IcebergSchemas {
         };
     }
 
+    /**
+     * The table's columns as the files hold them, as a Spark schema: without the partition column and without
+     * {@code _rescued_data}. The inverse of {@link #tableSchema} for the types it produces.
+     */
+    public static StructType fileColumns(Schema table, PartitionMode mode) {
+        String partitionColumn = partitionColumn(mode);
+        List<StructField> out = new ArrayList<>();
+        for (Types.NestedField f : table.columns()) {
+            if (f.name().equals(partitionColumn) || f.name().equals("_rescued_data")) {
+                continue;
+            }
+            out.add(new StructField(f.name(), spark(f.type()), true, org.apache.spark.sql.types.Metadata.empty()));
+        }
+        return new StructType(out.toArray(StructField[]::new));
+    }
+
+    static DataType spark(Type t) {
+        switch (t.typeId()) {
+            case BOOLEAN: return org.apache.spark.sql.types.DataTypes.BooleanType;
+            case INTEGER: return org.apache.spark.sql.types.DataTypes.IntegerType;
+            case LONG: return org.apache.spark.sql.types.DataTypes.LongType;
+            case FLOAT: return org.apache.spark.sql.types.DataTypes.FloatType;
+            case DOUBLE: return org.apache.spark.sql.types.DataTypes.DoubleType;
+            case DECIMAL: {
+                Types.DecimalType d = (Types.DecimalType) t;
+                return org.apache.spark.sql.types.DataTypes.createDecimalType(d.precision(), d.scale());
+            }
+            case STRING: return org.apache.spark.sql.types.DataTypes.StringType;
+            case BINARY: return org.apache.spark.sql.types.DataTypes.BinaryType;
+            case DATE: return org.apache.spark.sql.types.DataTypes.DateType;
+            case TIMESTAMP:
+                return ((Types.TimestampType) t).shouldAdjustToUTC() ? org.apache.spark.sql.types.DataTypes.TimestampType
+                        : org.apache.spark.sql.types.DataTypes.TimestampNTZType;
+            case STRUCT: {
+                List<StructField> fields = new ArrayList<>();
+                for (Types.NestedField f : t.asStructType().fields()) {
+                    fields.add(new StructField(f.name(), spark(f.type()), true, org.apache.spark.sql.types.Metadata.empty()));
+                }
+                return new StructType(fields.toArray(StructField[]::new));
+            }
+            case LIST:
+                return new ArrayType(spark(t.asListType().elementType()), true);
+            case MAP:
+                return new MapType(spark(t.asMapType().keyType()), spark(t.asMapType().valueType()), true);
+            default:
+                throw new IllegalArgumentException("Iceberg type " + t + " is not one this project writes");
+        }
+    }
+
     static Type convert(DataType t, AtomicInteger ids) {
         if (t instanceof BooleanType) {
             return Types.BooleanType.get();

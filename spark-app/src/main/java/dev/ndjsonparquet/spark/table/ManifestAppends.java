@@ -11,6 +11,13 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.mapping.MappingUtil;
+import org.apache.iceberg.mapping.NameMappingParser;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.encryption.EncryptionManager;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.io.FileIO;
@@ -75,6 +82,104 @@ public final class ManifestAppends {
         table.refresh();
         return committed(table, manifestId).orElseThrow(
                 () -> new IllegalStateException("manifest " + manifestId + " committed, yet not in " + table.name()));
+    }
+
+    /**
+     * As {@link #appendOnce(Table, String, List, Map)}, and the table's schema becomes {@code planned} in the same
+     * transaction (columns added at any depth, types widened; the name mapping follows), so that no reader sees the
+     * new columns without the rows or the rows without the columns. {@code planned} is the schema whose field ids the
+     * files carry ({@link TableSetup#planned}); when it already is the table's schema this is a plain append.
+     * A transaction that changes the schema is not retried by Iceberg on the new table state; it is retried here,
+     * as long as evolving the table as it now is gives every column the id the files carry. Another manifest's schema
+     * change in between (its new columns took those ids) stops the run with {@link SchemaRaceException}: the files are
+     * not committed, and the dispatcher's retry writes them again with the ids as they then are.
+     */
+    public static Snapshot appendOnce(Table table, String manifestId, List<DataFile> files, Map<String, String> summary,
+                                      Schema wanted, Schema planned) {
+        table.refresh();
+        if (planned.sameSchema(table.schema()) && planned.schemaId() == table.schema().schemaId()) {
+            return appendOnce(table, manifestId, files, summary);
+        }
+        TableOperations ops = ((HasTableOperations) table).operations();
+        for (int attempt = 1; ; attempt++) {
+            Optional<Snapshot> earlier = committed(table, manifestId);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+            Schema now = TableSetup.planned(table, wanted);
+            List<String> moved = movedIds(planned, now);
+            if (!moved.isEmpty()) {
+                throw new SchemaRaceException(manifestId, table.name(), moved);
+            }
+            Table guarded = new BaseTable(new OnceOperations(ops, manifestId), table.name());
+            Transaction tx = guarded.newTransaction();
+            if (!TableSetup.covers(table.schema(), wanted)) {
+                tx.updateSchema().unionByNameWith(wanted).commit();
+            }
+            tx.updateProperties().set(TableProperties.DEFAULT_NAME_MAPPING,
+                    NameMappingParser.toJson(MappingUtil.create(now))).commit();
+            AppendFiles append = tx.newFastAppend();
+            files.forEach(append::appendFile);
+            summary.forEach(append::set);
+            append.set(MANIFEST_ID, manifestId);
+            append.commit();
+            try {
+                tx.commitTransaction();
+            } catch (AlreadyCommitted e) {
+                // Another attempt of this manifest committed between our check and our try: that one counts.
+            } catch (CommitFailedException e) {
+                if (attempt >= EVOLVING_ATTEMPTS) {
+                    throw e;
+                }
+                // Another writer committed first: look again at the table as it now is.
+                pause(attempt);
+                table.refresh();
+                continue;
+            } catch (CommitStateUnknownException e) {
+                table.refresh();
+                return committed(table, manifestId).orElseThrow(() -> e);
+            }
+            table.refresh();
+            return committed(table, manifestId).orElseThrow(
+                    () -> new IllegalStateException("manifest " + manifestId + " committed, yet not in " + table.name()));
+        }
+    }
+
+    private static final int EVOLVING_ATTEMPTS = 30;
+
+    /** Columns of {@code planned} whose id differs in {@code now} (by full name). */
+    static List<String> movedIds(Schema planned, Schema now) {
+        List<String> moved = new java.util.ArrayList<>();
+        for (Map.Entry<String, Integer> e : TypeUtil.indexByName(planned.asStruct()).entrySet()) {
+            Integer id = now.findField(e.getKey()) == null ? null : now.findField(e.getKey()).fieldId();
+            if (!e.getValue().equals(id)) {
+                moved.add(e.getKey());
+            }
+        }
+        return moved;
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(20, 50L << Math.min(attempt, 5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Another manifest changed the table's schema after this run planned its field ids: the run's files carry ids
+     * that now belong to other columns. Nothing is committed; a retry of the manifest writes its files again.
+     */
+    public static final class SchemaRaceException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        SchemaRaceException(String manifestId, String table, List<String> columns) {
+            super("manifest " + manifestId + ": another manifest changed the schema of " + table + " while this run "
+                    + "wrote its files; the field ids of " + columns + " changed, so the files are not committed (the "
+                    + "manifest's retry writes them again)");
+        }
     }
 
     /** Thrown instead of committing a second append of a manifest; Iceberg does not retry it. */

@@ -12,6 +12,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -25,8 +26,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public record TableReadBack(String table, List<Append> manifests, long rowsInMetadata, long rowsRead) {
 
-    /** One manifest's append. */
-    public record Append(String manifestId, long snapshotId, long rows) {
+    /** One manifest's append, with the columns its commit added to the table (full names, sorted). */
+    public record Append(String manifestId, long snapshotId, long rows, List<String> addedColumns) {
     }
 
     /** The table's current state, or an empty read-back when the table does not exist yet. */
@@ -41,7 +42,7 @@ public record TableReadBack(String table, List<Append> manifests, long rowsInMet
             List<Append> appends = new ArrayList<>();
             for (Snapshot s = t.currentSnapshot(); s != null; s = s.parentId() == null ? null : t.snapshot(s.parentId())) {
                 appends.add(0, new Append(s.summary().get(ManifestAppends.MANIFEST_ID), s.snapshotId(),
-                        Long.parseLong(s.summary().getOrDefault(SnapshotSummary.ADDED_RECORDS_PROP, "0"))));
+                        Long.parseLong(s.summary().getOrDefault(SnapshotSummary.ADDED_RECORDS_PROP, "0")), added(t, s)));
             }
             if (t.currentSnapshot() == null) {
                 return new TableReadBack(tableName, appends, 0, 0);
@@ -58,6 +59,17 @@ public record TableReadBack(String table, List<Append> manifests, long rowsInMet
         } finally {
             IcebergCatalogs.close(catalog);
         }
+    }
+
+    /** Columns of the snapshot's schema that its parent's schema lacks (none for the first snapshot). */
+    static List<String> added(Table t, Snapshot s) {
+        if (s.parentId() == null || s.schemaId() == null || t.snapshot(s.parentId()).schemaId() == null) {
+            return List.of();
+        }
+        java.util.Set<String> before = TypeUtil.indexByName(
+                t.schemas().get(t.snapshot(s.parentId()).schemaId()).asStruct()).keySet();
+        return TypeUtil.indexByName(t.schemas().get(s.schemaId()).asStruct()).keySet().stream()
+                .filter(n -> !before.contains(n)).sorted().toList();
     }
 
     private static String hadoopPath(String location) {

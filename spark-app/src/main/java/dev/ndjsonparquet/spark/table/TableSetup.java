@@ -54,6 +54,29 @@ public final class TableSetup {
         return table;
     }
 
+    /** The table, created from {@code wanted} when missing (not evolved), with the partitioning checked. */
+    public static Table open(Catalog catalog, TableIdentifier id, Schema wanted, PartitionSpec spec) {
+        Table table = loadOrCreate(catalog, id, wanted, spec);
+        checkPartitioning(table, spec);
+        return table;
+    }
+
+    /**
+     * The table's schema once it holds {@code wanted}'s columns, with the field ids Iceberg would give the new ones
+     * on the table as it is now, not committed. The same as the table's schema when nothing changes.
+     */
+    public static Schema planned(Table table, Schema wanted) {
+        if (covers(table.schema(), wanted)) {
+            return table.schema();
+        }
+        try {
+            return table.updateSchema().unionByNameWith(wanted).apply();
+        } catch (IllegalArgumentException | ValidationException e) {
+            throw new IllegalStateException("the schema of this manifest does not fit table " + table.name() + ": "
+                    + e.getMessage() + " (a column may be added or widened, not changed)", e);
+        }
+    }
+
     /** Whether the table has every column of {@code wanted}, each leaf of the same primitive type. */
     static boolean covers(Schema table, Schema wanted) {
         for (String name : TypeUtil.indexByName(wanted.asStruct()).keySet()) {

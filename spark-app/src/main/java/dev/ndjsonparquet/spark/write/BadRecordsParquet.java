@@ -42,6 +42,11 @@ public final class BadRecordsParquet {
             .add("raw_line", DataTypes.StringType)
             .add("raw_line_bytes", DataTypes.LongType)
             .add("raw_line_truncated", DataTypes.BooleanType);
+    /**
+     * {@link #SCHEMA} with Parquet field ids 1 to 8 in order: the ids of the bad-records table, which is created from
+     * this schema (ids assigned in order) and never evolves; the files are read by id without a name mapping.
+     */
+    public static final StructType WRITTEN = withOrderedIds(SCHEMA);
     static final long ROWS_PER_FILE = 2_000_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,6 +55,17 @@ public final class BadRecordsParquet {
     }
 
     private BadRecordsParquet() {
+    }
+
+    private static StructType withOrderedIds(StructType flat) {
+        org.apache.spark.sql.types.StructField[] fields = flat.fields().clone();
+        for (int i = 0; i < fields.length; i++) {
+            org.apache.spark.sql.types.StructField f = fields[i];
+            fields[i] = new org.apache.spark.sql.types.StructField(f.name(), f.dataType(), f.nullable(),
+                    new org.apache.spark.sql.types.MetadataBuilder().withMetadata(f.metadata())
+                            .putLong("parquet.field.id", i + 1).build());
+        }
+        return new StructType(fields);
     }
 
     /** The path of the {@code n}-th file (0-based) with the codec's extension, such as {@code .zstd.parquet}. */
@@ -61,8 +77,8 @@ public final class BadRecordsParquet {
     /** Writes every staged record into files named by {@code names}; returns the number written. */
     static long write(Configuration conf, FileNames names, String manifestId, List<Staged> staged, String compression,
                       int zstdLevel) throws IOException {
-        MessageType parquet = ParquetSchemas.of(SCHEMA);
-        ColumnBatch batch = new ColumnBatch(ColumnTree.of(SCHEMA, parquet), 1024);
+        MessageType parquet = ParquetSchemas.of(WRITTEN);
+        ColumnBatch batch = new ColumnBatch(ColumnTree.of(WRITTEN, parquet), 1024);
         RowShredder shredder = new RowShredder(batch);
         CompressionCodecName codec = CompressionCodecName.fromConf(compression);
         conf = new Configuration(conf);

@@ -91,7 +91,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
 
     private ColumnarTaskResult convert(FileSplitRange split, TaskAttemptContext attempt, TaskContext ctx) throws IOException {
         ColumnarWriteSpec spec = specBroadcast.value();
-        StructType full = spec.schema().add(JsonRowConverter.RESCUED_COLUMN, DataTypes.StringType);
+        StructType full = spec.fileSchema();
         MessageType parquet = ParquetSchemas.of(full);
         ColumnTree tree = ColumnTree.of(full, parquet);
         ColumnBatch batch = new ColumnBatch(tree, BATCH_ROWS);

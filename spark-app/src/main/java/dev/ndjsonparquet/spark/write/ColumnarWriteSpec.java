@@ -2,6 +2,7 @@ package dev.ndjsonparquet.spark.write;
 
 import dev.ndjsonparquet.conversion.SchemaMismatch;
 import java.io.Serializable;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -16,9 +17,19 @@ import org.apache.spark.sql.types.StructType;
  * @param targetFileBytes a file is closed once it reaches about this size
  * @param rowGroupBytes   a row group is cut when this much is buffered
  * @param checkpointsClass the class of checkpoints each task instantiates ({@code Checkpoints#CLASS_SETTING}), or null
+ * @param rescuedMetadata the metadata of the {@code _rescued_data} column (its Iceberg field id, or empty)
  */
 public record ColumnarWriteSpec(StructType schema, SchemaMismatch mismatch, int eventDateField, String dataRoot,
                                 String stagingDir, int maxLineBytes, int rawMaxBytes, String compression,
-                                int zstdLevel, long targetFileBytes, long rowGroupBytes, String checkpointsClass)
+                                int zstdLevel, long targetFileBytes, long rowGroupBytes, String checkpointsClass,
+                                Metadata rescuedMetadata)
         implements Serializable {
+
+    /** The columns as written: the data columns and {@code _rescued_data}. */
+    public StructType fileSchema() {
+        return schema.add(new org.apache.spark.sql.types.StructField(
+                dev.ndjsonparquet.spark.parse.JsonRowConverter.RESCUED_COLUMN,
+                org.apache.spark.sql.types.DataTypes.StringType, true,
+                rescuedMetadata == null ? Metadata.empty() : rescuedMetadata));
+    }
 }

@@ -138,7 +138,7 @@ class IcebergOutputTest {
         TableReadBack readBack = TableReadBack.read(catalog, IcebergFixture.TABLE, spark);
         assertEquals(4000, readBack.rowsRead());
         assertEquals(4000, readBack.rowsInMetadata());
-        assertEquals(List.of(new TableReadBack.Append(manifestId, s.snapshotId(), 4000)), readBack.manifests());
+        assertEquals(List.of(new TableReadBack.Append(manifestId, s.snapshotId(), 4000, List.of())), readBack.manifests());
         // A second run of a finished manifest changes nothing.
         assertTrue(run().skipped());
         assertEquals(1, IcebergFixture.snapshotsOf(table(), manifestId).size());

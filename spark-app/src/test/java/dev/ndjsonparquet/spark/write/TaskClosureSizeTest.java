@@ -52,7 +52,8 @@ class TaskClosureSizeTest {
                 "org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol", "job-1",
                 "/tmp/task-size/data", false);
         ColumnarWriteSpec spec = new ColumnarWriteSpec(schema, SchemaMismatch.RESCUE, -1, "/tmp/task-size/data",
-                "/tmp/task-size/staging", 1 << 20, 1 << 16, "zstd", 3, 1L << 30, 128L << 20, null);
+                "/tmp/task-size/staging", 1 << 20, 1 << 16, "zstd", 3, 1L << 30, 128L << 20, null,
+                org.apache.spark.sql.types.Metadata.empty());
 
         // The threshold means something: what the tasks carried by value before is well above it.
         int confBytes = serialisedSize(new SerializableConfiguration(jobConf));

@@ -98,11 +98,24 @@ public final class DemoCommand extends LocalPipelineCommand {
                 err.println("demo: interrupted");
                 return CommandLine.ExitCode.SOFTWARE;
             }
+            if (settings.get(LocalSettings.DEMO_ICEBERG)) {
+                // A schema change arrives: a later file with fields the schema lacks, in a manifest of its own.
+                Path evolved = IcebergDemo.writeEvolvedFile(layout.dir(layout.input()));
+                pipeline.offer(layout.input().child(evolved.getFileName().toString()));
+                if (!LocalRun.awaitIdle(pipeline, console)) {
+                    Thread.interrupted();
+                    LocalRun.finish("ndjson-parquet demo", report, console, pipeline, out);
+                    err.println("demo: interrupted");
+                    return CommandLine.ExitCode.SOFTWARE;
+                }
+            }
             boolean ok = LocalRun.finish("ndjson-parquet demo", report, console, pipeline, out);
             out.printf(Locale.ROOT, "  expected     %,d rows and %,d bad records from %d file(s) in the band; %d file(s) outside it%n",
                     data.goodRecordsInBand(), data.badLinesInBand(), data.inBand().size(), data.files().size() - data.inBand().size());
             out.flush();
             if (settings.get(LocalSettings.DEMO_ICEBERG)) {
+                out.printf(Locale.ROOT, "  then %d record(s) with new fields country and payload.referrer in a later manifest "
+                        + "(schema-evolution add-new-columns)%n", IcebergDemo.EVOLVED_RECORDS);
                 ok &= IcebergDemo.readBack(settings, dir, out) == 0;
             }
             return ok ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;

@@ -23,7 +23,37 @@ public final class IcebergDemo {
 
     /** The Spark application's arguments that select the Iceberg output and the demo's local catalog. */
     public static String sparkAppArgs(Path dir) {
-        return String.join(" ", catalogArgs(dir));
+        return String.join(" ", sparkArgs(dir));
+    }
+
+    /** The Spark application's arguments: the catalog, and new fields becoming columns (the demo's schema is given). */
+    static List<String> sparkArgs(Path dir) {
+        List<String> args = new ArrayList<>(catalogArgs(dir));
+        args.addAll(List.of("--schema-evolution", "add-new-columns"));
+        return args;
+    }
+
+    /** Records of the demo's second manifest: fields the schema lacks, one top-level and one nested. */
+    public static final int EVOLVED_RECORDS = 50;
+
+    /**
+     * Writes a file whose records bring two fields the schema lacks ({@code country}, {@code payload.referrer});
+     * with {@code schema-evolution add-new-columns} its manifest's commit adds both columns to the table.
+     */
+    public static Path writeEvolvedFile(Path dir) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < EVOLVED_RECORDS; i++) {
+            sb.append("{\"id\":").append(9_000_000 + i).append(",\"ts\":\"2026-11-26T12:00:00Z\",\"user_id\":\"u")
+                    .append(i).append("\",\"event\":\"view\",\"amount\":1.5,\"tags\":[\"new\"],")
+                    .append("\"payload\":{\"page\":\"/home\",\"ms\":12,\"referrer\":\"search\"},\"country\":\"NL\"}\n");
+        }
+        try {
+            Path f = dir.resolve("zz-schema-change.ndjson");
+            Files.writeString(f, sb, StandardCharsets.UTF_8);
+            return f;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static List<String> catalogArgs(Path dir) {

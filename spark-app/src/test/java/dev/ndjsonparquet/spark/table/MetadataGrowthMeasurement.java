@@ -1,0 +1,83 @@
+package dev.ndjsonparquet.spark.table;
+
+import dev.ndjsonparquet.conversion.IcebergSettings;
+import dev.ndjsonparquet.conversion.PartitionMode;
+import dev.ndjsonparquet.maintenance.SnapshotExpiry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Not a test: figures for docs/iceberg.md. N appends of one (placeholder) data file each, as a manifest's commit
+ * makes, on the local JDBC catalog, with and without maintenance every {@code every} appends; prints the metadata
+ * directory's size and the mean commit time of the last 100 appends. Run with
+ * {@code -Dndjsonparquet.measure=true -Dtest=MetadataGrowthMeasurement [-Dappends=N]}.
+ */
+@EnabledIfSystemProperty(named = "ndjsonparquet.measure", matches = "true")
+class MetadataGrowthMeasurement {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void measure() throws IOException {
+        int n = Integer.getInteger("appends", 1000);
+        for (boolean maintain : new boolean[] {false, true}) {
+            Path root = dir.resolve(maintain ? "with" : "without");
+            IcebergSettings s = IcebergFixture.localCatalog(Files.createDirectories(root), root.resolve("wh").toUri().toString());
+            Catalog c = IcebergCatalogs.load(s, new Configuration());
+            try {
+                Schema schema = new Schema(Types.NestedField.optional(1, "id", Types.LongType.get()));
+                Table t = TableSetup.ensure(c, TableIdentifier.parse(IcebergFixture.TABLE), schema,
+                        IcebergSchemas.spec(schema, PartitionMode.parse("none")));
+                long lastHundredNanos = 0;
+                for (int i = 0; i < n; i++) {
+                    long t0 = System.nanoTime();
+                    ManifestAppends.appendOnce(t, "m-" + i, List.of(DataFiles.builder(t.spec())
+                            .withPath(root.resolve("data/f-" + i + ".parquet").toString()).withFormat(FileFormat.PARQUET)
+                            .withFileSizeInBytes(100_000_000).withRecordCount(1_000_000).build()), Map.of());
+                    if (i >= n - 100) {
+                        lastHundredNanos += System.nanoTime() - t0;
+                    }
+                    if (maintain && (i + 1) % 100 == 0) {
+                        // Every snapshot counts as old (a clock far ahead); every manifest has its result record.
+                        TableMaintenance.run(t, Instant.now().plus(Duration.ofDays(400)),
+                                new SnapshotExpiry.RetryBounds(Duration.ofDays(4), Duration.ofDays(14), 3,
+                                        Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofHours(2)), null, id -> true);
+                    }
+                }
+                t.refresh();
+                Path metadata = Path.of(java.net.URI.create(t.location() + "/metadata"));
+                long bytes;
+                long files;
+                try (Stream<Path> w = Files.walk(metadata)) {
+                    List<Path> all = w.filter(Files::isRegularFile).toList();
+                    files = all.size();
+                    bytes = all.stream().mapToLong(p -> p.toFile().length()).sum();
+                }
+                long current = Path.of(java.net.URI.create(
+                        ((org.apache.iceberg.HasTableOperations) t).operations().current().metadataFileLocation())).toFile().length();
+                System.out.printf("MEASURE appends=%d maintain=%s metadataDirBytes=%d metadataFiles=%d currentMetadataJsonBytes=%d"
+                                + " meanCommitMsLast100=%.1f%n", n, maintain, bytes, files, current, lastHundredNanos / 1e8);
+            } finally {
+                IcebergCatalogs.close(c);
+            }
+        }
+    }
+}
