@@ -281,7 +281,7 @@ public final class LocalSparkRunner implements AutoCloseable {
 
     private void start(Tracked t) {
         t.started = Instant.now();
-        if (t.fate == Fate.RUN || t.fate == Fate.ZOMBIE) {
+        if (t.fate == Fate.RUN || t.fate == Fate.ZOMBIE || t.fate == Fate.WAITS_FOR_NODE) {
             String name = t.app.getMetadata().getName();
             try {
                 List<String> command = new ArrayList<>(launch.command(t.app));
