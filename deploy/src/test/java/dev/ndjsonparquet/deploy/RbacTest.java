@@ -77,17 +77,21 @@ class RbacTest {
         return Chart.render(Chart.values("all-on.yaml"));
     }
 
-    @Test
-    void theDispatcherMayMakeExactlyTheCallsTheControllerDeclares() throws IOException {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"kubeflow", "apache"})
+    void theDispatcherMayMakeExactlyTheCallsTheControllerDeclaresForItsOperatorOnly(String operator) throws IOException {
         JsonNode calls = Yaml.read(Files.readString(CALLS));
         Set<String> declared = new TreeSet<>();
         // The dispatcher works in the job namespace: its SparkApplications, their Events and its Lease
         // (DispatcherCommand elects in the namespace it manages).
         declared.addAll(expand(calls.path("rules"), JOBS));
         declared.addAll(expand(calls.path("clusterRules"), "*"));
+        declared.addAll(expand(calls.path("operators").path(operator).path("rules"), JOBS));
+        declared.addAll(expand(calls.path("operators").path(operator).path("clusterRules"), "*"));
         assertFalse(declared.isEmpty());
 
-        assertEquals(declared, grantsOf(render(), Chart.NAMESPACE, Chart.RELEASE + "-dispatcher"));
+        List<JsonNode> rendered = Yaml.readAll(Chart.templateWith("sparkOperator: " + operator + "\n", Chart.values("all-on.yaml")));
+        assertEquals(declared, grantsOf(rendered, Chart.NAMESPACE, Chart.RELEASE + "-dispatcher"));
     }
 
     @Test

@@ -9,8 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,14 +22,17 @@ import picocli.CommandLine.Option;
 /**
  * {@code bench}: generates synthetic telemetry NDJSON files of two sizes, converts each with this
  * project's engine (explicit schema, zstd) and with DuckDB ({@code read_ndjson} to zstd Parquet, same
- * thread count), each run in its own JVM, and prints per run: wall seconds, whole-process CPU seconds,
- * peak RSS, output bytes and rows; then the steady-state rate of each side as the difference between
- * the two sizes (MB per CPU-second, start-up and JIT cancelled out) and the engine/DuckDB ratios.
- * A measurement, never a test.
+ * thread count), each run in its own JVM, {@code --runs} times, the two sides and sizes interleaved within
+ * each run (so a machine that slows down between runs slows both). Prints, per side and size, the median
+ * and range of whole-process CPU-seconds and peak RSS; then the steady-state rate of each side (the
+ * difference between the two sizes of one run, start-up and JIT cancelled out) and the engine/DuckDB
+ * ratios, each ratio taken run by run. A measurement, never a test; the arithmetic is {@link BenchStats}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the conversion engine against DuckDB on the same synthetic files.")
 public final class BenchCommand implements Callable<Integer> {
+
+    static final List<String> SIDES = List.of("engine", "duckdb");
 
     @Option(names = "--size-mb", paramLabel = "<MB>", description = "Size of the small file (default: 1024).")
     long sizeMb = 1024;
@@ -33,6 +40,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--large-size-mb", paramLabel = "<MB>",
             description = "Size of the large file, for the steady-state rate; 0 to skip (default: 4096).")
     long largeSizeMb = 4096;
+
+    @Option(names = "--runs", paramLabel = "<n>", description = "Runs of each side and size; medians and ranges over them (default: 3).")
+    int runCount = 3;
 
     @Option(names = "--threads", paramLabel = "<n>", description = "Cores for both sides (default: 2).")
     int threads = 2;
@@ -57,13 +67,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (sizeMb <= 0 || threads <= 0 || largeSizeMb < 0 || (largeSizeMb > 0 && largeSizeMb <= sizeMb)) {
-            spec.commandLine().getErr().println("bench: sizes and --threads must be positive, --large-size-mb above --size-mb");
+        if (sizeMb <= 0 || threads <= 0 || runCount <= 0 || largeSizeMb < 0 || (largeSizeMb > 0 && largeSizeMb <= sizeMb)
+                || (only != null && !SIDES.contains(only))) {
+            spec.commandLine().getErr().println("bench: sizes, --runs and --threads must be positive, --large-size-mb above"
+                    + " --size-mb, --only engine or duckdb");
             return 2;
         }
         Files.createDirectories(workDir);
         List<Long> sizes = largeSizeMb > 0 ? List.of(sizeMb, largeSizeMb) : List.of(sizeMb);
-        List<Run> runs = new ArrayList<>();
+        List<Path> inputs = new ArrayList<>();
         for (long size : sizes) {
             Path input = workDir.resolve("telemetry-" + size + "mb.ndjson");
             if (!Files.exists(input)) {
@@ -71,73 +83,112 @@ public final class BenchCommand implements Callable<Integer> {
                 out.flush();
                 TelemetryGenerator.write(input, size << 20, 42);
             }
-            double inputMb = Files.size(input) / 1e6;
-            for (String side : List.of("engine", "duckdb")) {
-                if (only != null && !only.equals(side)) {
-                    continue;
-                }
-                Path o = workDir.resolve("out-" + side);
-                deleteTree(o);
-                String[] r = runWorker(side, input, o);
-                deleteTree(o);
-                if (r == null) {
-                    spec.commandLine().getErr().println("bench: the " + side + " run failed; see "
-                            + workDir.resolve("worker-" + side + ".log"));
-                    return 1;
-                }
-                Run run = new Run(side, inputMb, Double.parseDouble(r[2]), Double.parseDouble(r[3]), Long.parseLong(r[4]),
-                        Long.parseLong(r[5]), Long.parseLong(r[6]), Double.parseDouble(r[7]));
-                runs.add(run);
-                out.printf("  %s %.0f MB: %.1f s wall, %.1f CPU-s whole process%n", side, inputMb, run.wall(), run.processCpu());
-                out.flush();
+            inputs.add(input);
+        }
+        List<String> sides = only == null ? SIDES : List.of(only);
+        out.printf("load average before: %s%n", loadAverage());
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < runCount; i++) {
+            // Alternate which side goes first, so neither always runs on a cache the other warmed.
+            List<String> order = new ArrayList<>(sides);
+            if (i % 2 == 1) {
+                Collections.reverse(order);
             }
-            if (!keepInputs) {
+            for (Path input : inputs) {
+                for (String side : order) {
+                    Path o = workDir.resolve("out-" + side);
+                    deleteTree(o);
+                    String[] r = runWorker(side, input, o);
+                    deleteTree(o);
+                    if (r == null) {
+                        spec.commandLine().getErr().println("bench: the " + side + " run failed; see "
+                                + workDir.resolve("worker-" + side + ".log"));
+                        return 1;
+                    }
+                    Run run = new Run(side, Files.size(input) / 1e6, Double.parseDouble(r[2]), Double.parseDouble(r[3]),
+                            Long.parseLong(r[4]), Long.parseLong(r[5]), Long.parseLong(r[6]), Double.parseDouble(r[7]));
+                    runs.add(run);
+                    out.printf("  run %d, %s %.0f MB: %.1f s wall, %.1f CPU-s whole process, %.0f MB peak RSS%n", i + 1,
+                            side, run.inputMb(), run.wall(), run.processCpu(), run.peakRss() / 1e6);
+                    out.flush();
+                }
+            }
+        }
+        if (!keepInputs) {
+            for (Path input : inputs) {
                 Files.deleteIfExists(input);
             }
         }
-        print(out, runs);
+        out.printf("load average after: %s%n", loadAverage());
+        print(out, runs, sides, inputs.size());
         return rowsAgree(runs) ? 0 : 1;
     }
 
-    private void print(PrintWriter out, List<Run> runs) {
-        out.printf("%n%d threads, %d cores on this machine, %s%n", threads, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.arch"));
-        out.printf("%-7s %9s %8s %13s %13s %14s %9s %10s %10s%n", "side", "input MB", "wall s", "process CPU-s",
-                "convert CPU-s", "MB per CPU-s", "peak MB", "output MB", "rows");
-        for (Run r : runs) {
-            out.printf("%-7s %9.0f %8.1f %13.1f %13.1f %14.1f %9.0f %10.1f %10d%n", r.side(), r.inputMb(), r.wall(),
-                    r.processCpu(), r.cpu(), r.inputMb() / r.processCpu(), r.peakRss() / 1e6, r.outputBytes() / 1e6,
-                    r.rows());
+    private void print(PrintWriter out, List<Run> runs, List<String> sides, int sizeCount) {
+        out.printf("%n%d threads, %d cores on this machine, %s, %d runs; medians (min-max)%n", threads,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), runCount);
+        out.printf("%-7s %9s %20s %20s %20s %10s %10s%n", "side", "input MB", "process CPU-s", "MB per CPU-s",
+                "peak RSS MB", "output MB", "rows");
+        for (int s = 0; s < sizeCount; s++) {
+            for (String side : sides) {
+                List<Run> rs = of(runs, side, s, sizeCount);
+                double mb = rs.get(0).inputMb();
+                out.printf("%-7s %9.0f %20s %20s %20s %10.1f %10d%n", side, mb,
+                        BenchStats.spread(map(rs, Run::processCpu)).format(1),
+                        BenchStats.spread(map(rs, r -> r.inputMb() / r.processCpu())).format(1),
+                        BenchStats.spread(map(rs, r -> r.peakRss() / 1e6)).format(0),
+                        rs.get(0).outputBytes() / 1e6, rs.get(0).rows());
+            }
         }
-        Double engineSteady = steady(runs, "engine");
-        Double duckSteady = steady(runs, "duckdb");
-        if (engineSteady != null) {
-            out.printf("engine steady state: %.1f MB per CPU-second%n", engineSteady);
-        }
-        if (duckSteady != null) {
-            out.printf("duckdb steady state: %.1f MB per CPU-second%n", duckSteady);
-        }
-        if (engineSteady != null && duckSteady != null) {
-            out.printf("engine/duckdb steady state: %.2f%n", engineSteady / duckSteady);
-        }
-        for (Run e : runs) {
-            for (Run d : runs) {
-                if (e.side().equals("engine") && d.side().equals("duckdb") && e.inputMb() == d.inputMb()) {
-                    out.printf("engine/duckdb whole process on %.0f MB: %.2f%n", e.inputMb(), d.processCpu() / e.processCpu());
+        Map<String, List<Double>> steady = new LinkedHashMap<>();
+        if (sizeCount == 2) {
+            for (String side : sides) {
+                List<Run> small = of(runs, side, 0, 2);
+                List<Run> large = of(runs, side, 1, 2);
+                List<Double> rates = new ArrayList<>();
+                for (int i = 0; i < small.size(); i++) {
+                    rates.add(BenchStats.steadyMbPerCpuSecond(small.get(i).inputMb(), small.get(i).processCpu(),
+                            large.get(i).inputMb(), large.get(i).processCpu()));
                 }
+                steady.put(side, rates);
+                out.printf("%s steady state: %s MB per CPU-second%n", side, BenchStats.spread(rates).format(1));
+            }
+        }
+        if (sides.size() == 2) {
+            if (steady.size() == 2) {
+                out.printf("engine/duckdb steady state (MB per CPU-s, run by run): %s%n",
+                        BenchStats.spread(BenchStats.ratios(steady.get("engine"), steady.get("duckdb"))).format(2));
+            }
+            for (int s = 0; s < sizeCount; s++) {
+                List<Run> e = of(runs, "engine", s, sizeCount);
+                List<Run> d = of(runs, "duckdb", s, sizeCount);
+                out.printf("engine/duckdb whole process on %.0f MB (DuckDB's CPU-s over the engine's, run by run): %s%n",
+                        e.get(0).inputMb(), BenchStats.spread(BenchStats.ratios(map(d, Run::processCpu),
+                                map(e, Run::processCpu))).format(2));
             }
         }
     }
 
-    /** (large MB - small MB) / (large CPU - small CPU) of one side, or null without two sizes. */
-    static Double steady(List<Run> runs, String side) {
-        List<Run> s = runs.stream().filter(r -> r.side().equals(side)).toList();
-        if (s.size() < 2) {
-            return null;
+    /** The runs of one side on the size with index {@code s}, in run order. */
+    private static List<Run> of(List<Run> runs, String side, int s, int sizeCount) {
+        List<Run> bySide = runs.stream().filter(r -> r.side().equals(side)).toList();
+        List<Run> r = new ArrayList<>();
+        for (int i = s; i < bySide.size(); i += sizeCount) {
+            r.add(bySide.get(i));
         }
-        Run small = s.get(0);
-        Run large = s.get(s.size() - 1);
-        return (large.inputMb() - small.inputMb()) / (large.processCpu() - small.processCpu());
+        return r;
+    }
+
+    private static List<Double> map(List<Run> runs, ToDoubleFunction<Run> f) {
+        return runs.stream().map(r -> f.applyAsDouble(r)).toList();
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return "unknown";
+        }
     }
 
     private boolean rowsAgree(List<Run> runs) {

@@ -67,6 +67,7 @@ public final class CrdSchemaValidator {
             throw new IllegalArgumentException(crdFile + " version " + chosen.path("name").asString() + " has no openAPIV3Schema");
         }
         ObjectNode copy = (ObjectNode) openApi.deepCopy();
+        implicitRootFields(copy);
         toDraft4(copy, mode == Mode.STRICT);
         Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(copy);
         return new CrdSchemaValidator(crd.path("metadata").path("name").asString(), chosen.path("name").asString(), schema);
@@ -116,6 +117,26 @@ public final class CrdSchemaValidator {
             return YAML.readTree(Files.readString(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
+     * The API server accepts {@code apiVersion}, {@code kind} and {@code metadata} at the root of every custom
+     * resource whether the CRD's schema declares them or not (Apache's spark.apache.org CRD does not); declare them
+     * where missing, so strict mode judges the rest.
+     */
+    private static void implicitRootFields(ObjectNode root) {
+        if (!(root.get("properties") instanceof ObjectNode props)) {
+            return;
+        }
+        if (!props.has("apiVersion")) {
+            props.putObject("apiVersion").put("type", "string");
+        }
+        if (!props.has("kind")) {
+            props.putObject("kind").put("type", "string");
+        }
+        if (!props.has("metadata")) {
+            props.putObject("metadata").put("type", "object");
         }
     }
 

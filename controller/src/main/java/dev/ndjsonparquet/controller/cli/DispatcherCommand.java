@@ -8,6 +8,7 @@ import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
 import dev.ndjsonparquet.controller.dispatch.Dispatcher;
 import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
+import dev.ndjsonparquet.controller.dispatch.OperatorKind;
 import dev.ndjsonparquet.controller.k8s.EventRecorder;
 import dev.ndjsonparquet.controller.k8s.LeaseLeadership;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
@@ -119,7 +120,7 @@ public final class DispatcherCommand implements Callable<Integer> {
             SqsQueue queue = new SqsQueue(clients.sqs(), settings.manifestQueueUrl());
             SqsQueue deadLetters = new SqsQueue(clients.sqs(), settings.deadLetterQueueUrl());
             SparkApplications applications = new SparkApplications(client, namespace);
-            List<String> problems = startupProblems(applications, queue, deadLetters);
+            List<String> problems = startupProblems(settings.application().operator(), applications, queue, deadLetters);
             problems.addAll(RedrivePolicyCheck.check(clients.sqs(), settings.redrivePolicyCheck(),
                     Map.of("manifest-queue-url", settings.manifestQueueUrl())));
             EventLogDirectory.of(template.parse().getSpec().getSparkConf())
@@ -180,11 +181,13 @@ public final class DispatcherCommand implements Callable<Integer> {
     }
 
     /** Every reason the dispatcher cannot start, found by asking the cluster and SQS. */
-    static List<String> startupProblems(SparkApplications applications, SqsQueue queue, SqsQueue deadLetters) {
+    static List<String> startupProblems(OperatorKind operator, SparkApplications applications, SqsQueue queue, SqsQueue deadLetters) {
         List<String> problems = new ArrayList<>();
         try {
-            if (!applications.crdInstalled()) {
-                problems.add("the SparkApplication CRD (sparkapplications.sparkoperator.k8s.io) is not installed: install kubeflow spark-operator first");
+            if (!applications.crdInstalled(operator.crdName())) {
+                problems.add("the SparkApplication CRD (" + operator.crdName() + ") is not installed: install "
+                        + (operator == OperatorKind.APACHE ? "the Apache Spark operator (apache/spark-kubernetes-operator)" : "kubeflow spark-operator")
+                        + " first, or set spark-operator to the one installed");
             }
         } catch (KubernetesClientException e) {
             problems.add("cannot read the SparkApplication CRD from the Kubernetes API: " + e.getMessage()

@@ -4,7 +4,6 @@ import dev.ndjsonparquet.controller.aws.ManifestLoader;
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
 import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
 import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
-import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.location.DriverChecks;
 import dev.ndjsonparquet.manifest.InvalidManifestException;
 import dev.ndjsonparquet.settings.ResolvedSettings;
@@ -12,7 +11,6 @@ import dev.ndjsonparquet.settings.Setting;
 import dev.ndjsonparquet.settings.SettingsException;
 import dev.ndjsonparquet.settings.SettingsOptions;
 import dev.ndjsonparquet.settings.SettingsResolver;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -105,11 +103,11 @@ public final class RenderCommand implements Callable<Integer> {
         }
         String uri = manifestUri == null ? manifest.toAbsolutePath().toUri().toString() : manifestUri;
         String namespace = settings.namespace() == null ? "default" : settings.namespace();
-        SparkApplication app = new SparkApplicationBuilder(template, settings.sizing(), settings.extraArguments(), namespace)
-                .build(new SparkApplicationBuilder.Request(m.manifest(), uri, null, Math.max(1, attempt))
+        String app = settings.operator().render(settings, template, namespace,
+                new SparkApplicationBuilder.Request(m.manifest(), uri, null, Math.max(1, attempt))
                         // The pin as the dispatcher passes it; the allow-lists come from the dispatcher's own settings.
                         .checkedBy(new DriverChecks(m.sha256(), null)));
-        spec.commandLine().getOut().print(new KubernetesSerialization().asYaml(app));
+        spec.commandLine().getOut().print(app);
         spec.commandLine().getOut().flush();
         return CommandLine.ExitCode.OK;
     }

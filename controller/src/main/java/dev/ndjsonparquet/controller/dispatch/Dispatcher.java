@@ -114,8 +114,7 @@ public final class Dispatcher implements Runnable {
     public static Dispatcher of(DispatcherSettings settings, ApplicationTemplate template, String namespace, Adapters io,
                                 BooleanSupplier leader, Clock clock, Timing timing) {
         DispatcherSettings.Application app = settings.application();
-        SparkOperator operator = new KubeflowOperator(io.applications(), io.events(),
-                new SparkApplicationBuilder(template, app.sizing(), app.extraArguments(), namespace));
+        SparkOperator operator = app.operator().create(app, template, namespace, io.applications(), io.events());
         return new Dispatcher(new Ports(io.queue(), io.deadLetters(), io.manifests(), AttemptMarkerReader.sharingClientOf(io.manifests()),
                 operator, io.metrics()), Limits.of(settings),
                 new StatePolicy(settings.retryPolicy(), settings.stuckTimeout()), leader, clock, timing);

@@ -48,14 +48,20 @@ public record DispatcherSettings(
      * @param namespace the job namespace, or null for "the pod's namespace, else default"
      * @param template  the template file, or null for the built-in one
      */
-    public record Application(String namespace, Path template, ExecutorSizing sizing, List<String> extraArguments) {
+    public record Application(String namespace, Path template, ExecutorSizing sizing, List<String> extraArguments,
+                              OperatorKind operator, Duration startTimeout) {
         public Application {
             extraArguments = List.copyOf(extraArguments);
         }
 
+        /** kubeflow spark-operator, the stuck timeout's default (tests). */
+        public Application(String namespace, Path template, ExecutorSizing sizing, List<String> extraArguments) {
+            this(namespace, template, sizing, extraArguments, OperatorKind.KUBEFLOW, Duration.ofSeconds(900));
+        }
+
         /** This with the namespace decided. */
         public Application inNamespace(String ns) {
-            return new Application(ns, template, sizing, extraArguments);
+            return new Application(ns, template, sizing, extraArguments, operator, startTimeout);
         }
     }
 
@@ -68,6 +74,10 @@ public record DispatcherSettings(
             .env("DEAD_LETTER_QUEUE_URL").required()
             .check(DispatcherSettings::httpUrl)
             .describedAs("URL of the SQS dead-letter queue: poison messages and manifests that failed every attempt go there with the reason.")
+            .build();
+    public static final Setting<OperatorKind> SPARK_OPERATOR = Setting.oneOf("spark-operator", OperatorKind.class)
+            .env("SPARK_OPERATOR").defaultValue(OperatorKind.KUBEFLOW)
+            .describedAs("Which operator runs the Spark applications: `kubeflow` spark-operator (`sparkoperator.k8s.io/v1beta2`) or the `apache` Spark operator (`spark.apache.org/v1`, apache/spark-kubernetes-operator); the same template, retries and guarantees on both.")
             .build();
     public static final Setting<Integer> MAX_CONCURRENT_RUNS = Setting.integer("max-concurrent-runs")
             .env("MAX_CONCURRENT_RUNS").defaultValue(50).atLeast(1)
@@ -153,11 +163,11 @@ public record DispatcherSettings(
             .build();
 
     /** What {@code render} declares. */
-    public static final List<Setting<?>> RENDER = List.of(JOB_NAMESPACE, SPARK_APPLICATION_TEMPLATE,
-            BYTES_PER_EXECUTOR_GB, MIN_EXECUTORS, MAX_EXECUTORS, SPARK_APP_ARGS);
+    public static final List<Setting<?>> RENDER = List.of(SPARK_OPERATOR, JOB_NAMESPACE, SPARK_APPLICATION_TEMPLATE,
+            BYTES_PER_EXECUTOR_GB, MIN_EXECUTORS, MAX_EXECUTORS, SPARK_APP_ARGS, STUCK_TIMEOUT_SECONDS);
 
     /** What {@code controller} declares, in the order of the documentation table. */
-    public static final List<Setting<?>> ALL = List.of(MANIFEST_QUEUE_URL, DEAD_LETTER_QUEUE_URL, MAX_CONCURRENT_RUNS,
+    public static final List<Setting<?>> ALL = List.of(MANIFEST_QUEUE_URL, DEAD_LETTER_QUEUE_URL, SPARK_OPERATOR, MAX_CONCURRENT_RUNS,
             JOB_NAMESPACE, SPARK_APPLICATION_TEMPLATE, BYTES_PER_EXECUTOR_GB, MIN_EXECUTORS, MAX_EXECUTORS,
             SPARK_APP_ARGS, MAX_ATTEMPTS, RETRY_BACKOFF_SECONDS, STUCK_TIMEOUT_SECONDS, VISIBILITY_TIMEOUT_SECONDS,
             HISTORY_LIMIT, ALLOWED_INPUTS, ALLOWED_MANIFESTS, ALLOWED_OUTPUTS, ALLOWED_SCHEMAS, RUN_LIMIT_MB_PER_SECOND,
@@ -171,7 +181,8 @@ public record DispatcherSettings(
         return new Application(ns == null || ns.isBlank() ? null : ns,
                 template == null || template.isBlank() ? null : Path.of(template),
                 sizing,
-                s.get(SPARK_APP_ARGS) == null ? List.of() : s.get(SPARK_APP_ARGS));
+                s.get(SPARK_APP_ARGS) == null ? List.of() : s.get(SPARK_APP_ARGS), s.get(SPARK_OPERATOR),
+                Duration.ofSeconds(s.get(STUCK_TIMEOUT_SECONDS)));
     }
 
     /** Reads every setting of {@link #ALL}. */

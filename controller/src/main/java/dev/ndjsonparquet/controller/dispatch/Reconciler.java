@@ -180,7 +180,8 @@ final class Reconciler {
      * metrics when it ends.
      */
     private RunState capacity(Tracked t, Run run, Instant now) {
-        Optional<String> waiting = Optional.empty();
+        Optional<String> waiting = run.state() == RunState.WAITING ? Optional.of("the operator says " + run.operatorState())
+                : Optional.empty();
         if (run.state() == RunState.PENDING || run.state() == RunState.RUNNING) {
             waiting = CapacityWait.of(dependencies.call(Service.KUBERNETES, Calls.LIST_PODS, () -> operator.pods(run)));
         }

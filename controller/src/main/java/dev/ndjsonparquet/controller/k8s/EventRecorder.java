@@ -31,10 +31,15 @@ public final class EventRecorder {
     }
 
     public void warning(String applicationName, String applicationUid, String reason, String message) {
-        record("Warning", applicationName, applicationUid, reason, message);
+        warning(SparkApplication.API_VERSION, applicationName, applicationUid, reason, message);
     }
 
-    private void record(String type, String applicationName, String applicationUid, String reason, String message) {
+    /** A warning on an application of another operator's kind ({@code apiVersion}, kind SparkApplication). */
+    public void warning(String apiVersion, String applicationName, String applicationUid, String reason, String message) {
+        record(apiVersion, "Warning", applicationName, applicationUid, reason, message);
+    }
+
+    private void record(String apiVersion, String type, String applicationName, String applicationUid, String reason, String message) {
         String now = Instant.now().toString();
         String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message;
         try {
@@ -44,7 +49,7 @@ public final class EventRecorder {
                     .withNamespace(namespace)
                     .endMetadata()
                     .withInvolvedObject(new ObjectReferenceBuilder()
-                            .withApiVersion(SparkApplication.API_VERSION)
+                            .withApiVersion(apiVersion)
                             .withKind("SparkApplication")
                             .withNamespace(namespace)
                             .withName(applicationName)

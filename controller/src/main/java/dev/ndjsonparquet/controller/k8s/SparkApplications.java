@@ -40,6 +40,16 @@ public class SparkApplications {
         return namespace;
     }
 
+    /** The client, for another operator's resources in the same namespace ({@code ApacheOperator}). */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** True when the API server serves the CRD named {@code crdName}. */
+    public boolean crdInstalled(String crdName) {
+        return client.apiextensions().v1().customResourceDefinitions().withName(crdName).get() != null;
+    }
+
     /** True when the API server serves the SparkApplication CRD (spark-operator is installed). */
     public boolean crdInstalled() {
         return client.apiextensions().v1().customResourceDefinitions().withName(SparkApplication.CRD_NAME).get() != null;

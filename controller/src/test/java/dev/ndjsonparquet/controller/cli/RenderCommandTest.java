@@ -61,6 +61,31 @@ class RenderCommandTest {
     }
 
     @Test
+    void rendersTheApacheOperatorsApplicationStrictlyValidWithTheSamePlacement() throws Exception {
+        int code = render(Map.of(), "--manifest", manifestFile().toString(), "--manifest-uri", "s3://manifests/m.json",
+                "--spark-operator", "apache", "--job-namespace", "jobs", "--max-executors", "2");
+        assertEquals(0, code, err::toString);
+        String yaml = out.toString();
+        CrdSchemaValidator.forSharedCrd("sparkapplications.spark.apache.org-v1.yaml").assertValid(yaml);
+        Map<String, Object> app = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().unmarshal(yaml, Map.class);
+        assertEquals("spark.apache.org/v1", app.get("apiVersion"));
+        Map<?, ?> spec = (Map<?, ?>) app.get("spec");
+        assertEquals("2", ((Map<?, ?>) spec.get("sparkConf")).get("spark.executor.instances"));
+        assertEquals(Map.of("eks.amazonaws.com/capacityType", "SPOT"),
+                ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) spec.get("executorSpec")).get("podTemplateSpec")).get("spec")).get("nodeSelector"));
+        assertEquals(Map.of("eks.amazonaws.com/capacityType", "ON_DEMAND"),
+                ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) spec.get("driverSpec")).get("podTemplateSpec")).get("spec")).get("nodeSelector"));
+        assertEquals("Never", ((Map<?, ?>) ((Map<?, ?>) spec.get("applicationTolerations")).get("restartConfig")).get("restartPolicy"));
+    }
+
+    @Test
+    void anUnknownOperatorIsRefusedAtStartUp() throws Exception {
+        int code = render(Map.of("SPARK_OPERATOR", "volcano"), "--manifest", manifestFile().toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("spark-operator"), err::toString);
+    }
+
+    @Test
     void badSettingsAreAllListed() throws Exception {
         int code = render(Map.of(), "--manifest", manifestFile().toString(), "--min-executors", "0", "--bytes-per-executor-gb", "x");
         assertEquals(2, code);

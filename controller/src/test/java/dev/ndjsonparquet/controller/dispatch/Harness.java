@@ -72,6 +72,10 @@ final class Harness implements AutoCloseable {
             client.apiextensions().v1().customResourceDefinitions()
                     .load(SharedDir.resolve("crds/sparkoperator.k8s.io_sparkapplications.yaml").toFile()).create();
         }
+        if (client.apiextensions().v1().customResourceDefinitions().withName(ApacheApplications.CRD_NAME).get() == null) {
+            client.apiextensions().v1().customResourceDefinitions()
+                    .load(SharedDir.resolve("crds/sparkapplications.spark.apache.org-v1.yaml").toFile()).create();
+        }
     }
 
     /** New queues (the main one redrives to the dead-letter one), a new namespace and manifest folder. */
@@ -137,6 +141,17 @@ final class Harness implements AutoCloseable {
         return new Wiring(client, Clock.systemUTC(), o -> o, q -> q, q -> q, c -> c);
     }
 
+    /** Which operator the next dispatchers run against (a test class that plays Apache's sets it). */
+    OperatorKind kind = OperatorKind.KUBEFLOW;
+
+    /** The operator of {@link #kind} behind the seam, as production assembles it. */
+    SparkOperator operator(KubernetesClient c) {
+        return kind == OperatorKind.KUBEFLOW ? kubeflow(c)
+                : new ApacheOperator(c, namespace, new EventRecorder(c, namespace, "ndjson-parquet-dispatcher", "test"),
+                new SparkApplicationBuilder(ApplicationTemplate.load(null), new ExecutorSizing(16, 1, 10), List.of(), namespace),
+                Duration.ofMinutes(10));
+    }
+
     /** kubeflow spark-operator behind the seam, as production assembles it. */
     SparkOperator kubeflow(KubernetesClient c) {
         return new KubeflowOperator(new SparkApplications(c, namespace),
@@ -149,7 +164,7 @@ final class Harness implements AutoCloseable {
         S3Client s3 = w.s3().apply(TestServers.get().s3);
         Dispatcher d = new Dispatcher(
                 new Dispatcher.Ports(w.queue().apply(queue), w.deadLetters().apply(deadLetters), new ManifestLoader(s3, true),
-                        new AttemptMarkerReader(s3), w.operator().apply(kubeflow(w.client())), metrics),
+                        new AttemptMarkerReader(s3), w.operator().apply(operator(w.client())), metrics),
                 new Dispatcher.Limits(limits.maxConcurrent, limits.visibility, 100, trust(), limits.runLimit),
                 new StatePolicy(new RetryPolicy(limits.maxAttempts, limits.backoff), limits.stuck),
                 leader, w.clock(), FAST);
@@ -332,6 +347,37 @@ final class Harness implements AutoCloseable {
         }
         app.setStatus(st);
         client.resources(SparkApplication.class).inNamespace(namespace).resource(app).updateStatus();
+    }
+
+    // ---- the Apache Spark operator's part ---------------------------------------------------------
+
+    List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> apacheApplications() {
+        return client.genericKubernetesResources(ApacheApplications.CONTEXT).inNamespace(namespace).list().getItems();
+    }
+
+    io.fabric8.kubernetes.api.model.GenericKubernetesResource apacheApplication(String name) {
+        return client.genericKubernetesResources(ApacheApplications.CONTEXT).inNamespace(namespace).withName(name).get();
+    }
+
+    /** Reports the states one after the other, each added to the history, as Apache's operator would. */
+    @SuppressWarnings("unchecked")
+    void driveApache(String name, String... states) {
+        for (String state : states) {
+            var app = apacheApplication(name);
+            Map<String, Object> status = new java.util.LinkedHashMap<>(ApacheApplications.map(app.getAdditionalProperties().get("status")));
+            Map<String, Object> history = new java.util.LinkedHashMap<>(ApacheApplications.map(status.get("stateTransitionHistory")));
+            Map<String, Object> current = new java.util.LinkedHashMap<>();
+            current.put("currentStateSummary", state);
+            current.put("lastTransitionTime", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            if (state.equals("Failed")) {
+                current.put("message", "Driver exited with code 137 (OOMKilled)");
+            }
+            history.put(Integer.toString(history.size()), current);
+            status.put("currentState", current);
+            status.put("stateTransitionHistory", history);
+            app.setAdditionalProperty("status", status);
+            client.genericKubernetesResources(ApacheApplications.CONTEXT).inNamespace(namespace).resource(app).updateStatus();
+        }
     }
 
     @Override

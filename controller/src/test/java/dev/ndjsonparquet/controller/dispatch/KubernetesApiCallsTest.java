@@ -124,8 +124,11 @@ class KubernetesApiCallsTest {
     private static Set<String> declared() {
         Map<String, Object> doc = client.getKubernetesSerialization().unmarshal(KubernetesApiCalls.yaml(), Map.class);
         Set<String> out = new TreeSet<>();
+        Map<String, Object> kubeflow = (Map<String, Object>) ((Map<String, Object>) doc.get("operators")).get("kubeflow");
         for (String section : List.of("rules", "clusterRules")) {
-            for (Map<String, Object> rule : (List<Map<String, Object>>) doc.get(section)) {
+            List<Map<String, Object>> rules = new java.util.ArrayList<>((List<Map<String, Object>>) doc.get(section));
+            rules.addAll((List<Map<String, Object>>) kubeflow.get(section));
+            for (Map<String, Object> rule : rules) {
                 for (String g : (List<String>) rule.get("apiGroups")) {
                     for (String r : (List<String>) rule.get("resources")) {
                         for (String v : (List<String>) rule.get("verbs")) {

@@ -11,6 +11,7 @@ import dev.ndjsonparquet.spark.commit.FencedCommits;
 import dev.ndjsonparquet.spark.commit.ManifestGate;
 import dev.ndjsonparquet.spark.commit.ResultRecords;
 import dev.ndjsonparquet.spark.commit.SupersededAttemptException;
+import dev.ndjsonparquet.spark.output.AbandonedUploads;
 import dev.ndjsonparquet.spark.output.ConversionResult;
 import dev.ndjsonparquet.spark.output.OutputLayout;
 import dev.ndjsonparquet.spark.parse.JsonRowConverter;
@@ -162,6 +163,7 @@ public final class ManifestConversion {
         for (String dir : List.of(layout.dataRoot(), layout.badRecords(), layout.staging())) {
             outFs.delete(new Path(dir), true);
         }
+        AbandonedUploads.abortUnder(conf, List.of(layout.dataRoot(), layout.badRecords(), layout.staging()));
         useCommittersFor(layout.dataRoot(), conf);
         FencedCommits.enter(spark, fence);
 
@@ -175,6 +177,9 @@ public final class ManifestConversion {
                 settings.maxLineBytes(), settings.writer() == WriterEngine.SPARK);
         if (iceberg != null) {
             layout = iceberg.prepare(layout, schema.schema());
+            // Earlier runs wrote into sibling run= directories of this manifest's own directory.
+            AbandonedUploads.abortUnder(conf, List.of(new Path(layout.dataRoot()).getParent().toString(),
+                    new Path(layout.badRecords()).getParent().toString()));
         }
         Map<Integer, SourcePin> pinOfFile = new HashMap<>();
         for (int i = 0; i < readable.size(); i++) {

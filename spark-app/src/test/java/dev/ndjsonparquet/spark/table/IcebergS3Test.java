@@ -78,4 +78,41 @@ class IcebergS3Test {
         assertTrue(keys.stream().noneMatch(k -> k.startsWith("events/ingest_date=") || k.contains("__magic")),
                 "no plain Parquet table and no committer leftovers: " + keys);
     }
+
+    /**
+     * A killed run leaves the magic committer's multipart uploads pending in its own run directory, which the committer
+     * of the next run (another run directory) never lists: the next run aborts them before it writes, and leaves alone
+     * another manifest's (a directory whose name this manifest's is a prefix of).
+     */
+    @Test
+    void aRunAbortsTheUploadsAnEarlierRunLeftUnderItsManifestOnly() throws Exception {
+        S3Client s3 = S3_MOCK.createS3ClientV2();
+        Path local = IcebergFixture.input(dir, "u.ndjson", 0, 50, 0);
+        String etag = s3.putObject(b -> b.bucket("ice-landing").key("uploads/u.ndjson"), RequestBody.fromFile(local)).eTag();
+        Manifest m = Manifest.of(Instant.parse("2026-11-26T04:00:00Z"),
+                List.of(new ManifestFile("s3://ice-landing/uploads/u.ndjson", Files.size(local), etag)), "s3a://ice-lake/uploads", null);
+        s3.putObject(b -> b.bucket("ice-lake").key("manifests/" + m.manifestId() + ".json"),
+                RequestBody.fromBytes(ManifestCodec.encode(m)));
+        // A warehouse of its own: the other test's table is not this one's.
+        IcebergSettings catalog = IcebergFixture.localCatalog(dir, "s3a://ice-lake/uploads-warehouse");
+        String data = "uploads-warehouse/lake/events/data/";
+        String own = data + "manifest_id=" + m.manifestId() + "/run=killed/part-00000.parquet";
+        String other = data + "manifest_id=" + m.manifestId() + "0/run=running/part-00000.parquet";
+        for (String key : List.of(own, other)) {
+            String id = s3.createMultipartUpload(b -> b.bucket("ice-lake").key(key)).uploadId();
+            s3.uploadPart(b -> b.bucket("ice-lake").key(key).uploadId(id).partNumber(1), RequestBody.fromBytes(new byte[1024]));
+        }
+        assertEquals(List.of(own, other), pendingUploads(s3, data));
+
+        ConversionResult r = new ManifestConversion(SPARK, IcebergFixture.settings(catalog))
+                .run("s3a://ice-lake/manifests/" + m.manifestId() + ".json").result();
+
+        assertEquals(50, r.rowsWritten());
+        assertEquals(List.of(other), pendingUploads(s3, data), "the killed run's upload is aborted, the other manifest's kept");
+    }
+
+    private static List<String> pendingUploads(S3Client s3, String prefix) {
+        return s3.listMultipartUploads(b -> b.bucket("ice-lake").prefix(prefix)).uploads().stream()
+                .map(software.amazon.awssdk.services.s3.model.MultipartUpload::key).sorted().toList();
+    }
 }

@@ -126,6 +126,7 @@ final class SoakRound implements AutoCloseable {
         v.put(BuilderSettings.OUTPUT_LOCATION.key(), "s3a://" + lake + "/events");
         v.put(BuilderSettings.QUARANTINE_LOCATION.key(), "s3://" + work + "/quarantine/");
         v.put(BuilderSettings.LEDGER_LOCATION.key(), "s3://" + work + "/ledger/");
+        v.put(BuilderSettings.ALLOWED_INPUTS.key(), "s3://" + landing + "/");
         v.put(BuilderSettings.MAX_FILES_PER_MANIFEST.key(), Integer.toString(plan.maxFilesPerManifest()));
         v.put(BuilderSettings.MAX_BATCH_SIZE_GB.key(), "1024");
         v.put(BuilderSettings.MAX_BATCH_AGE_SECONDS.key(), Integer.toString(plan.maxBatchAgeSeconds()));

@@ -154,11 +154,21 @@ public final class SoakServers implements AutoCloseable {
 
     /** S3Mock on random ports, HTTP only used. */
     private static final class S3Mock extends S3MockStarter {
+        private static final String SPRING_LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
+
         S3Mock() {
             super(Map.of("http.port", 0, "server.port", 0, "silent", true));
         }
 
+        /**
+         * Starts S3Mock without letting Spring Boot reconfigure logging: its logging system would set the shared
+         * logback context's root level to WARN ("silent") for the rest of the JVM, and a later local command in the
+         * same JVM would write no log lines.
+         */
         void begin() {
+            if (System.getProperty(SPRING_LOGGING_SYSTEM) == null) {
+                System.setProperty(SPRING_LOGGING_SYSTEM, "none");
+            }
             start();
         }
 

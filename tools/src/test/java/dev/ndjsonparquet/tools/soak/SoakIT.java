@@ -35,7 +35,7 @@ class SoakIT {
         SparkToolsPackage tools = SparkToolsPackage.locateOrSkip();
         List<String> jvm = new java.util.ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         jvm.addAll(SparkLaunch.splitOptions(System.getProperty("ndjsonparquet.sparkJavaOpts", "")));
-        Soak.Options options = new Soak.Options(FILES, FAULT_RATE, seed, Duration.ofMinutes(Long.getLong("it.timeoutMinutes", 8)), 2000, 100, 30,
+        Soak.Options options = new Soak.Options(FILES, FAULT_RATE, seed, Duration.ofMinutes(Long.getLong("it.timeoutMinutes", 15)), 2000, 100, 30,
                 List.of(System.getProperty("soak.without", "").split(",")).stream().filter(s -> !s.isBlank()).toList(), dir,
                 new SparkLaunch(SparkLaunch.currentJava(), tools.classpath(), jvm, 1, "512m"));
         StringWriter text = new StringWriter();

@@ -1,0 +1,91 @@
+package dev.ndjsonparquet.controller.dispatch;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Apache Spark operator's states ({@code status.currentState.currentStateSummary}, 1.0.0) in the project's
+ * terms; the table is in {@code docs/dispatcher.md}. Pure.
+ *
+ * <p>An attempt of Apache's operator ends in a stopping state (Succeeded, Failed, a time-out, a scheduling failure,
+ * an evicted driver) and then, once its pods are released, in {@code ResourceReleased} (or
+ * {@code TerminatedWithoutReleaseResources} when the retain policy keeps them); how it ended is the last stopping
+ * state of the history ({@code status.stateTransitionHistory}).
+ */
+public final class ApacheStates {
+
+    /** The operator may not have released the pods yet, or the driver may still start. */
+    private static final Set<String> RELEASED = Set.of("ResourceReleased", "TerminatedWithoutReleaseResources");
+    /** Infrastructure failures (the operator's own words): the driver or executors could not be placed in time. */
+    private static final Set<String> INFRASTRUCTURE = Set.of("DriverStartTimedOut", "ExecutorsStartTimedOut", "SchedulingFailure");
+    private static final Set<String> FAILED = Set.of("Failed", "DriverEvicted", "DriverReadyTimedOut");
+
+    private ApacheStates() {
+    }
+
+    /** The project's state of an application whose current state is {@code current}, with its history. */
+    public static RunState stateOf(String current, List<String> history) {
+        if (current == null || current.isBlank()) {
+            return RunState.PENDING;
+        }
+        return switch (current) {
+            case "Submitted", "ScheduledToRestart" -> RunState.PENDING;
+            // The driver pod, or the executors, wait to be placed: capacity, bounded by the operator's start time-outs.
+            case "DriverRequested", "InitializedBelowThresholdExecutors" -> RunState.WAITING;
+            case "Succeeded" -> RunState.SUCCEEDED;
+            case "ResourceReleased", "TerminatedWithoutReleaseResources" -> ended(history);
+            default -> INFRASTRUCTURE.contains(current) ? RunState.SUBMISSION_FAILED
+                    : FAILED.contains(current) ? RunState.FAILED
+                    // DriverStarted, DriverReady, RunningHealthy, RunningWithBelowThresholdExecutors,
+                    // RunningWithPartialCapacity, and anything newer: the operator moves it on by itself.
+                    : RunState.RUNNING;
+        };
+    }
+
+    /** How an attempt whose pods were released ended: its last stopping state. */
+    private static RunState ended(List<String> history) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            String s = history.get(i);
+            if ("Succeeded".equals(s)) {
+                return RunState.SUCCEEDED;
+            }
+            if (INFRASTRUCTURE.contains(s)) {
+                return RunState.SUBMISSION_FAILED;
+            }
+            if (FAILED.contains(s)) {
+                return RunState.FAILED;
+            }
+        }
+        return RunState.FAILED;
+    }
+
+    /**
+     * Its driver or executors may exist or start: not yet released, except after a success (its driver exited 0,
+     * the executors go with it). A failed attempt is stopped before it is left alone, as kubeflow's are.
+     */
+    public static boolean mayStillRun(String current, RunState state) {
+        if (current != null && RELEASED.contains(current)) {
+            return false;
+        }
+        return state != RunState.SUCCEEDED;
+    }
+
+    /** The states of {@code status.stateTransitionHistory} (keys are the transition numbers), oldest first. */
+    public static List<String> history(Map<String, Object> transitions) {
+        return transitions.entrySet().stream()
+                .sorted(Comparator.comparingLong(e -> number(e.getKey())))
+                .map(e -> ApacheApplications.map(e.getValue()).get("currentStateSummary"))
+                .map(v -> v == null ? "" : v.toString())
+                .toList();
+    }
+
+    private static long number(String key) {
+        try {
+            return Long.parseLong(key);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+}
