@@ -124,20 +124,55 @@ ndjson-parquet.dev/release: {{ .Release.Name }}
 {{- printf "%s:%s" .Values.spark.image.repository (default .Chart.AppVersion .Values.spark.image.tag) }}
 {{- end }}
 
-{{/* Node selector of one capacity pool ("spot" or "onDemand") in the label scheme chosen in values. */}}
+{{/* Node selector of one capacity pool ("spot" or "onDemand") in the label scheme chosen in values. The "spot" pool
+(executors and placeholders) follows scheduling.overflow: `never` selects spot nodes, `always` on-demand nodes, and
+`when-spot-unavailable` selects no capacity type (the node affinity of helper "overflowAffinity" allows both and
+prefers spot). */}}
 {{- define "ndjson-parquet.capacityNodeSelector" -}}
 {{- $scheme := .context.Values.scheduling.capacityTypeLabels }}
+{{- $overflow := .context.Values.scheduling.overflow }}
+{{- $spot := and (eq .pool "spot") (ne $overflow "always") }}
 {{- $labels := dict }}
+{{- if not (and (eq .pool "spot") (eq $overflow "when-spot-unavailable")) }}
 {{- if eq $scheme "karpenter" }}
-{{- $_ := set $labels "karpenter.sh/capacity-type" (ternary "spot" "on-demand" (eq .pool "spot")) }}
+{{- $_ := set $labels "karpenter.sh/capacity-type" (ternary "spot" "on-demand" $spot) }}
 {{- else }}
-{{- $_ := set $labels "eks.amazonaws.com/capacityType" (ternary "SPOT" "ON_DEMAND" (eq .pool "spot")) }}
+{{- $_ := set $labels "eks.amazonaws.com/capacityType" (ternary "SPOT" "ON_DEMAND" $spot) }}
+{{- end }}
 {{- end }}
 {{- if .context.Values.karpenter.enabled }}
 {{- $_ := set $labels "ndjson-parquet.dev/pool" (ternary "spark-executors" "spark-drivers" (eq .pool "spot")) }}
 {{- end }}
 {{- $extra := index .context.Values.scheduling .pool }}
 {{- toYaml (merge $labels (deepCopy $extra.nodeSelector)) }}
+{{- end }}
+
+{{/* With scheduling.overflow `when-spot-unavailable`, the node affinity of executors and placeholders: either capacity
+type is allowed (required), spot is preferred (weight 100). The kube-scheduler then puts a pod on a spot node when one
+has room; Karpenter treats the preference as required until it cannot launch spot for the pod, then relaxes it; the
+Cluster Autoscaler's priority expander (ConfigMap cluster-autoscaler-priority-expander) grows the spot group first.
+Nothing for the other settings, whose node selector already says the capacity type. */}}
+{{- define "ndjson-parquet.overflowAffinity" -}}
+{{- if eq .Values.scheduling.overflow "when-spot-unavailable" }}
+{{- $karpenter := eq .Values.scheduling.capacityTypeLabels "karpenter" }}
+{{- $key := ternary "karpenter.sh/capacity-type" "eks.amazonaws.com/capacityType" $karpenter }}
+{{- $spot := ternary "spot" "SPOT" $karpenter }}
+{{- $onDemand := ternary "on-demand" "ON_DEMAND" $karpenter }}
+nodeAffinity:
+  requiredDuringSchedulingIgnoredDuringExecution:
+    nodeSelectorTerms:
+      - matchExpressions:
+          - key: {{ $key }}
+            operator: In
+            values: [{{ $spot | quote }}, {{ $onDemand | quote }}]
+  preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      preference:
+        matchExpressions:
+          - key: {{ $key }}
+            operator: In
+            values: [{{ $spot | quote }}]
+{{- end }}
 {{- end }}
 
 {{/* Tolerations of one pool ("spot" or "onDemand"): the values' own, plus one per taint of the chart's

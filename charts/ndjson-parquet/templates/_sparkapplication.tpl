@@ -112,6 +112,7 @@ spec:
 {{- $tolerations := include "ndjson-parquet.capacityTolerations" (dict "context" $ "pool" $r.pool) }}
 {{- $nodeSelector := include "ndjson-parquet.capacityNodeSelector" (dict "context" $ "pool" $r.pool) }}
 {{- $priority := include "ndjson-parquet.priorityClassName" (dict "context" $ "role" $role) }}
+{{- $affinity := ternary (include "ndjson-parquet.overflowAffinity" $) "" (eq $role "executor") }}
   {{ $role }}:
     cores: {{ include "ndjson-parquet.plain" $r.v.cores }}
     memory: {{ $r.v.memory | quote }}
@@ -135,6 +136,10 @@ spec:
       karpenter.sh/do-not-disrupt: "true"
     nodeSelector:
       {{- $nodeSelector | nindent 6 }}
+    {{- with $affinity }}
+    affinity:
+      {{- . | nindent 6 }}
+    {{- end }}
     {{- with $tolerations }}
     tolerations:
       {{- . | nindent 6 }}
@@ -160,6 +165,10 @@ spec:
         {{- end }}
         nodeSelector:
           {{- $nodeSelector | nindent 10 }}
+        {{- with $affinity }}
+        affinity:
+          {{- . | nindent 10 }}
+        {{- end }}
         {{- with $tolerations }}
         tolerations:
           {{- . | nindent 10 }}

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
-import dev.ndjsonparquet.controller.dispatch.ExecutorSizing;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.manifest.Manifest;

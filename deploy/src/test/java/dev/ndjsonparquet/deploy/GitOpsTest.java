@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.marcnuri.helm.Helm;
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
-import dev.ndjsonparquet.controller.dispatch.ExecutorSizing;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import dev.ndjsonparquet.controller.dispatch.Labels;
 import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;

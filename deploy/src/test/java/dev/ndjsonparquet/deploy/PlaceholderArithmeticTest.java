@@ -3,7 +3,7 @@ package dev.ndjsonparquet.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ndjsonparquet.controller.dispatch.ExecutorSizing;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -40,6 +40,61 @@ final class Scheduler {
         return new Node("NodePool " + nodePool.path("metadata").path("name").asString(), labels, taints);
     }
 
+    /**
+     * The nodes a Karpenter NodePool may launch, one per capacity type its {@code karpenter.sh/capacity-type}
+     * requirement allows (each labelled with it); otherwise as {@link #nodeOf}.
+     */
+    static List<Node> nodesOf(JsonNode nodePool) {
+        Node base = nodeOf(nodePool);
+        List<Node> out = new ArrayList<>();
+        for (JsonNode r : nodePool.path("spec").path("template").path("spec").path("requirements")) {
+            if (r.path("key").asString().equals("karpenter.sh/capacity-type") && r.path("operator").asString().equals("In")) {
+                for (JsonNode v : r.path("values")) {
+                    Map<String, String> labels = new LinkedHashMap<>(base.labels());
+                    labels.put("karpenter.sh/capacity-type", v.asString());
+                    out.add(new Node(base.name() + " (" + v.asString() + ")", labels, base.taints()));
+                }
+            }
+        }
+        return out.isEmpty() ? List.of(base) : out;
+    }
+
+    /** The sum of the weights of the pod's preferred node-affinity terms the node matches (the scheduler's score). */
+    static int preference(JsonNode podSpec, Node node) {
+        int score = 0;
+        for (JsonNode p : podSpec.path("affinity").path("nodeAffinity").path("preferredDuringSchedulingIgnoredDuringExecution")) {
+            boolean all = true;
+            for (JsonNode expression : p.path("preference").path("matchExpressions")) {
+                all &= matches(expression, node.labels());
+            }
+            score += all ? p.path("weight").asInt() : 0;
+        }
+        return score;
+    }
+
+    /**
+     * What Karpenter launches for a Pending pod: it first treats the pod's preferred node affinity as required, and
+     * relaxes the preferences only when no node it can launch satisfies them ({@code unavailable} are the offerings EC2
+     * refused, e.g. spot with insufficient capacity). Null when nothing fits.
+     */
+    static Node karpenterLaunch(JsonNode podSpec, List<Node> candidates, java.util.Set<Node> unavailable) {
+        int most = 0;
+        for (JsonNode p : podSpec.path("affinity").path("nodeAffinity").path("preferredDuringSchedulingIgnoredDuringExecution")) {
+            most += p.path("weight").asInt();
+        }
+        Node relaxed = null;
+        for (Node n : candidates) {
+            if (unavailable.contains(n) || refusal(podSpec, n) != null) {
+                continue;
+            }
+            if (preference(podSpec, n) == most) {
+                return n;
+            }
+            relaxed = relaxed == null ? n : relaxed;
+        }
+        return relaxed;
+    }
+
     /** Why the pod cannot run on the node, or null when it can. */
     static String refusal(JsonNode podSpec, Node node) {
         for (Map.Entry<String, JsonNode> e : podSpec.path("nodeSelector").properties()) {

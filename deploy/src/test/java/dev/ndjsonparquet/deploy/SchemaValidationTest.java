@@ -59,7 +59,7 @@ class SchemaValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"defaults", "all-on.yaml"})
+    @ValueSource(strings = {"defaults", "all-on.yaml", "overflow-karpenter.yaml", "overflow-eks.yaml"})
     void everyRenderedObjectIsValidAgainstItsSchema(String variant) {
         List<JsonNode> objects = Chart.render(valuesFor(variant));
         List<String> problems = new ArrayList<>();
@@ -72,7 +72,7 @@ class SchemaValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"defaults", "all-on.yaml"})
+    @ValueSource(strings = {"defaults", "all-on.yaml", "overflow-karpenter.yaml", "overflow-eks.yaml"})
     void theSparkApplicationTemplateIsValidOnceTheDispatcherNamesIt(String variant) {
         ObjectNode app = (ObjectNode) Chart.sparkApplicationTemplate(Chart.render(valuesFor(variant)));
         assertTrue(app.path("metadata").path("name").isMissingNode(), "the dispatcher sets the name, not the template");
@@ -83,7 +83,7 @@ class SchemaValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"defaults", "all-on.yaml"})
+    @ValueSource(strings = {"defaults", "all-on.yaml", "overflow-karpenter.yaml", "overflow-eks.yaml"})
     void theDriverAndExecutorPodTemplatesAreValidPodTemplates(String variant) {
         // The CRD leaves driver.template / executor.template open: spark-submit reads them as a pod template, so
         // they are checked as one here (a typo would otherwise reach spark-submit unnoticed).
@@ -103,7 +103,7 @@ class SchemaValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"defaults", "all-on.yaml"})
+    @ValueSource(strings = {"defaults", "all-on.yaml", "overflow-karpenter.yaml", "overflow-eks.yaml"})
     void noKindIsLeftUnchecked(String variant) {
         Set<String> unknown = new TreeSet<>();
         for (JsonNode o : Chart.render(valuesFor(variant))) {
@@ -118,7 +118,7 @@ class SchemaValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"defaults", "all-on.yaml"})
+    @ValueSource(strings = {"defaults", "all-on.yaml", "overflow-karpenter.yaml", "overflow-eks.yaml"})
     void aTypoInARenderedObjectWouldBeCaught(String variant) {
         // The validators are strict: the same objects with one misspelt field fail.
         for (JsonNode o : Chart.render(valuesFor(variant))) {

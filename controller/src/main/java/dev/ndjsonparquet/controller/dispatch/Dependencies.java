@@ -61,6 +61,7 @@ final class Dependencies {
     /** Names of the calls, one place. */
     static final class Calls {
         static final String LIST = "list applications";
+        static final String LIST_PODS = "list pods";
         static final String CREATE = "create application";
         static final String PATCH = "annotate application";
         static final String STOP = "stop application";

@@ -5,6 +5,7 @@ import dev.ndjsonparquet.location.AllowedInputs;
 import dev.ndjsonparquet.location.LocationPrefixes;
 import dev.ndjsonparquet.location.LocationSettings;
 import dev.ndjsonparquet.location.TrustedLocations;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.Setting;
 import dev.ndjsonparquet.settings.SettingsException;
@@ -90,19 +91,10 @@ public record DispatcherSettings(
             .env("SPARK_APPLICATION_TEMPLATE")
             .describedAs("Path of the SparkApplication YAML template (image, resources, node selectors, tolerations, Spark and Hadoop configuration, volumes, service account); empty means the built-in template.")
             .build();
-    public static final Setting<Double> BYTES_PER_EXECUTOR_GB = Setting.decimal("bytes-per-executor-gb")
-            .env("BYTES_PER_EXECUTOR_GB").defaultValue(16.0)
-            .check(v -> v > 0 ? Optional.empty() : Optional.of("must be positive"))
-            .describedAs("Input GiB per executor: a manifest gets ceil(total bytes / this) executors, within min-executors and max-executors.")
-            .build();
-    public static final Setting<Integer> MIN_EXECUTORS = Setting.integer("min-executors")
-            .env("MIN_EXECUTORS").defaultValue(1).atLeast(1)
-            .describedAs("Fewest executors of an application.")
-            .build();
-    public static final Setting<Integer> MAX_EXECUTORS = Setting.integer("max-executors")
-            .env("MAX_EXECUTORS").defaultValue(40).atLeast(1)
-            .describedAs("Most executors of an application.")
-            .build();
+    /** The sizing settings are declared with the one sizing rule, which {@code plan} uses too. */
+    public static final Setting<Double> BYTES_PER_EXECUTOR_GB = ExecutorSizing.BYTES_PER_EXECUTOR_GB;
+    public static final Setting<Integer> MIN_EXECUTORS = ExecutorSizing.MIN_EXECUTORS;
+    public static final Setting<Integer> MAX_EXECUTORS = ExecutorSizing.MAX_EXECUTORS;
     public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("max-attempts")
             .env("MAX_ATTEMPTS").defaultValue(3).atLeast(1)
             .describedAs("Runs of a manifest (each after spark-operator's own retries) before its message is dead-lettered.")
@@ -183,16 +175,12 @@ public record DispatcherSettings(
 
     /** Reads the {@link #RENDER} settings (and checks them together). */
     public static Application application(ResolvedSettings s) {
-        int min = s.get(MIN_EXECUTORS);
-        int max = s.get(MAX_EXECUTORS);
-        if (min > max) {
-            throw new SettingsException(List.of("min-executors (" + min + ") is more than max-executors (" + max + ")"));
-        }
+        ExecutorSizing sizing = ExecutorSizing.from(s);
         String template = s.get(SPARK_APPLICATION_TEMPLATE);
         String ns = s.get(JOB_NAMESPACE);
         return new Application(ns == null || ns.isBlank() ? null : ns,
                 template == null || template.isBlank() ? null : Path.of(template),
-                new ExecutorSizing(s.get(BYTES_PER_EXECUTOR_GB), min, max),
+                sizing,
                 s.get(SPARK_APP_ARGS) == null ? List.of() : s.get(SPARK_APP_ARGS), s.get(SPARK_OPERATOR),
                 Duration.ofSeconds(s.get(STUCK_TIMEOUT_SECONDS)));
     }

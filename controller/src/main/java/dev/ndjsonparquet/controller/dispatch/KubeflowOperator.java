@@ -71,6 +71,12 @@ public final class KubeflowOperator implements SparkOperator {
         return RunUsage.of(app, now, DriverConversionSettings.resolve(app).get(ConversionSettings.EXECUTOR_CORE_HOUR_PRICE_USD));
     }
 
+    /** The pods carry the manifest id ({@link SparkApplicationBuilder}'s pod labels) and Spark's own role label. */
+    @Override
+    public List<CapacityWait.PodView> pods(Run run) {
+        return applications.pods(Map.of(Labels.MANIFEST_ID, run.manifestId())).stream().map(CapacityWait::view).toList();
+    }
+
     @Override
     public void warn(Run run, String reason, String message) {
         events.warning(run.name(), run.uid(), reason, message);

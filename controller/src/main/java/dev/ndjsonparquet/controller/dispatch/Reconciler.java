@@ -150,8 +150,12 @@ final class Reconciler {
     /** One decision for the run's state. */
     private void decide(Tracked t, Run run, OwnedRuns runs, Instant now) {
         Instant started = run.startedAt();
-        Duration runTime = Duration.between(started == null ? t.stateSince : started, now);
-        Action action = policy.decide(new StatePolicy.Observation(run.state(), run.operatorState(), run.errorMessage(),
+        RunState state = capacity(t, run, now);
+        // Time spent waiting for nodes is not run time: the run-time limit counts the rest.
+        Duration waited = t.capacityWaited.plus(t.capacityWaitSince == null ? Duration.ZERO : Duration.between(t.capacityWaitSince, now));
+        Duration runTime = Duration.between(started == null ? t.stateSince : started, now).minus(waited);
+        runTime = runTime.isNegative() ? Duration.ZERO : runTime;
+        Action action = policy.decide(new StatePolicy.Observation(state, run.operatorState(), run.errorMessage(),
                 t.attempt - t.firstAttempt + 1, Duration.between(t.stateSince, now), runTime,
                 runLimit.forBytes(t.request.manifest().totalBytes())));
         if (action instanceof Action.Complete) {
@@ -166,6 +170,41 @@ final class Reconciler {
             }
         } else if (action instanceof Action.DeadLetter d) {
             deadLetters.decide(t, run, d.reason() + hint(t, run), runs);
+        }
+    }
+
+    /**
+     * The run's state, or {@link RunState#WAITING} while the operator says it is pending or running and its driver or
+     * executors wait for nodes (their pods, {@link CapacityWait}). A wait spends no attempt: the stuck timeout does not
+     * apply to it and counts again from its end, and the run-time limit leaves it out. Each wait's length goes to the
+     * metrics when it ends.
+     */
+    private RunState capacity(Tracked t, Run run, Instant now) {
+        Optional<String> waiting = run.state() == RunState.WAITING ? Optional.of("the operator says " + run.operatorState())
+                : Optional.empty();
+        if (run.state() == RunState.PENDING || run.state() == RunState.RUNNING) {
+            waiting = CapacityWait.of(dependencies.call(Service.KUBERNETES, Calls.LIST_PODS, () -> operator.pods(run)));
+        }
+        if (waiting.isPresent()) {
+            if (t.capacityWaitSince == null) {
+                t.capacityWaitSince = now;
+                LOG.info("application {} waits for capacity ({}, {}); no attempt is spent on the wait", run.name(),
+                        waiting.get(), run.operatorState());
+            }
+            return RunState.WAITING;
+        }
+        endCapacityWait(t, now);
+        return run.state();
+    }
+
+    private void endCapacityWait(Tracked t, Instant now) {
+        if (t.capacityWaitSince != null) {
+            Duration d = Duration.between(t.capacityWaitSince, now);
+            t.capacityWaited = t.capacityWaited.plus(d);
+            t.capacityWaitSince = null;
+            t.stateSince = now;
+            metrics.capacityWait(d);
+            LOG.info("application {} has its nodes after waiting {} s", t.applicationName, d.toSeconds());
         }
     }
 
@@ -216,8 +255,9 @@ final class Reconciler {
         metrics.succeeded();
         RunUsage usage = operator.usage(run, now);
         metrics.runUsage(usage.executorCoreSeconds(), usage.costUsd(), t.request.manifest().totalBytes());
-        LOG.info("manifest converted; message deleted after {} attempt(s); {} executor core-seconds, about {} USD",
-                t.attempt, Math.round(usage.executorCoreSeconds()), String.format(Locale.ROOT, "%.4f", usage.costUsd()));
+        LOG.info("manifest converted; message deleted after {} attempt(s); {} executor core-seconds, about {} USD; {} s waiting for capacity",
+                t.attempt, Math.round(usage.executorCoreSeconds()), String.format(Locale.ROOT, "%.4f", usage.costUsd()),
+                t.capacityWaited.toSeconds());
     }
 
     private void scheduleRetry(Tracked t, Run run, Action.Retry r, Instant now) {
@@ -268,6 +308,8 @@ final class Reconciler {
         } else {
             metrics.created();
         }
+        endCapacityWait(t, now);
+        t.capacityWaited = Duration.ZERO; // a new attempt: its own run time
         t.operatorState = null;
         follow(t, c.run(), now);
         LOG.info("{} application {} for attempt {}: {} file(s), {} bytes", c.adopted() ? "adopted" : "created",

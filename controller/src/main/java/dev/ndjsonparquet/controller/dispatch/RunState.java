@@ -10,9 +10,9 @@ public enum RunState {
     /** Created, not running yet: submitted, a driver requested, between the operator's own retries. The stuck timeout applies. */
     PENDING,
     /**
-     * Waiting for capacity: the driver or the executors wait for nodes. Not a failure: no stuck timeout, only the
-     * run-time limit. No operator reports it yet (kubeflow's states do not say it; issue 26 will read it from pods,
-     * Apache's operator from its own states).
+     * Waiting for capacity: the driver or the executors wait for nodes. Not a failure: no stuck timeout, and the wait
+     * is left out of the run-time limit. Operators do not report it: {@link Reconciler} decides it from the run's pods
+     * ({@link SparkOperator#pods}, {@link CapacityWait}) while the operator says PENDING or RUNNING.
      */
     WAITING,
     /** Running, or in a state the operator resolves by itself (succeeding, failing, suspending, unknown). The run-time limit applies. */

@@ -4,6 +4,7 @@ import dev.ndjsonparquet.controller.k8s.RoleSpec;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplicationSpec;
 import dev.ndjsonparquet.location.DriverChecks;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import dev.ndjsonparquet.manifest.Manifest;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.ArrayList;

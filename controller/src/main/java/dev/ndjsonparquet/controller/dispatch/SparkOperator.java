@@ -52,6 +52,14 @@ public interface SparkOperator {
     /** What a finished run held and cost, from what the operator reports. */
     RunUsage usage(Run run, Instant now);
 
+    /**
+     * The run's driver and executor pods, as far as they tell whether it waits for nodes ({@link CapacityWait}). An
+     * operator that cannot tell returns none: its runs are then never taken as waiting.
+     */
+    default List<CapacityWait.PodView> pods(Run run) {
+        return List.of();
+    }
+
     /** Tells people (a warning Event on the run); best effort, never throws. */
     void warn(Run run, String reason, String message);
 }

@@ -38,6 +38,9 @@ final class Tracked {
     /** The operator's state last seen, and since when (the stuck timeout counts from it). */
     String operatorState;
     Instant stateSince;
+    /** Since when the current attempt's pods wait for nodes, or null; and the waits of the attempt that ended. */
+    Instant capacityWaitSince;
+    java.time.Duration capacityWaited = java.time.Duration.ZERO;
     /** Set while waiting to run the application again. */
     Instant retryAt;
     int nextAttempt;

@@ -64,6 +64,11 @@ public class SparkApplications {
         return api.inNamespace(namespace).withLabels(labels).list().getItems();
     }
 
+    /** The pods (drivers, executors) in the job namespace that carry these labels. */
+    public List<io.fabric8.kubernetes.api.model.Pod> pods(Map<String, String> labels) {
+        return client.pods().inNamespace(namespace).withLabels(labels).list().getItems();
+    }
+
     /**
      * Creates the application, or adopts the one that already has its name (a re-delivered message, a
      * restarted controller): AlreadyExists is success. An existing object that belongs to another

@@ -133,6 +133,15 @@ public final class DispatcherMetrics {
         counters[2].increment(inputBytes);
     }
 
+    /**
+     * A wait for capacity that ended (the run's driver or executors had no node): it spends no attempt, and its
+     * length is counted here (by where it ended: scheduled, or the run finished or was left).
+     */
+    public void capacityWait(Duration d) {
+        Timer.builder(P + "capacity_wait").description("Waits of applications for nodes (driver or executors unschedulable); no attempt is spent on them")
+                .register(registry).record(d);
+    }
+
     /** Time an application spent in a state, recorded when it leaves it. */
     public void timeInState(ApplicationState state, Duration d) {
         timeInState(state.name(), d);
@@ -176,6 +185,12 @@ public final class DispatcherMetrics {
     public double count(String name) {
         Counter c = registry.find(P + name).counter();
         return c == null ? 0 : c.count();
+    }
+
+    /** How many waits for capacity ended, and their total seconds. */
+    public double[] capacityWaits() {
+        Timer t = registry.find(P + "capacity_wait").timer();
+        return t == null ? new double[] {0, 0} : new double[] {t.count(), t.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS) / 1000.0};
     }
 
     public double deadLetteredCount(String cause) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.k8s.EventRecorder;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.testsupport.CrdSchemaValidator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

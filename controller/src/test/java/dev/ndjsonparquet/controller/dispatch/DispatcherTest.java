@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -251,6 +252,51 @@ class DispatcherTest extends WithHarness {
             SparkApplication app = h.application(name);
             assertEquals(Boolean.TRUE, app.getSpec().additionalProperty("suspend"), "the stuck application must not start later");
             Await.until(WAIT, () -> c.metrics.activeNow() == 0, "a suspended, dead-lettered application not to hold a run slot");
+        }
+    }
+
+    /** A driver or executor pod Pending because no node has room for it (a spot shortage), as the scheduler reports it. */
+    private void unschedulable(String manifestId, String podName, String role) {
+        h.client.pods().inNamespace(h.namespace).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName(podName).addToLabels(Labels.MANIFEST_ID, manifestId).addToLabels("spark-role", role).endMetadata()
+                .withNewSpec().addNewContainer().withName("spark").withImage("spark").endContainer().endSpec()
+                .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/3 nodes are available: 3 Insufficient cpu").endCondition().endStatus()
+                .build()).create();
+    }
+
+    @ParameterizedTest(name = "{0} waits")
+    @CsvSource({"driver, SUBMITTED", "executor, RUNNING"})
+    void waitingForNodesLongerThanTheStuckTimeoutSpendsNoAttempt(String role, String operatorState) {
+        String body = h.good("waits-" + role);
+        String name = nameOf(body);
+        String manifestId = dev.ndjsonparquet.manifest.ManifestCodec.decodeMessage(body).manifestId();
+        h.send(body);
+        Duration stuck = Duration.ofSeconds(2);
+        // One attempt only, and a run-time limit shorter than the wait: a wait counted as a failure would dead-letter.
+        try (Harness.Controller c = h.controller(Harness.Limits.defaults().maxAttempts(1).stuck(stuck)
+                .runLimit(Duration.ofSeconds(3)), () -> true)) {
+            awaitApplication(name);
+            unschedulable(manifestId, name + "-" + role, role);
+            h.drive(name, operatorState);
+            java.time.Instant since = java.time.Instant.now();
+            // Outlast the stuck timeout and the run-time limit while the pod waits, over several steps.
+            Await.until(WAIT, () -> Duration.between(since, java.time.Instant.now()).compareTo(stuck.multipliedBy(2)) > 0,
+                    "twice the stuck timeout");
+            c.awaitLoops(3);
+            assertEquals(0, c.count("applications_failed"), "a wait for nodes is no failed attempt");
+            assertEquals(1, h.applications().size());
+            // The node arrives: the pod is scheduled; the run goes on and converts.
+            h.client.pods().inNamespace(h.namespace).withName(name + "-" + role).delete();
+            h.drive(name, "RUNNING", "COMPLETED");
+            awaitQueueEmpty();
+            assertEquals(1, c.count("applications_succeeded"));
+            assertEquals(0, c.count("applications_failed"));
+            assertEquals(0, c.count("applications_retried"));
+            assertEquals(0, c.metrics.deadLetteredCount("failed"));
+            double[] waits = c.metrics.capacityWaits();
+            assertEquals(1, waits[0], "one wait, ended when the pod was scheduled");
+            assertTrue(waits[1] >= stuck.multipliedBy(2).toSeconds(), "waited " + waits[1] + " s");
         }
     }
 

@@ -14,6 +14,7 @@ import dev.ndjsonparquet.controller.observability.DispatcherMetrics;
 import dev.ndjsonparquet.location.AllowedInputs;
 import dev.ndjsonparquet.location.LocationPrefixes;
 import dev.ndjsonparquet.location.TrustedLocations;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import dev.ndjsonparquet.manifest.ManifestMessage;

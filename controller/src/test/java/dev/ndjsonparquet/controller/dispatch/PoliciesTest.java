@@ -9,6 +9,7 @@ import dev.ndjsonparquet.controller.k8s.ApplicationState;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplicationStatus;
 import dev.ndjsonparquet.location.AllowedInputs;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.testsupport.SharedDir;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.testsupport.CrdSchemaValidator;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;

@@ -14,9 +14,10 @@ public interface FaultPlan {
     /**
      * The fate of one execution. A lost driver fails its execution without running Spark; a stuck application stays
      * SUBMITTED until it is deleted or suspended; a zombie is a driver reported lost (its node unreachable) that keeps
-     * running: its JVM goes on beside spark-operator's rerun, unwatched, until it exits.
+     * running: its JVM goes on beside spark-operator's rerun, unwatched, until it exits. A driver that waits for a node
+     * stays SUBMITTED with its pod Pending and Unschedulable (a spot shortage) for {@link #capacityWait()}, then runs.
      */
-    enum Fate { RUN, DRIVER_LOST, STUCK, ZOMBIE }
+    enum Fate { RUN, DRIVER_LOST, STUCK, ZOMBIE, WAITS_FOR_NODE }
 
     /** Every driver runs. */
     FaultPlan NONE = (app, attempt, execution) -> Fate.RUN;
@@ -27,6 +28,11 @@ public interface FaultPlan {
      * @param execution spark-operator's execution of this object, 1-based
      */
     Fate fate(SparkApplication app, int attempt, int execution);
+
+    /** How long a {@link Fate#WAITS_FOR_NODE} driver waits for its node. */
+    default java.time.Duration capacityWait() {
+        return java.time.Duration.ofSeconds(5);
+    }
 
     /** Extra JVM options of a driver with this fate (a test's hook into the Spark application); none by default. */
     default List<String> jvmOptions(Fate fate) {

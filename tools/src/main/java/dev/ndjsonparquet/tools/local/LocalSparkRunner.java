@@ -213,7 +213,10 @@ public final class LocalSparkRunner implements AutoCloseable {
         switch (t.phase) {
             case "NEW" -> submit(t);
             case "SUBMITTED" -> {
-                if (t.fate != Fate.STUCK) {
+                if (t.fate == Fate.WAITS_FOR_NODE && since(t).compareTo(faults.capacityWait()) < 0) {
+                    pendingDriverPod(t, true);
+                } else if (t.fate != Fate.STUCK) {
+                    pendingDriverPod(t, false);
                     start(t);
                 }
             }
@@ -241,6 +244,35 @@ public final class LocalSparkRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * The driver pod of a {@link Fate#WAITS_FOR_NODE} execution while it waits: Pending, PodScheduled False,
+     * Unschedulable, labelled as spark-operator's pods are (manifest id, {@code spark-role}); deleted when its node came.
+     */
+    private void pendingDriverPod(Tracked t, boolean waiting) {
+        String name = t.app.getMetadata().getName() + "-driver";
+        var pods = client.pods().inNamespace(namespace);
+        if (!waiting) {
+            if (t.fate == Fate.WAITS_FOR_NODE) {
+                pods.withName(name).delete();
+            }
+            return;
+        }
+        if (pods.withName(name).get() != null) {
+            return;
+        }
+        Map<String, String> labels = new HashMap<>();
+        labels.put(Labels.MANIFEST_ID, t.app.getMetadata().getLabels().get(Labels.MANIFEST_ID));
+        labels.put("spark-role", "driver");
+        pods.resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName(name).withLabels(labels).endMetadata()
+                .withNewSpec().addNewContainer().withName("spark-kubernetes-driver").withImage("spark").endContainer().endSpec()
+                .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/3 nodes are available: no spot capacity").endCondition().endStatus()
+                .build()).create();
+        LOG.info("application {}: its driver waits for a node for {} s (fault plan)", t.app.getMetadata().getName(),
+                faults.capacityWait().toSeconds());
+    }
+
     private void submit(Tracked t) {
         t.execution++;
         t.fate = faults.fate(t.app, SparkApplicationBuilder.attemptOf(t.app), t.execution);
@@ -249,7 +281,7 @@ public final class LocalSparkRunner implements AutoCloseable {
 
     private void start(Tracked t) {
         t.started = Instant.now();
-        if (t.fate == Fate.RUN || t.fate == Fate.ZOMBIE) {
+        if (t.fate == Fate.RUN || t.fate == Fate.ZOMBIE || t.fate == Fate.WAITS_FOR_NODE) {
             String name = t.app.getMetadata().getName();
             try {
                 List<String> command = new ArrayList<>(launch.command(t.app));

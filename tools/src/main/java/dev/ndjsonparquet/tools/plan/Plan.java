@@ -14,6 +14,8 @@ public final class Plan {
     public static final int DAYS_PER_MONTH = 30;
     /** MB in a GB (decimal units, as S3 sizes objects). */
     public static final double MB_PER_GB = 1000;
+    /** Bytes in a GB (decimal). */
+    public static final double BYTES_PER_GB = 1e9;
 
     private Plan() {
     }
@@ -40,10 +42,9 @@ public final class Plan {
         }
         double peakManifestsPerHour = peakFilesPerHour / in.filesPerManifest();
 
-        // 2. One application: executors so that start-up + conversion fits the target minutes.
+        // 2. One application: the dispatcher's own sizing rule on the manifest's bytes.
         double coreSeconds = manifestGb * MB_PER_GB / in.mbPerSecondPerCore();
-        double window = in.targetMinutesPerManifest() * 60 - in.appStartupSeconds();
-        int executors = (int) Math.max(1, Math.ceil(coreSeconds / (in.executorCores() * window)));
+        int executors = in.sizing().executorsFor(Math.round(manifestGb * BYTES_PER_GB));
         int appCores = executors * in.executorCores();
         double conversionSeconds = coreSeconds / appCores;
         double durationSeconds = in.appStartupSeconds() + conversionSeconds;
@@ -60,29 +61,37 @@ public final class Plan {
         // (The 1e-9 keeps a whole number that floating point made 24.000000001 from rounding up to 25.)
         int peakApps = (int) Math.ceil(peakManifestsPerHour * durationSeconds / 3600 - 1e-9);
         int peakExecutors = peakApps * executors;
+        int peakExecutorNodes = ceilDiv(peakExecutors, executorsPerNode);
+        int peakOverflowNodes = (int) Math.ceil(peakExecutorNodes * in.overflowShare() - 1e-9);
         PlanResult.Peak peak = new PlanResult.Peak(peakApps, peakExecutors, peakExecutors * in.executorCores(),
-                peakApps * in.driverCores(), ceilDiv(peakExecutors, executorsPerNode), ceilDiv(peakApps, driversPerNode));
+                peakApps * in.driverCores(), peakExecutorNodes - peakOverflowNodes, ceilDiv(peakApps, driversPerNode),
+                peakOverflowNodes);
 
         // 5. Average over the day: application-seconds a day / seconds a day.
         double applicationHours = manifestsPerDay * durationSeconds / 3600;
         double averageApps = applicationHours / 24;
+        double averageExecutorNodes = averageApps * executors / executorsPerNode;
         PlanResult.Average average = new PlanResult.Average(averageApps, averageApps * executors, averageApps * appCores,
-                averageApps * executors / executorsPerNode, averageApps / driversPerNode);
+                averageExecutorNodes * (1 - in.overflowShare()), averageApps / driversPerNode,
+                averageExecutorNodes * in.overflowShare());
 
         // 6. Hours a day.
         double executorCoreHours = applicationHours * appCores;
-        double spotNodeHours = applicationHours * executors / executorsPerNode;
+        double executorNodeHours = applicationHours * executors / executorsPerNode;
+        double spotNodeHours = executorNodeHours * (1 - in.overflowShare());
+        double overflowNodeHours = executorNodeHours * in.overflowShare();
         double onDemandNodeHours = applicationHours / driversPerNode;
         double effectiveRate = tbPerDay * 1e6 / (executorCoreHours * 3600);
         PlanResult.Hours hours = new PlanResult.Hours(applicationHours, executorCoreHours, spotNodeHours,
-                onDemandNodeHours, effectiveRate);
+                onDemandNodeHours, overflowNodeHours, effectiveRate);
 
-        // 7. Dollars.
+        // 7. Dollars: the overflow share of executor node-hours at the on-demand price.
         double spotPerDay = spotNodeHours * in.spotPricePerHour();
         double onDemandPerDay = onDemandNodeHours * in.onDemandPricePerHour();
+        double overflowPerDay = overflowNodeHours * in.onDemandPricePerHour();
         double controlPlanePerDay = 24 * in.controlPlanePricePerHour();
-        double perDay = spotPerDay + onDemandPerDay + controlPlanePerDay;
-        PlanResult.Cost cost = new PlanResult.Cost(spotPerDay, onDemandPerDay, controlPlanePerDay, perDay,
+        double perDay = spotPerDay + onDemandPerDay + overflowPerDay + controlPlanePerDay;
+        PlanResult.Cost cost = new PlanResult.Cost(spotPerDay, onDemandPerDay, overflowPerDay, controlPlanePerDay, perDay,
                 perDay * DAYS_PER_MONTH);
 
         // 8. The original design, with its own formulas, hours scaled by the daily volume.

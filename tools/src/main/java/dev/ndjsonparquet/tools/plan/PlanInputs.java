@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.tools.plan;
 
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,7 @@ public record PlanInputs(
         long peakFilesPerHour,
         double mbPerSecondPerCore,
         int filesPerManifest,
-        double targetMinutesPerManifest,
+        ExecutorSizing sizing,
         double appStartupSeconds,
         String nodeInstanceType,
         int nodeVcpu,
@@ -26,15 +27,12 @@ public record PlanInputs(
         double driverMemoryGib,
         double spotPricePerHour,
         double onDemandPricePerHour,
+        double overflowShare,
         double controlPlanePricePerHour) {
 
     /** Combinations that cannot work although each value alone is fine; empty when the plan can be computed. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (targetMinutesPerManifest * 60 <= appStartupSeconds) {
-            problems.add("target-minutes-per-manifest (" + targetMinutesPerManifest + " min) leaves no time to convert after "
-                    + "app-startup-seconds (" + appStartupSeconds + " s): raise the target or lower the start-up overhead");
-        }
         double usableVcpu = nodeVcpu - nodeReservedVcpu;
         double usableGib = nodeMemoryGib - nodeReservedMemoryGib;
         if (executorCores > usableVcpu || executorMemoryGib > usableGib) {

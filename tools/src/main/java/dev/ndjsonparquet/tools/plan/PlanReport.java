@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 
 /** Prints a {@link PlanResult}: a table for people, JSON for machines. No arithmetic beyond rounding. */
@@ -43,8 +44,8 @@ public final class PlanReport {
                 w.averageFilesPerHour(), w.peakFilesPerHour(), w.peakManifestsPerHour());
         o.line("");
         o.line("One Spark application per manifest");
-        o.row("executors per application", "%d x %d cores = %d cores, plus a driver of %d core(s)",
-                a.executors(), in.executorCores(), a.executorCores(), in.driverCores());
+        o.row("executors per application", "%d x %d cores = %d cores, plus a driver of %d core(s) (one per %s GiB of input)",
+                a.executors(), in.executorCores(), a.executorCores(), in.driverCores(), num(in.sizing().bytesPerExecutorGiB()));
         o.row("duration", "%.1f min = %,.0f s start-up + %,.0f s converting (%,.0f core-seconds at %s MB/s per core)",
                 a.durationSeconds() / 60, in.appStartupSeconds(), a.conversionSeconds(), a.coreSecondsPerManifest(),
                 num(in.mbPerSecondPerCore()));
@@ -57,6 +58,7 @@ public final class PlanReport {
         o.line("  %-32s %12d %12.1f", "executor cores", p.executorCores(), v.executorCores());
         o.line("  %-32s %12d %12.1f", "spot nodes (executors)", p.spotNodes(), v.spotNodes());
         o.line("  %-32s %12d %12.1f", "on-demand nodes (drivers)", p.onDemandNodes(), v.onDemandNodes());
+        o.line("  %-32s %12d %12.1f", "on-demand nodes (overflow)", p.overflowNodes(), v.overflowNodes());
         o.line("");
         o.line("Processing hours a day");
         o.row("application-hours", "%,.1f", h.applicationHours());
@@ -64,10 +66,12 @@ public final class PlanReport {
                 h.executorCoreHours(), h.effectiveMbPerSecondPerCore());
         o.row("spot node-hours", "%,.1f", h.spotNodeHours());
         o.row("on-demand node-hours", "%,.1f", h.onDemandNodeHours());
+        o.row("overflow node-hours (on-demand)", "%,.1f (overflow share %s)", h.overflowNodeHours(), num(in.overflowShare()));
         o.line("");
         o.line("%-34s %12s %12s", "Cost, USD", "per day", "per month");
         o.line("  %-32s %,12.2f %,12.2f", "executors on spot", c.spotPerDay(), c.spotPerDay() * Plan.DAYS_PER_MONTH);
         o.line("  %-32s %,12.2f %,12.2f", "drivers on on-demand", c.onDemandPerDay(), c.onDemandPerDay() * Plan.DAYS_PER_MONTH);
+        o.line("  %-32s %,12.2f %,12.2f", "executors on on-demand (overflow)", c.overflowPerDay(), c.overflowPerDay() * Plan.DAYS_PER_MONTH);
         o.line("  %-32s %,12.2f %,12.2f", "EKS control plane", c.controlPlanePerDay(), c.controlPlanePerDay() * Plan.DAYS_PER_MONTH);
         o.line("  %-32s %,12.2f %,12.2f", "this plan", c.perDay(), c.perMonth());
         o.line("");
@@ -85,6 +89,24 @@ public final class PlanReport {
         if (!r.notes().isEmpty()) {
             o.line("");
             r.notes().forEach(n -> o.line("note: %s", n));
+        }
+        return o.toString();
+    }
+
+    /**
+     * The same workload at several overflow shares, one row each: what the README's cost section shows (generated;
+     * PlanDocsTest checks it).
+     */
+    public static String overflowTable(List<PlanResult> results) {
+        Out o = new Out();
+        o.line("| Overflow share | Executors on spot | Executors on on-demand | Drivers (on-demand) | EKS | Per day | Per month | Executor nodes at peak, spot + on-demand |");
+        o.line("|---|---|---|---|---|---|---|---|");
+        for (PlanResult r : results) {
+            PlanResult.Cost c = r.cost();
+            int m = Plan.DAYS_PER_MONTH;
+            o.line("| %.0f%% | %,.2f | %,.2f | %,.2f | %,.2f | %,.2f | **%,.2f** | %d + %d |", 100 * r.inputs().overflowShare(),
+                    c.spotPerDay() * m, c.overflowPerDay() * m, c.onDemandPerDay() * m, c.controlPlanePerDay() * m,
+                    c.perDay(), c.perMonth(), r.peak().spotNodes(), r.peak().overflowNodes());
         }
         return o.toString();
     }

@@ -25,23 +25,29 @@ public record PlanResult(
                               int executorsPerNode, int driversPerNode) {
     }
 
-    /** What must be running in the busiest hour (the cluster's maximum and the dispatcher's MaxConcurrentRuns). */
+    /**
+     * What must be running in the busiest hour (the cluster's maximum and the dispatcher's MaxConcurrentRuns); the
+     * executor nodes split into spot and on-demand overflow by the overflow share.
+     */
     public record Peak(int applications, int executors, int executorCores, int driverCores,
-                       int spotNodes, int onDemandNodes) {
+                       int spotNodes, int onDemandNodes, int overflowNodes) {
     }
 
     /** What runs on average over the day (fractions: the autoscaler follows the load). */
     public record Average(double applications, double executors, double executorCores,
-                          double spotNodes, double onDemandNodes) {
+                          double spotNodes, double onDemandNodes, double overflowNodes) {
     }
 
     /** Processing hours a day, summed over applications, cores and nodes. */
     public record Hours(double applicationHours, double executorCoreHours, double spotNodeHours,
-                        double onDemandNodeHours, double effectiveMbPerSecondPerCore) {
+                        double onDemandNodeHours, double overflowNodeHours, double effectiveMbPerSecondPerCore) {
     }
 
-    /** US dollars: executors on spot, drivers on on-demand, plus the EKS control plane. */
-    public record Cost(double spotPerDay, double onDemandPerDay, double controlPlanePerDay,
+    /**
+     * US dollars: executors on spot, drivers on on-demand, the executors' overflow share on on-demand, plus the EKS
+     * control plane.
+     */
+    public record Cost(double spotPerDay, double onDemandPerDay, double overflowPerDay, double controlPlanePerDay,
                        double perDay, double perMonth) {
     }
 

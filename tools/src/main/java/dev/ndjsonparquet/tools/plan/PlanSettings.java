@@ -1,9 +1,11 @@
 package dev.ndjsonparquet.tools.plan;
 
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
 import dev.ndjsonparquet.settings.ResolvedSettings;
 import dev.ndjsonparquet.settings.Setting;
 import dev.ndjsonparquet.settings.SettingsException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,9 +43,10 @@ public final class PlanSettings {
     /** The manifest builder's own setting, so one environment variable or config file drives both. */
     public static final Setting<Integer> MAX_FILES_PER_MANIFEST = BuilderSettings.MAX_FILES_PER_MANIFEST;
 
-    public static final Setting<Double> TARGET_MINUTES_PER_MANIFEST = Setting.decimal("target-minutes-per-manifest").env("TARGET_MINUTES_PER_MANIFEST")
-            .defaultValue(10.0).check(PlanSettings::positive)
-            .describedAs("wall-clock minutes one application may take for one manifest, start-up included; sets executors per application").build();
+    /** The dispatcher's own sizing settings, so the plan prices the executors the dispatcher asks for. */
+    public static final Setting<Double> BYTES_PER_EXECUTOR_GB = ExecutorSizing.BYTES_PER_EXECUTOR_GB;
+    public static final Setting<Integer> MIN_EXECUTORS = ExecutorSizing.MIN_EXECUTORS;
+    public static final Setting<Integer> MAX_EXECUTORS = ExecutorSizing.MAX_EXECUTORS;
 
     public static final Setting<Double> APP_STARTUP_SECONDS = Setting.decimal("app-startup-seconds").env("APP_STARTUP_SECONDS")
             .defaultValue(60.0).check(PlanSettings::notNegative)
@@ -94,8 +97,14 @@ public final class PlanSettings {
 
     public static final Setting<Double> ON_DEMAND_PRICE_PER_HOUR = Setting.decimal("on-demand-price-per-hour").env("ON_DEMAND_PRICE_PER_HOUR")
             .defaultValue(0.768).check(PlanSettings::notNegative)
-            .describedAs("USD per hour of one on-demand node (drivers); default: the us-east-1 m6i.4xlarge Linux list price as of "
+            .describedAs("USD per hour of one on-demand node (drivers, and executors in the overflow share); default: the us-east-1 m6i.4xlarge Linux list price as of "
                     + PRICES_AS_OF + "; check the current price").build();
+
+    public static final Setting<Double> OVERFLOW_SHARE = Setting.decimal("overflow-share").env("OVERFLOW_SHARE")
+            .defaultValue(0.0).check(v -> v >= 0 && v <= 1 ? Optional.empty() : Optional.of("must be a fraction from 0 to 1"))
+            .describedAs("fraction of executor node-hours that run on on-demand nodes because spot capacity ran out (the "
+                    + "chart's `overflow: when-spot-unavailable`, which happens at peak), priced at on-demand-price-per-hour; "
+                    + "0 = executors always on spot (`overflow: never`), 1 = always on-demand (`overflow: always`)").build();
 
     public static final Setting<Double> CONTROL_PLANE_PRICE_PER_HOUR = Setting.decimal("control-plane-price-per-hour").env("CONTROL_PLANE_PRICE_PER_HOUR")
             .defaultValue(0.10).check(PlanSettings::notNegative)
@@ -104,10 +113,11 @@ public final class PlanSettings {
 
     /** Every plan setting in the order of the help text and the documentation table. */
     public static final List<Setting<?>> ALL = List.of(FILES_PER_DAY, FILE_SIZE_GB, PEAK_FILES_PER_HOUR,
-            MB_PER_SECOND_PER_CORE, MAX_FILES_PER_MANIFEST, TARGET_MINUTES_PER_MANIFEST, APP_STARTUP_SECONDS,
+            MB_PER_SECOND_PER_CORE, MAX_FILES_PER_MANIFEST, BYTES_PER_EXECUTOR_GB, MIN_EXECUTORS, MAX_EXECUTORS,
+            APP_STARTUP_SECONDS,
             NODE_INSTANCE_TYPE, NODE_VCPU, NODE_MEMORY_GIB, NODE_RESERVED_VCPU, NODE_RESERVED_MEMORY_GIB,
             EXECUTOR_CORES, EXECUTOR_MEMORY_GIB, DRIVER_CORES, DRIVER_MEMORY_GIB,
-            SPOT_PRICE_PER_HOUR, ON_DEMAND_PRICE_PER_HOUR, CONTROL_PLANE_PRICE_PER_HOUR);
+            SPOT_PRICE_PER_HOUR, ON_DEMAND_PRICE_PER_HOUR, OVERFLOW_SHARE, CONTROL_PLANE_PRICE_PER_HOUR);
 
     private PlanSettings() {
     }
@@ -118,13 +128,22 @@ public final class PlanSettings {
      * @throws SettingsException listing every combination that cannot work (each value alone was fine)
      */
     public static PlanInputs inputs(ResolvedSettings s) {
+        List<String> problems = new ArrayList<>();
+        ExecutorSizing sizing;
+        try {
+            sizing = ExecutorSizing.from(s);
+        } catch (SettingsException e) {
+            problems.addAll(e.problems());
+            sizing = new ExecutorSizing(s.get(BYTES_PER_EXECUTOR_GB), 1, 1); // stands in only while the rest is checked
+        }
         PlanInputs in = new PlanInputs(s.get(FILES_PER_DAY), s.get(FILE_SIZE_GB), s.get(PEAK_FILES_PER_HOUR),
-                s.get(MB_PER_SECOND_PER_CORE), s.get(MAX_FILES_PER_MANIFEST), s.get(TARGET_MINUTES_PER_MANIFEST),
+                s.get(MB_PER_SECOND_PER_CORE), s.get(MAX_FILES_PER_MANIFEST), sizing,
                 s.get(APP_STARTUP_SECONDS), s.get(NODE_INSTANCE_TYPE), s.get(NODE_VCPU), s.get(NODE_MEMORY_GIB),
                 s.get(NODE_RESERVED_VCPU), s.get(NODE_RESERVED_MEMORY_GIB), s.get(EXECUTOR_CORES),
                 s.get(EXECUTOR_MEMORY_GIB), s.get(DRIVER_CORES), s.get(DRIVER_MEMORY_GIB),
-                s.get(SPOT_PRICE_PER_HOUR), s.get(ON_DEMAND_PRICE_PER_HOUR), s.get(CONTROL_PLANE_PRICE_PER_HOUR));
-        List<String> problems = in.problems();
+                s.get(SPOT_PRICE_PER_HOUR), s.get(ON_DEMAND_PRICE_PER_HOUR), s.get(OVERFLOW_SHARE),
+                s.get(CONTROL_PLANE_PRICE_PER_HOUR));
+        problems.addAll(in.problems());
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
         }

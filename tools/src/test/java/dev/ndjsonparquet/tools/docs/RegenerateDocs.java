@@ -9,6 +9,7 @@ import dev.ndjsonparquet.testsupport.GeneratedSection;
 import dev.ndjsonparquet.testsupport.ReadmeSettingsTables;
 import dev.ndjsonparquet.tools.local.LocalDocsTest;
 import dev.ndjsonparquet.tools.local.LocalSettings;
+import dev.ndjsonparquet.tools.plan.PlanDocsTest;
 import dev.ndjsonparquet.tools.plan.PlanSettings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.Map;
 
 /**
  * {@code scripts/regenerate-docs.sh}: rewrites every settings table generated from the declarations (the README's, and
- * the sections of docs/builder.md, docs/local.md and docs/soak.md). The staleness tests only compare, always; this is
+ * the sections of docs/builder.md, docs/local.md, docs/soak.md, docs/plan.md and the README's overflow costs). The staleness tests only compare, always; this is
  * the only code that writes. (The chart's and manifests' generated files have their own script,
  * scripts/render-manifests.sh.)
  */
@@ -39,7 +40,8 @@ public final class RegenerateDocs {
     }
 
     static List<GeneratedSection> sections(Path root) {
-        return List.of(BuilderDocsTest.section(root), LocalDocsTest.section(root), SoakDocsTest.section(root));
+        return List.of(BuilderDocsTest.section(root), LocalDocsTest.section(root), SoakDocsTest.section(root),
+                PlanDocsTest.settings(root), PlanDocsTest.overflowCosts(root));
     }
 
     /** @param args the repository's root (default: the parent of the working directory, as for a module's tests) */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ndjsonparquet.controller.builder.StoreUri;
 import dev.ndjsonparquet.controller.k8s.ApplicationState;
+import dev.ndjsonparquet.tools.local.FaultPlan;
 import dev.ndjsonparquet.tools.local.FaultPlan.Fate;
 import dev.ndjsonparquet.tools.local.LocalSparkRunner;
 import dev.ndjsonparquet.tools.local.SparkLaunch;
@@ -70,6 +71,11 @@ class PipelineFaultsIT {
         FAILS_EVERY_TIME,
         /** One application stays SUBMITTED on its first attempt (the dispatcher's stuck timeout, then a new attempt). */
         STUCK_IN_SUBMITTED,
+        /**
+         * One application's driver waits for a node (Pending, Unschedulable: a spot shortage) for twice the stuck
+         * timeout on its first attempt: no attempt is spent, it converts on attempt 1.
+         */
+        WAITS_FOR_NODE,
         /** A truncated gzip file and a file with bad lines among good ones. */
         BAD_DATA,
         /** Two poison messages on the manifest queue: not JSON, and a manifest reading outside the allowed inputs. */
@@ -79,6 +85,7 @@ class PipelineFaultsIT {
     }
 
     private static final int MAX_CONCURRENT_RUNS = 2;
+    private static final Duration STUCK_TIMEOUT = Duration.ofSeconds(6);
     /** How long a scenario may take to settle; {@code -Dit.timeoutMinutes} gives a loaded machine more. */
     private static final Duration TIMEOUT = Duration.ofMinutes(Long.getLong("it.timeoutMinutes", 4));
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -120,7 +127,8 @@ class PipelineFaultsIT {
                 Arguments.of("builder and dispatcher killed and restarted", EnumSet.of(Fault.KILLS), 2),
                 Arguments.of("failing and stuck applications, poison messages",
                         EnumSet.of(Fault.DRIVER_LOST_ONCE, Fault.FAILS_EVERY_TIME, Fault.STUCK_IN_SUBMITTED, Fault.POISON_MESSAGES), 10),
-                Arguments.of("everything at once", EnumSet.allOf(Fault.class), 3))
+                Arguments.of("a driver waits for a node longer than the stuck timeout", EnumSet.of(Fault.WAITS_FOR_NODE), 10),
+                Arguments.of("everything at once", EnumSet.complementOf(EnumSet.of(Fault.WAITS_FOR_NODE)), 3))
                 .filter(a -> ((String) a.get()[0]).contains(only));
     }
 
@@ -152,7 +160,7 @@ class PipelineFaultsIT {
                 builderKills.add(1 + random.nextInt(9)); // among the first durable steps (claims, closing, shipping a batch)
             }
         }
-        pipeline = new Pipeline(new Pipeline.Limits(MAX_CONCURRENT_RUNS, maxFilesPerManifest, 2, Duration.ofSeconds(6), 6), builderKills);
+        pipeline = new Pipeline(new Pipeline.Limits(MAX_CONCURRENT_RUNS, maxFilesPerManifest, 2, STUCK_TIMEOUT, 6), builderKills);
         List<Integer> dispatcherKills = new ArrayList<>();
         if (faults.contains(Fault.KILLS)) {
             for (int i = 0; i < 3; i++) {
@@ -161,8 +169,18 @@ class PipelineFaultsIT {
             pipeline.killDispatchers(dispatcherKills);
         }
         InputFiles files = new InputFiles(pipeline.servers.s3(), pipeline.landing);
-        operator = new Operator(pipeline.servers.kubernetes.client(), pipeline.namespace, spark,
-                (app, attempt, execution) -> fate(app, attempt, execution), tmp.resolve("spark-logs"));
+        Duration capacityWait = STUCK_TIMEOUT.multipliedBy(2);
+        operator = new Operator(pipeline.servers.kubernetes.client(), pipeline.namespace, spark, new FaultPlan() {
+            @Override
+            public Fate fate(SparkApplication app, int attempt, int execution) {
+                return PipelineFaultsIT.this.fate(app, attempt, execution);
+            }
+
+            @Override
+            public Duration capacityWait() {
+                return capacityWait;
+            }
+        }, tmp.resolve("spark-logs"));
         pipeline.startBuilder();
         pipeline.startDispatcher();
 
@@ -177,7 +195,8 @@ class PipelineFaultsIT {
         List<InputFiles.Upload> rest = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
             String key = "events/2026/11/26/part-" + i + (i == 2 && faults.contains(Fault.STUCK_IN_SUBMITTED) ? "-stuck"
-                    : i == 4 && faults.contains(Fault.DRIVER_LOST_ONCE) ? "-lost" : "") + ".ndjson";
+                    : i == 4 && faults.contains(Fault.DRIVER_LOST_ONCE) ? "-lost"
+                    : i == 3 && faults.contains(Fault.WAITS_FOR_NODE) ? "-waits" : "") + ".ndjson";
             rest.add(files.good(key, 120 + 10 * i));
         }
         boolean badData = faults.contains(Fault.BAD_DATA);
@@ -356,6 +375,13 @@ class PipelineFaultsIT {
             assertEquals(1, stuckManifests.size(), "one manifest was stuck: " + runs);
             assertTrue(runs.stream().anyMatch(e -> stuckManifests.contains(e.manifestId()) && e.attempt() == 2 && e.exitCode() == 0),
                     "the stuck manifest converted on the dispatcher's second attempt: " + runs);
+        }
+        if (faults.contains(Fault.WAITS_FOR_NODE)) {
+            assertEquals(1, waitingManifests.size(), "one manifest's driver waited for a node: " + runs);
+            assertTrue(runs.stream().anyMatch(e -> waitingManifests.contains(e.manifestId()) && e.fate() == Fate.WAITS_FOR_NODE
+                    && e.attempt() == 1 && e.exitCode() == 0), "it converted on the dispatcher's first attempt: " + runs);
+            assertTrue(runs.stream().noneMatch(e -> waitingManifests.contains(e.manifestId()) && e.attempt() > 1),
+                    "no attempt was spent on the wait: " + runs);
         }
         if (faults.contains(Fault.KILLS)) {
             assertEquals(1 + builderKills.size(), pipeline.builderStarts(), "builders started (killed " + builderKills + ")");
@@ -611,6 +637,7 @@ class PipelineFaultsIT {
 
     private final Set<String> stuckManifests = ConcurrentHashMap.newKeySet();
     private final Set<String> lostManifests = ConcurrentHashMap.newKeySet();
+    private final Set<String> waitingManifests = ConcurrentHashMap.newKeySet();
 
     /**
      * The doomed file's manifest loses its driver on every run; a manifest with a "-stuck" file stays SUBMITTED on
@@ -628,6 +655,10 @@ class PipelineFaultsIT {
         if (stuck && attempt == 1) {
             stuckManifests.add(m.manifestId());
             return Fate.STUCK;
+        }
+        if (names.contains("-waits") && attempt == 1 && execution == 1) {
+            waitingManifests.add(m.manifestId());
+            return Fate.WAITS_FOR_NODE;
         }
         if (names.contains("-lost") && attempt == (stuck ? 2 : 1) && execution == 1) {
             lostManifests.add(m.manifestId());

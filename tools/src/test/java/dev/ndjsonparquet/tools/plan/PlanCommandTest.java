@@ -41,7 +41,7 @@ class PlanCommandTest {
         assertEquals(0, main("plan", "--mb-per-second-per-core=30"), err.toString());
         String table = out.toString();
         assertTrue(table.contains("3,380 of 100 files"), table);
-        assertTrue(table.contains("this plan                              329.12     9,873.47"), table);
+        assertTrue(table.contains("this plan                              412.04    12,361.18"), table);
         assertTrue(table.contains("3,960.00   118,800.00"), table);
         assertTrue(table.contains("$880.000/h x 4.50 h/day"), table);
         assertTrue(table.contains("$20.352/h x 12.00 h/day"), table);
@@ -77,7 +77,7 @@ class PlanCommandTest {
 
     @Test
     void combinationsThatCannotWorkAreAUsageError() {
-        assertEquals(2, main("plan", "--target-minutes-per-manifest=1", "--node-vcpu=4"));
+        assertEquals(2, main("plan", "--min-executors=5", "--max-executors=2", "--node-vcpu=4"));
         assertTrue(err.toString().contains("2 setting problem(s)"), err.toString());
     }
 
@@ -89,18 +89,18 @@ class PlanCommandTest {
     @Test
     void jsonParsesBackWithTheSameFigures() throws Exception {
         assertEquals(0, main("plan", "--json", "--files-per-day=150000", "--file-size-gb=3.5",
-                "--mb-per-second-per-core=50", "--target-minutes-per-manifest=5"), err.toString());
+                "--mb-per-second-per-core=50"), err.toString());
         JsonNode plan = new ObjectMapper().readTree(out.toString());
-        // the figures of PlanTest.lowEndOfTheRangeWithAFasterRateAndAShorterTarget
+        // the figures of PlanTest.lowEndOfTheRangeWithAFasterRate
         assertEquals(150_000, plan.at("/inputs/filesPerDay").asLong());
         assertEquals(1_500, plan.at("/workload/manifestsPerDay").asLong());
-        assertEquals(6, plan.at("/application/executors").asInt());
-        assertEquals(6, plan.at("/peak/applications").asInt());
-        assertEquals(12, plan.at("/peak/spotNodes").asInt());
-        assertEquals(5.0926, plan.at("/average/applications").asDouble(), 1e-4);
-        assertEquals(122.222, plan.at("/hoursPerDay/applicationHours").asDouble(), 1e-3);
-        assertEquals(86.711, plan.at("/cost/perDay").asDouble(), 1e-3);
-        assertEquals(2_601.3, plan.at("/cost/perMonth").asDouble(), 0.1);
+        assertEquals(21, plan.at("/application/executors").asInt());
+        assertEquals(3, plan.at("/peak/applications").asInt());
+        assertEquals(21, plan.at("/peak/spotNodes").asInt());
+        assertEquals(2.1991, plan.at("/average/applications").asDouble(), 1e-4);
+        assertEquals(52.778, plan.at("/hoursPerDay/applicationHours").asDouble(), 1e-3);
+        assertEquals(120.613, plan.at("/cost/perDay").asDouble(), 1e-3);
+        assertEquals(3_618.4, plan.at("/cost/perMonth").asDouble(), 0.1);
         assertEquals(3, plan.at("/original").size());
         assertEquals(880.0, plan.at("/original/0/phases/0/perHour").asDouble(), 1e-9);
         assertEquals(1_537.72, plan.at("/original/0/perDay").asDouble(), 0.01);

@@ -50,9 +50,9 @@ class PlanOriginalDesignTest {
     @Test
     void theComparisonShowsTheSavingAgainstEachOption() {
         /*
-         * default plan $9,873.47/month (see PlanTest)
-         * Glue option 1: 118,800 - 9,873.47 = 108,926.53 saved, 91.7 per cent
-         * EMR: 13,397.76 - 9,873.47 = 3,524.29 saved, 26.3 per cent
+         * default plan $12,361.18/month (see PlanTest)
+         * Glue option 1: 118,800 - 12,361.18 = 106,438.82 saved, 89.6 per cent
+         * EMR: 13,397.76 - 12,361.18 = 1,036.58 saved, 7.7 per cent
          * implied rate of option 1: 1,352 TB = 1.352e9 MB / (36,000 vCPU-h x 3600) = 10.43 MB/s per vCPU
          * implied rate of EMR: 1.352e9 / ((320 x 12 + 800 x 4) = 7,040 vCPU-h x 3600) = 53.35 MB/s per vCPU
          */
@@ -60,11 +60,11 @@ class PlanOriginalDesignTest {
         PlanResult.Comparison glue = r.original().get(0);
         PlanResult.Comparison emr = r.original().get(2);
         assertEquals(118_800.0, glue.perMonth(), 1e-6);
-        assertEquals(108_926.53, glue.monthlySaving(), 0.01);
-        assertEquals(91.7, glue.savingPercent(), 0.05);
+        assertEquals(106_438.82, glue.monthlySaving(), 0.01);
+        assertEquals(89.6, glue.savingPercent(), 0.05);
         assertEquals(10.43, glue.impliedMbPerSecondPerVcpu(), 0.005);
-        assertEquals(3_524.29, emr.monthlySaving(), 0.01);
-        assertEquals(26.3, emr.savingPercent(), 0.05);
+        assertEquals(1_036.58, emr.monthlySaving(), 0.01);
+        assertEquals(7.7, emr.savingPercent(), 0.05);
         assertEquals(53.35, emr.impliedMbPerSecondPerVcpu(), 0.005);
     }
 
