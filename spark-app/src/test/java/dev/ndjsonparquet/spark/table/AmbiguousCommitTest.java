@@ -22,10 +22,7 @@ import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.encryption.EncryptionManager;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
-import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.LocationProvider;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -127,7 +124,16 @@ class AmbiguousCommitTest {
         }
     }
 
-    private record LostAnswer(TableOperations delegate, AtomicInteger commits, boolean applied) implements TableOperations {
+    private static final class LostAnswer extends ForwardingTableOperations {
+        private final AtomicInteger commits;
+        private final boolean applied;
+
+        LostAnswer(TableOperations delegate, AtomicInteger commits, boolean applied) {
+            super(delegate);
+            this.commits = commits;
+            this.applied = applied;
+        }
+
         @Override
         public void commit(TableMetadata base, TableMetadata metadata) {
             if (applied) {
@@ -135,41 +141,6 @@ class AmbiguousCommitTest {
                 commits.incrementAndGet();
             }
             throw new CommitStateUnknownException(new RuntimeException("the catalog's answer was lost"));
-        }
-
-        @Override
-        public TableMetadata current() {
-            return delegate.current();
-        }
-
-        @Override
-        public TableMetadata refresh() {
-            return delegate.refresh();
-        }
-
-        @Override
-        public FileIO io() {
-            return delegate.io();
-        }
-
-        @Override
-        public EncryptionManager encryption() {
-            return delegate.encryption();
-        }
-
-        @Override
-        public String metadataFileLocation(String fileName) {
-            return delegate.metadataFileLocation(fileName);
-        }
-
-        @Override
-        public LocationProvider locationProvider() {
-            return delegate.locationProvider();
-        }
-
-        @Override
-        public long newSnapshotId() {
-            return delegate.newSnapshotId();
         }
     }
 }
