@@ -9,6 +9,7 @@ import dev.ndjsonparquet.manifest.ManifestFile;
 import dev.ndjsonparquet.spark.commit.AttemptFence;
 import dev.ndjsonparquet.spark.commit.Checkpoints;
 import dev.ndjsonparquet.spark.commit.FencedCommits;
+import dev.ndjsonparquet.spark.evolution.WriteSchema;
 import dev.ndjsonparquet.spark.commit.ManifestGate;
 import dev.ndjsonparquet.spark.commit.ResultRecords;
 import dev.ndjsonparquet.spark.commit.SupersededAttemptException;

@@ -5,7 +5,7 @@ import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.conversion.OutputMode;
 import dev.ndjsonparquet.conversion.PartitionMode;
 import dev.ndjsonparquet.conversion.SchemaEvolution;
-import dev.ndjsonparquet.spark.job.WriteSchema;
+import dev.ndjsonparquet.spark.evolution.WriteSchema;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.spark.output.ConversionResult;
 import dev.ndjsonparquet.spark.output.OutputLayout;

@@ -9,7 +9,7 @@ import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.conversion.SchemaEvolution;
 import dev.ndjsonparquet.spark.job.ManifestConversion;
-import dev.ndjsonparquet.spark.job.WriteSchema;
+import dev.ndjsonparquet.spark.evolution.WriteSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark.job;
+package dev.ndjsonparquet.spark.evolution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark.job;
+package dev.ndjsonparquet.spark.evolution;
 
 import dev.ndjsonparquet.conversion.SchemaEvolution;
 import java.util.ArrayList;
