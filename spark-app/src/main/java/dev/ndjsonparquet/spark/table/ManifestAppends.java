@@ -18,10 +18,7 @@ import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.types.TypeUtil;
-import org.apache.iceberg.encryption.EncryptionManager;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
-import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.LocationProvider;
 
 /**
  * Appends one manifest's files to a table exactly once. The snapshot summary carries the manifest id. Before
@@ -192,12 +189,11 @@ public final class ManifestAppends {
     }
 
     /** The table's operations, refusing a commit whose base already holds the manifest. */
-    private static final class OnceOperations implements TableOperations {
-        private final TableOperations delegate;
+    private static final class OnceOperations extends ForwardingTableOperations {
         private final String manifestId;
 
         OnceOperations(TableOperations delegate, String manifestId) {
-            this.delegate = delegate;
+            super(delegate);
             this.manifestId = manifestId;
         }
 
@@ -208,46 +204,6 @@ public final class ManifestAppends {
                 throw new AlreadyCommitted(manifestId, earlier.get().snapshotId());
             }
             delegate.commit(base, metadata);
-        }
-
-        @Override
-        public TableMetadata current() {
-            return delegate.current();
-        }
-
-        @Override
-        public TableMetadata refresh() {
-            return delegate.refresh();
-        }
-
-        @Override
-        public FileIO io() {
-            return delegate.io();
-        }
-
-        @Override
-        public EncryptionManager encryption() {
-            return delegate.encryption();
-        }
-
-        @Override
-        public String metadataFileLocation(String fileName) {
-            return delegate.metadataFileLocation(fileName);
-        }
-
-        @Override
-        public LocationProvider locationProvider() {
-            return delegate.locationProvider();
-        }
-
-        @Override
-        public long newSnapshotId() {
-            return delegate.newSnapshotId();
-        }
-
-        @Override
-        public boolean requireStrictCleanup() {
-            return delegate.requireStrictCleanup();
         }
     }
 }

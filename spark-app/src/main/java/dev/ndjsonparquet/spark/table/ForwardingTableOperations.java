@@ -6,7 +6,10 @@ import org.apache.iceberg.encryption.EncryptionManager;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.LocationProvider;
 
-/** A table's operations passed through to the real ones; tests override {@link #commit} to put a fault around it. */
+/**
+ * A table's operations passed through to the real ones, for a subclass to put a check ({@link ManifestAppends}) or, in
+ * tests, a fault around {@link #commit}.
+ */
 abstract class ForwardingTableOperations implements TableOperations {
 
     protected final TableOperations delegate;
@@ -53,5 +56,10 @@ abstract class ForwardingTableOperations implements TableOperations {
     @Override
     public long newSnapshotId() {
         return delegate.newSnapshotId();
+    }
+
+    @Override
+    public boolean requireStrictCleanup() {
+        return delegate.requireStrictCleanup();
     }
 }
