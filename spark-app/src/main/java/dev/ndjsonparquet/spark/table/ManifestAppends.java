@@ -73,12 +73,23 @@ public final class ManifestAppends {
         } catch (AlreadyCommitted e) {
             // Another attempt of this manifest committed between our check and our try: that one counts.
         } catch (CommitStateUnknownException e) {
-            table.refresh();
-            return committed(table, manifestId).orElseThrow(() -> e);
+            return settled(table, manifestId, e);
         }
+        return settled(table, manifestId, null);
+    }
+
+    /**
+     * The manifest's snapshot read back after a commit: after {@code unknown} (the catalog did not answer), its absence
+     * means the commit did not take effect and {@code unknown} is thrown; after a commit that returned, it must be there.
+     */
+    private static Snapshot settled(Table table, String manifestId, CommitStateUnknownException unknown) {
         table.refresh();
-        return committed(table, manifestId).orElseThrow(
-                () -> new IllegalStateException("manifest " + manifestId + " committed, yet not in " + table.name()));
+        Optional<Snapshot> s = committed(table, manifestId);
+        if (s.isPresent()) {
+            return s.get();
+        }
+        throw unknown != null ? unknown
+                : new IllegalStateException("manifest " + manifestId + " committed, yet not in " + table.name());
     }
 
     /**
@@ -133,12 +144,9 @@ public final class ManifestAppends {
                 table.refresh();
                 continue;
             } catch (CommitStateUnknownException e) {
-                table.refresh();
-                return committed(table, manifestId).orElseThrow(() -> e);
+                return settled(table, manifestId, e);
             }
-            table.refresh();
-            return committed(table, manifestId).orElseThrow(
-                    () -> new IllegalStateException("manifest " + manifestId + " committed, yet not in " + table.name()));
+            return settled(table, manifestId, null);
         }
     }
 
