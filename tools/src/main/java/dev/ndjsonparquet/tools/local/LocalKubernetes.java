@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.tools.local;
 
+import dev.ndjsonparquet.controller.dispatch.ApacheApplications;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
@@ -14,9 +15,10 @@ import java.util.List;
 
 /**
  * A Kubernetes API inside the process for local runs: Fabric8's mock server in CRUD mode, bound to
- * 127.0.0.1, serving spark-operator's SparkApplication kind (with its status subresource) and every built-in
+ * 127.0.0.1, serving both operators' SparkApplication kinds (kubeflow's {@code sparkoperator.k8s.io/v1beta2} and
+ * Apache's {@code spark.apache.org/v1}, each with its status subresource) and every built-in
  * kind the dispatcher touches (Events). The dispatcher talks to it through an ordinary client, so its code
- * path is the production one; {@link LocalSparkRunner} plays spark-operator against the same API.
+ * path is the production one; {@link LocalSparkRunner} plays the operator against the same API.
  */
 public final class LocalKubernetes implements AutoCloseable {
 
@@ -25,6 +27,17 @@ public final class LocalKubernetes implements AutoCloseable {
             .withGroup(SparkApplication.GROUP)
             .withVersion(SparkApplication.VERSION)
             .withKind("SparkApplication")
+            .withPlural("sparkapplications")
+            .withScope("Namespaced")
+            .withStatusSubresource(true)
+            .build();
+
+    /** The Apache Spark operator's SparkApplication kind ({@code spark.apache.org/v1}), with its status subresource. */
+    static final CustomResourceDefinitionContext APACHE_SPARK_APPLICATIONS = new CustomResourceDefinitionContext.Builder()
+            .withName(ApacheApplications.CRD_NAME)
+            .withGroup(ApacheApplications.GROUP)
+            .withVersion(ApacheApplications.VERSION)
+            .withKind(ApacheApplications.KIND)
             .withPlural("sparkapplications")
             .withScope("Namespaced")
             .withStatusSubresource(true)
@@ -47,7 +60,7 @@ public final class LocalKubernetes implements AutoCloseable {
 
     public static LocalKubernetes start() {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of(SPARK_APPLICATIONS)), false);
+                new KubernetesCrudDispatcher(List.of(SPARK_APPLICATIONS, APACHE_SPARK_APPLICATIONS)), false);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), 0);
         } catch (UnknownHostException e) {

@@ -120,7 +120,8 @@ public final class LocalPipeline implements AutoCloseable {
         SparkLaunch launch = new SparkLaunch(SparkLaunch.currentJava(), s.get(LocalSettings.SPARK_CLASSPATH),
                 SparkLaunch.splitOptions(s.get(LocalSettings.SPARK_JAVA_OPTS)), s.get(LocalSettings.LOCAL_SPARK_CORES),
                 s.get(LocalSettings.LOCAL_SPARK_MEMORY));
-        this.runner = new LocalSparkRunner(kubernetes.client(), namespace, launch, layout.logs());
+        this.runner = new LocalSparkRunner(dispatch.application().operator(), kubernetes.client(), namespace, launch, layout.logs(),
+                FaultPlan.NONE);
         this.dispatcher = Dispatcher.of(dispatch, template, namespace,
                 new Dispatcher.Adapters(new SqsQueue(sqs, manifestUrl), new SqsQueue(sqs, deadLetterUrl),
                         new ManifestLoader(aws.s3(), true), new SparkApplications(kubernetes.client(), namespace),

@@ -73,6 +73,7 @@ public final class LocalSettings {
             BuilderSettings.MAX_FILES_PER_MANIFEST, BuilderSettings.MAX_BATCH_SIZE_GB, BuilderSettings.MAX_BATCH_AGE_SECONDS,
             BuilderSettings.MIN_FILE_SIZE_MB, BuilderSettings.MAX_FILE_SIZE_MB, BuilderSettings.INCLUDE_PATTERNS,
             BuilderSettings.EXCLUDE_PATTERNS, BuilderSettings.QUARANTINE_MODE, BuilderSettings.SCHEMA_URI,
+            DispatcherSettings.SPARK_OPERATOR,
             DispatcherSettings.MAX_CONCURRENT_RUNS, DispatcherSettings.MAX_ATTEMPTS, DispatcherSettings.RETRY_BACKOFF_SECONDS,
             DispatcherSettings.STUCK_TIMEOUT_SECONDS, DispatcherSettings.VISIBILITY_TIMEOUT_SECONDS,
             DispatcherSettings.JOB_NAMESPACE, DispatcherSettings.SPARK_APPLICATION_TEMPLATE,

@@ -4,8 +4,11 @@ import dev.ndjsonparquet.controller.dispatch.Labels;
 import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
 import dev.ndjsonparquet.controller.k8s.ApplicationState;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
-import dev.ndjsonparquet.controller.k8s.SparkApplicationStatus;
+import dev.ndjsonparquet.controller.dispatch.OperatorKind;
 import dev.ndjsonparquet.tools.local.FaultPlan.Fate;
+import dev.ndjsonparquet.tools.local.PlayedOperator.Cause;
+import dev.ndjsonparquet.tools.local.PlayedOperator.Phase;
+import dev.ndjsonparquet.tools.local.PlayedOperator.Seen;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -14,8 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,32 +31,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * spark-operator's part, on this machine: watches the SparkApplications in one namespace of the Kubernetes API,
- * runs each new one as a child JVM in Spark local mode ({@link SparkLaunch}) and moves
- * {@code .status.applicationState.state} through spark-operator's sequence, one transition per look, through the
- * status subresource: SUBMITTED, RUNNING, SUCCEEDING, COMPLETED; or RUNNING, FAILING, PENDING_RERUN, SUBMITTED ...
- * as {@code spec.restartPolicy} allows, then FAILED (SUBMISSION_FAILED when the JVM cannot start). It never edits a
- * spec. An application deleted or suspended ({@code spec.suspend}, state SUSPENDED) while it runs has its JVM stopped.
+ * The Spark operator's part, on this machine: watches the SparkApplications in one namespace of the Kubernetes API,
+ * runs each new one as a child JVM in Spark local mode ({@link SparkLaunch}) and moves its state through the
+ * operator's sequence, one transition per look, through the status subresource. It never edits a spec. Either
+ * operator ({@link OperatorKind}): the life-cycle here is shared (submitted, the driver waiting for its node, running,
+ * ended, the operator's own rerun, stopped) and {@link PlayedOperator} says what each operator writes for it:
+ * kubeflow's {@code .status.applicationState.state} ({@link PlayedKubeflow}) or the Apache operator's
+ * {@code .status.currentState.currentStateSummary} and its history ({@link PlayedApache}). An application deleted, or
+ * asked to stop (kubeflow's {@code spec.suspend}, SUSPENDED), while it runs has its JVM stopped; a deleted Apache
+ * application stays listed until the runner has stopped its driver and removed the operator's finalizer.
  * Each execution's output goes to {@code <logs>/<application>-<attempt>.log} ({@code -<execution>} added for reruns).
  *
- * <p>The same runner is the end-to-end tests' spark-operator: a {@link FaultPlan} decides each execution's fate
+ * <p>The same runner is the end-to-end tests' operator: a {@link FaultPlan} decides each execution's fate
  * (lost, stuck and zombie drivers); local runs use {@link FaultPlan#NONE}.
  */
 public final class LocalSparkRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalSparkRunner.class);
     private static final Duration POLL = Duration.ofMillis(200);
-    /** How long a lost driver is seen RUNNING before spark-operator notices its pod is gone. */
+    /** How long a lost driver is seen running before the operator notices its pod is gone. */
     private static final Duration DRIVER_LIFE = Duration.ofMillis(400);
     private static final int ERROR_TAIL_LINES = 12;
     /** Exit code recorded for a driver reported lost (no process exit behind it). */
     public static final int LOST = -1;
 
     /**
-     * One execution that ended: which manifest, which attempt (the dispatcher's) and execution (spark-operator's),
-     * its fate, the application's state it led to (COMPLETED, or FAILED for this execution), the JVM's exit code
-     * ({@link #LOST} for a driver reported lost; a zombie's real exit is a second entry when it comes), and when its JVM
-     * started and this entry was recorded (a zombie's second entry: when its JVM was seen ended).
+     * One execution that ended: which manifest, which attempt (the dispatcher's) and execution (the operator's),
+     * its fate, how it ended (COMPLETED, FAILED for this execution, SUBMISSION_FAILED when its driver never started),
+     * the JVM's exit code ({@link #LOST} for a driver reported lost; a zombie's real exit is a second entry when it
+     * comes), and when its JVM started and this entry was recorded (a zombie's second entry: when its JVM was seen ended).
      */
     public record Finished(String application, String manifestId, int attempt, int execution, Fate fate,
                            ApplicationState state, int exitCode, String error, Duration took, Instant started, Instant ended) {
@@ -65,27 +72,35 @@ public final class LocalSparkRunner implements AutoCloseable {
 
     private static final class Tracked {
         final String uid;
+        Seen seen;
+        /** The application as a launch and the fault plan read it. */
         SparkApplication app;
         int execution;
-        String phase = "NEW";
+        Phase phase = Phase.NEW;
         Instant phaseSince = Instant.now();
+        /** The operator's states of this phase still to write, one per look, and their message. */
+        final Deque<String> toWrite = new ArrayDeque<>();
+        String message;
         Instant started;
         Process process;
         Fate fate;
+        Cause cause = Cause.EXIT;
         String lastError;
 
-        Tracked(SparkApplication app) {
-            this.uid = app.getMetadata().getUid();
-            this.app = app;
+        Tracked(Seen seen) {
+            this.uid = seen.uid();
+            this.seen = seen;
+            this.app = seen.launch();
         }
 
         boolean inFlight() {
-            return !ApplicationState.parse(phase).isTerminal() && !"SUSPENDED".equals(phase);
+            return !phase.settled();
         }
     }
 
-    private final KubernetesClient client;
+    private final PlayedOperator operator;
     private final String namespace;
+    private final KubernetesClient client;
     private final SparkLaunch launch;
     private final Path logs;
     private final FaultPlan faults;
@@ -97,11 +112,20 @@ public final class LocalSparkRunner implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
 
+    /** kubeflow spark-operator, every driver runs. */
     public LocalSparkRunner(KubernetesClient client, String namespace, SparkLaunch launch, Path logs) {
         this(client, namespace, launch, logs, FaultPlan.NONE);
     }
 
+    /** kubeflow spark-operator with a fault plan. */
     public LocalSparkRunner(KubernetesClient client, String namespace, SparkLaunch launch, Path logs, FaultPlan faults) {
+        this(OperatorKind.KUBEFLOW, client, namespace, launch, logs, faults);
+    }
+
+    /** The operator of {@code kind}, with a fault plan. */
+    public LocalSparkRunner(OperatorKind kind, KubernetesClient client, String namespace, SparkLaunch launch, Path logs,
+                            FaultPlan faults) {
+        this.operator = PlayedOperator.of(kind, client, namespace);
         this.client = client;
         this.namespace = namespace;
         this.launch = launch;
@@ -121,7 +145,7 @@ public final class LocalSparkRunner implements AutoCloseable {
         return this;
     }
 
-    /** Applications submitted and not yet in a terminal state (nor suspended). */
+    /** Applications submitted and not yet in a terminal state (nor stopped). */
     public int running() {
         return inFlight.get();
     }
@@ -160,21 +184,23 @@ public final class LocalSparkRunner implements AutoCloseable {
     }
 
     private void step() {
-        List<SparkApplication> apps = client.resources(SparkApplication.class).inNamespace(namespace).list().getItems();
         Set<String> present = new HashSet<>();
-        for (SparkApplication app : apps) {
-            String uid = app.getMetadata().getUid();
-            present.add(uid);
-            Tracked t = byUid.get(uid);
+        for (Seen app : operator.list()) {
+            present.add(app.uid());
+            Tracked t = byUid.get(app.uid());
             if (t == null) {
-                if (app.state() != ApplicationState.NEW) {
-                    continue; // an application whose status someone else wrote
+                if (!app.fresh() || app.deleting()) {
+                    continue; // an application whose status someone else wrote, or one going before it was taken on
                 }
                 t = new Tracked(app);
-                byUid.put(uid, t);
+                byUid.put(app.uid(), t);
+                operator.takeOn(app);
             }
-            t.app = app;
-            if (app.suspendRequested()) {
+            t.seen = app;
+            t.app = app.launch();
+            if (app.deleting()) {
+                release(t);
+            } else if (app.stopAsked()) {
                 suspend(t);
             } else {
                 advance(t);
@@ -183,10 +209,7 @@ public final class LocalSparkRunner implements AutoCloseable {
         for (var it = byUid.entrySet().iterator(); it.hasNext(); ) {
             Tracked t = it.next().getValue();
             if (!present.contains(t.uid)) {
-                if (t.process != null && t.process.isAlive()) {
-                    LOG.info("application {} was deleted while running; stopping its JVM", t.app.getMetadata().getName());
-                    t.process.destroyForcibly();
-                }
+                stopJvm(t, "was deleted while running");
                 it.remove();
             }
         }
@@ -196,31 +219,51 @@ public final class LocalSparkRunner implements AutoCloseable {
         maxJvms.accumulateAndGet(jvms, Math::max);
     }
 
-    /** spark-operator on {@code spec.suspend}: the driver's pod is deleted (a zombie on a lost node lives on). */
-    private void suspend(Tracked t) {
+    private void stopJvm(Tracked t, String why) {
         if (t.process != null && t.process.isAlive()) {
-            LOG.info("application {} suspended while running; stopping its JVM", t.app.getMetadata().getName());
+            LOG.info("application {} {}; stopping its JVM", t.seen.name(), why);
             t.process.destroyForcibly();
         }
         t.process = null;
-        if (!"SUSPENDED".equals(t.phase)) {
-            phase(t, "SUSPENDED", null);
+    }
+
+    /** An operator without suspend, on a delete: the driver is stopped (a zombie on a lost node lives on), then released. */
+    private void release(Tracked t) {
+        stopJvm(t, "is being deleted");
+        t.toWrite.clear();
+        if (!t.phase.settled()) {
+            t.phase = Phase.STOPPED;
+        }
+        operator.release(t.seen);
+    }
+
+    /**
+     * kubeflow spark-operator on {@code spec.suspend}: the driver's pod is deleted (a zombie on a lost node lives on);
+     * an application that already COMPLETED or FAILED stays so.
+     */
+    private void suspend(Tracked t) {
+        stopJvm(t, "was suspended while running");
+        if (t.phase != Phase.STOPPED && t.phase != Phase.COMPLETED && t.phase != Phase.FAILED) {
+            t.toWrite.clear();
+            enter(t, Phase.STOPPED, null);
         }
     }
 
     /** One transition at most per look, as the operator's reconcile loop does. */
     private void advance(Tracked t) {
+        if (!t.toWrite.isEmpty()) {
+            write(t, t.toWrite.removeFirst());
+            return;
+        }
         switch (t.phase) {
-            case "NEW" -> submit(t);
-            case "SUBMITTED" -> {
-                if (t.fate == Fate.WAITS_FOR_NODE && since(t).compareTo(faults.capacityWait()) < 0) {
-                    pendingDriverPod(t, true);
-                } else if (t.fate != Fate.STUCK) {
-                    pendingDriverPod(t, false);
-                    start(t);
+            case NEW -> submit(t);
+            case SUBMITTED -> {
+                if (t.fate != Fate.STUCK && !enter(t, Phase.DRIVER_PENDING, null)) {
+                    advance(t);
                 }
             }
-            case "RUNNING" -> {
+            case DRIVER_PENDING -> driverPending(t);
+            case RUNNING -> {
                 if (t.fate == Fate.DRIVER_LOST || t.fate == Fate.ZOMBIE) {
                     if (since(t).compareTo(DRIVER_LIFE) >= 0) {
                         if (t.fate == Fate.ZOMBIE) {
@@ -233,14 +276,36 @@ public final class LocalSparkRunner implements AutoCloseable {
                     ended(t, exit, exit == 0 ? null : "driver exited with code " + exit + ": " + tail(log(t)));
                 }
             }
-            case "SUCCEEDING" -> phase(t, "COMPLETED", null);
-            case "FAILING" -> phase(t, t.execution <= RestartPolicy.retries(t.app) ? "PENDING_RERUN" : "FAILED", t.lastError);
-            case "PENDING_RERUN" -> {
-                if (since(t).compareTo(RestartPolicy.interval(t.app)) >= 0) {
+            case SUCCEEDING -> enter(t, Phase.COMPLETED, null);
+            case FAILING -> enter(t, t.execution <= operator.reruns(t.app, t.cause) ? Phase.RERUN_PENDING : Phase.FAILED, t.lastError);
+            case RERUN_PENDING -> {
+                if (since(t).compareTo(operator.rerunInterval(t.app)) >= 0) {
                     submit(t);
                 }
             }
             default -> { }
+        }
+    }
+
+    /**
+     * The driver pod requested: a {@link Fate#WAITS_FOR_NODE} driver waits for {@link FaultPlan#capacityWait()} (or
+     * until the operator's start time-out fails it), then starts like any other.
+     */
+    private void driverPending(Tracked t) {
+        boolean waits = t.fate == Fate.WAITS_FOR_NODE && since(t).compareTo(faults.capacityWait()) < 0;
+        var timeout = operator.driverStartTimeout(t.app);
+        if (waits && timeout.isPresent() && since(t).compareTo(timeout.get()) >= 0) {
+            pendingDriverPod(t, false);
+            String why = "driver not started within " + timeout.get().toMillis() + " ms (no node)";
+            record(t, ApplicationState.SUBMISSION_FAILED, LOST, why);
+            t.cause = Cause.START_TIMEOUT;
+            t.lastError = why;
+            enter(t, Phase.FAILING, why);
+        } else if (waits) {
+            pendingDriverPod(t, true);
+        } else {
+            pendingDriverPod(t, false);
+            start(t);
         }
     }
 
@@ -276,7 +341,8 @@ public final class LocalSparkRunner implements AutoCloseable {
     private void submit(Tracked t) {
         t.execution++;
         t.fate = faults.fate(t.app, SparkApplicationBuilder.attemptOf(t.app), t.execution);
-        phase(t, "SUBMITTED", null);
+        t.cause = Cause.EXIT;
+        enter(t, Phase.SUBMITTED, null);
     }
 
     private void start(Tracked t) {
@@ -291,13 +357,13 @@ public final class LocalSparkRunner implements AutoCloseable {
                 String why = "cannot start the Spark application: " + e.getMessage();
                 LOG.warn("{}: {}", name, why);
                 record(t, ApplicationState.SUBMISSION_FAILED, LOST, why);
-                phase(t, "SUBMISSION_FAILED", why);
+                enter(t, Phase.SUBMISSION_FAILED, why);
                 return;
             }
             LOG.info("application {} (attempt {}, execution {}) started as process {}; log {}", name,
                     SparkApplicationBuilder.attemptOf(t.app), t.execution, t.process.pid(), log(t));
         }
-        phase(t, "RUNNING", null);
+        enter(t, Phase.RUNNING, null);
     }
 
     /** A zombie's JVM is no longer the application's: it runs on unwatched, and its exit is recorded when it comes. */
@@ -330,11 +396,12 @@ public final class LocalSparkRunner implements AutoCloseable {
         String name = t.app.getMetadata().getName();
         if (exit == 0) {
             LOG.info("application {} completed in {} s", name, Duration.between(t.started, Instant.now()).toSeconds());
-            phase(t, "SUCCEEDING", null);
+            enter(t, Phase.SUCCEEDING, null);
         } else {
             LOG.warn("application {} failed: {}; log {}", name, error, log(t));
             t.lastError = error;
-            phase(t, "FAILING", error);
+            t.cause = exit == LOST ? Cause.LOST : Cause.EXIT;
+            enter(t, Phase.FAILING, error);
         }
     }
 
@@ -358,31 +425,32 @@ public final class LocalSparkRunner implements AutoCloseable {
                 + (t.execution > 1 ? "-" + t.execution : "") + ".log");
     }
 
-    /** Writes the new state the way spark-operator does, through the status subresource of the latest version. */
-    private void phase(Tracked t, String state, String error) {
+    /**
+     * Enters {@code phase}: the operator's states for it are written one per look, the first now. Returns whether
+     * anything was written (an operator may have no state of its own for a phase).
+     */
+    private boolean enter(Tracked t, Phase phase, String message) {
+        t.phase = phase;
+        t.phaseSince = Instant.now();
+        t.message = message;
+        t.toWrite.clear();
+        t.toWrite.addAll(operator.states(phase, t.cause));
+        if (t.toWrite.isEmpty()) {
+            return false;
+        }
+        write(t, t.toWrite.removeFirst());
+        return true;
+    }
+
+    /** Writes one state the way the operator does; a conflict (someone wrote meanwhile) is tried again on the latest. */
+    private void write(Tracked t, String state) {
         for (int i = 0; ; i++) {
-            SparkApplication current = client.resources(SparkApplication.class).inNamespace(namespace)
-                    .withName(t.app.getMetadata().getName()).get();
-            if (current == null || !t.uid.equals(current.getMetadata().getUid())) {
-                return; // deleted, or replaced by a newer attempt: the next look forgets it
-            }
-            SparkApplicationStatus st = new SparkApplicationStatus();
-            st.setApplicationState(new SparkApplicationStatus.State(state, error));
-            st.setSubmissionAttempts(t.execution);
-            st.setExecutionAttempts(state.equals("SUBMITTED") || state.equals("SUBMISSION_FAILED") ? t.execution - 1 : t.execution);
-            st.setLastSubmissionAttemptTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            if (ApplicationState.parse(state).isTerminal()) {
-                st.setTerminationTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            }
-            st.setAdditionalProperty("driverInfo", Map.of());
-            current.setStatus(st);
             try {
-                client.resources(SparkApplication.class).inNamespace(namespace).resource(current).updateStatus();
-                t.phase = state;
-                t.phaseSince = Instant.now();
-                LOG.info("application {} (attempt {}, execution {}): {}", t.app.getMetadata().getName(),
-                        SparkApplicationBuilder.attemptOf(t.app), t.execution, state);
-                return;
+                if (operator.write(t.seen, state, t.message, t.execution)) {
+                    LOG.info("application {} (attempt {}, execution {}): {}", t.seen.name(),
+                            SparkApplicationBuilder.attemptOf(t.app), t.execution, state);
+                }
+                return; // or deleted, or replaced by a newer attempt: the next look forgets it
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || i >= 5) {
                     throw e;

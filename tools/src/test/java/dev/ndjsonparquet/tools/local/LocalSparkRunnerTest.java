@@ -4,15 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ndjsonparquet.controller.dispatch.ApacheApplications;
+import dev.ndjsonparquet.controller.dispatch.ApacheOperator;
+import dev.ndjsonparquet.controller.dispatch.ApacheStates;
 import dev.ndjsonparquet.controller.dispatch.Labels;
+import dev.ndjsonparquet.controller.dispatch.OperatorKind;
+import dev.ndjsonparquet.controller.dispatch.Run;
+import dev.ndjsonparquet.controller.dispatch.RunState;
 import dev.ndjsonparquet.controller.k8s.ApplicationState;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplicationSpec;
+import dev.ndjsonparquet.testsupport.CrdSchemaValidator;
+import dev.ndjsonparquet.tools.local.FaultPlan.Fate;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -182,4 +193,129 @@ class LocalSparkRunnerTest {
             assertTrue(Files.exists(logs.resolve("zombie-1-2.log")), "a rerun's own log");
         }
     }
+
+    // ---- the Apache Spark operator ----------------------------------------------------------------
+
+    static final CrdSchemaValidator APACHE_CRD = CrdSchemaValidator.forSharedCrd("sparkapplications.spark.apache.org-v1.yaml");
+
+    private GenericKubernetesResource createApache(String name, Class<?> main, Map<String, Object> restartConfig, String... args) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("mainClass", main.getName());
+        spec.put("driverArgs", List.of(args));
+        spec.put("runtimeVersions", Map.of("sparkVersion", "4.2.0"));
+        spec.put("sparkConf", Map.of("spark.executor.instances", "1"));
+        spec.put("applicationTolerations", Map.of("restartConfig", restartConfig,
+                "applicationTimeoutConfig", Map.of("driverStartTimeoutMillis", 600_000)));
+        GenericKubernetesResource app = new GenericKubernetesResource();
+        app.setApiVersion(ApacheApplications.API_VERSION);
+        app.setKind(ApacheApplications.KIND);
+        app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("apache")
+                .withLabels(Map.of(Labels.MANIFEST_ID, "m-" + name)).build());
+        app.setAdditionalProperty("spec", spec);
+        return apache().resource(app).create();
+    }
+
+    private static io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+            io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> apache() {
+        return kubernetes.client().genericKubernetesResources(ApacheApplications.CONTEXT).inNamespace("apache");
+    }
+
+    /** The states of the application's history, oldest first, as the dispatcher reads them. */
+    @SuppressWarnings("unchecked")
+    private static List<String> history(String name) {
+        GenericKubernetesResource app = apache().withName(name).get();
+        Map<String, Object> status = app == null ? Map.of() : (Map<String, Object>) app.getAdditionalProperties().getOrDefault("status", Map.of());
+        return ApacheStates.history((Map<String, Object>) status.getOrDefault("stateTransitionHistory", Map.of()));
+    }
+
+    private static Run run(String name) {
+        GenericKubernetesResource app = apache().withName(name).get();
+        return app == null ? null : ApacheOperator.toRun(app);
+    }
+
+    private static void awaitApache(String what, java.util.function.BooleanSupplier condition) {
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < until, () -> "never: " + what);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * The Apache operator's part: each new application runs, its {@code currentStateSummary} moves through Apache's
+     * states one per look with each added to the history (strict-valid against the vendored CRD), a lost driver is
+     * DriverEvicted and rerun as {@code restartConfig} allows, a stuck one stays Submitted, and a delete is the stop:
+     * the operator's finalizer keeps the application listed until the runner has stopped its driver, then it is gone.
+     */
+    @Test
+    void playsTheApacheOperatorThroughItsStatesWithTheHistoryAndStopsOnDelete() throws Exception {
+        SparkLaunch launch = new SparkLaunch(SparkLaunch.currentJava(), System.getProperty("java.class.path"), List.of(), 1, "64m");
+        FaultPlan plan = (app, attempt, execution) -> switch (app.getMetadata().getName()) {
+            case "lost-once" -> execution == 1 ? Fate.DRIVER_LOST : Fate.RUN;
+            case "stuck" -> Fate.STUCK;
+            default -> Fate.RUN;
+        };
+        Map<String, Object> never = Map.of("restartPolicy", "Never");
+        Map<String, Object> oneRestart = Map.of("restartPolicy", "OnFailure", "maxRestartAttempts", 1, "restartBackoffMillis", 0);
+        List<String> running = List.of("Submitted", "DriverRequested", "DriverStarted", "DriverReady", "RunningHealthy");
+        try (LocalSparkRunner runner = new LocalSparkRunner(OperatorKind.APACHE, kubernetes.client(), "apache", launch, logs, plan).start()) {
+            createApache("ok", ExitWith.class, never, "0");
+            createApache("broken", ExitWith.class, never, "3");
+            createApache("lost-once", ExitWith.class, oneRestart, "0");
+            createApache("stuck", ExitWith.class, never, "0");
+            awaitApache("ok released", () -> history("ok").contains("ResourceReleased"));
+            awaitApache("broken released", () -> history("broken").contains("ResourceReleased"));
+            awaitApache("lost-once released", () -> history("lost-once").contains("ResourceReleased"));
+            awaitApache("stuck submitted", () -> history("stuck").contains("Submitted"));
+
+            List<String> ok = new ArrayList<>(running);
+            ok.addAll(List.of("Succeeded", "ResourceReleased"));
+            assertEquals(ok, history("ok"));
+            assertEquals(RunState.SUCCEEDED, run("ok").state());
+            List<String> broken = new ArrayList<>(running);
+            broken.addAll(List.of("Failed", "ResourceReleased"));
+            assertEquals(broken, history("broken"));
+            Run brokenRun = run("broken");
+            assertEquals(RunState.FAILED, brokenRun.state());
+            assertTrue(brokenRun.errorMessage().contains("exited with code 3") && brokenRun.errorMessage().contains("exiting with 3 as asked"),
+                    brokenRun.errorMessage());
+            List<String> rerun = new ArrayList<>(running);
+            rerun.addAll(List.of("DriverEvicted", "ScheduledToRestart"));
+            rerun.addAll(running);
+            rerun.addAll(List.of("Succeeded", "ResourceReleased"));
+            assertEquals(rerun, history("lost-once"), "the operator's own restart after a lost driver");
+            assertEquals(RunState.SUCCEEDED, run("lost-once").state());
+            for (String name : List.of("ok", "broken", "lost-once")) {
+                GenericKubernetesResource app = apache().withName(name).get();
+                assertEquals(List.of(), APACHE_CRD.validate(YAML.unmarshal(YAML.asJson(app), Map.class)), name + " strict-valid");
+                assertEquals(List.of(PlayedApache.FINALIZER), app.getMetadata().getFinalizers(), "the operator's finalizer");
+            }
+
+            Thread.sleep(600); // a few looks of the runner: a stuck application stays where it is (not an assertion on time)
+            assertEquals(List.of("Submitted"), history("stuck"));
+            assertEquals(RunState.PENDING, run("stuck").state());
+            createApache("endless", Forever.class, never);
+            awaitApache("endless running", () -> history("endless").contains("RunningHealthy"));
+            assertEquals(RunState.RUNNING, run("endless").state());
+            assertEquals(2, runner.running(), "stuck and endless");
+            apache().withName("endless").delete();
+            apache().withName("stuck").delete();
+            awaitApache("both released and gone", () -> apache().withName("endless").get() == null && apache().withName("stuck").get() == null);
+            awaitApache("nothing running", () -> runner.running() == 0);
+
+            List<String> ended = new ArrayList<>();
+            runner.finished().forEach(f -> ended.add(f.application() + ":" + f.execution() + ":" + f.fate() + ":" + f.state()
+                    + ":" + f.exitCode()));
+            ended.sort(null);
+            assertEquals(List.of("broken:1:RUN:FAILED:3", "lost-once:1:DRIVER_LOST:FAILED:-1", "lost-once:2:RUN:COMPLETED:0",
+                    "ok:1:RUN:COMPLETED:0"), ended);
+        }
+    }
+
+    private static final KubernetesSerialization YAML = new KubernetesSerialization();
 }
