@@ -147,6 +147,9 @@ public final class ApacheOperator implements SparkOperator {
         List<String> history = ApacheStates.history(ApacheApplications.map(status.get("stateTransitionHistory")));
         RunState state = ApacheStates.stateOf(operatorState, history);
         Object message = current.get("message");
+        if ((message == null || message.toString().isBlank()) && state.finished()) {
+            message = ApacheStates.lastMessage(ApacheApplications.map(status.get("stateTransitionHistory")));
+        }
         String error = message == null || message.toString().isBlank() || state == RunState.SUCCEEDED ? null : message.toString();
         Instant finished = state.finished() ? instant(current.get("lastTransitionTime")) : null;
         if (finished == null) {

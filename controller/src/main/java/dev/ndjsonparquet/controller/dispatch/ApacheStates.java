@@ -16,8 +16,6 @@ import java.util.Set;
  */
 public final class ApacheStates {
 
-    /** The operator may not have released the pods yet, or the driver may still start. */
-    private static final Set<String> RELEASED = Set.of("ResourceReleased", "TerminatedWithoutReleaseResources");
     /** Infrastructure failures (the operator's own words): the driver or executors could not be placed in time. */
     private static final Set<String> INFRASTRUCTURE = Set.of("DriverStartTimedOut", "ExecutorsStartTimedOut", "SchedulingFailure");
     private static final Set<String> FAILED = Set.of("Failed", "DriverEvicted", "DriverReadyTimedOut");
@@ -62,14 +60,15 @@ public final class ApacheStates {
     }
 
     /**
-     * Its driver or executors may exist or start: not yet released, except after a success (its driver exited 0,
-     * the executors go with it). A failed attempt is stopped before it is left alone, as kubeflow's are.
+     * It needs a stop before it is left alone: its driver or executors may exist or start, and nothing but a stop will
+     * end them. True until the operator reports a stopping state: after Succeeded, Failed, an evicted driver, a start
+     * time-out or a scheduling failure the operator releases the pods by itself (its restarts are off and its
+     * {@code resourceRetainPolicy} is Never, {@link ApacheApplications}), and a stop, which on 1.0.0 deletes the
+     * application, would only take the dispatcher's record of a dead letter with it (a later copy of the message
+     * would find nothing and run the manifest again).
      */
     public static boolean mayStillRun(String current, RunState state) {
-        if (current != null && RELEASED.contains(current)) {
-            return false;
-        }
-        return state != RunState.SUCCEEDED;
+        return !state.finished();
     }
 
     /** The states of {@code status.stateTransitionHistory} (keys are the transition numbers), oldest first. */
@@ -79,6 +78,19 @@ public final class ApacheStates {
                 .map(e -> ApacheApplications.map(e.getValue()).get("currentStateSummary"))
                 .map(v -> v == null ? "" : v.toString())
                 .toList();
+    }
+
+    /**
+     * The last message of the history (a released attempt's state may carry none: the reason is on the state that
+     * stopped it), or null.
+     */
+    public static String lastMessage(Map<String, Object> transitions) {
+        return transitions.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, Object> e) -> number(e.getKey())).reversed())
+                .map(e -> ApacheApplications.map(e.getValue()).get("message"))
+                .filter(m -> m != null && !m.toString().isBlank())
+                .map(Object::toString)
+                .findFirst().orElse(null);
     }
 
     private static long number(String key) {

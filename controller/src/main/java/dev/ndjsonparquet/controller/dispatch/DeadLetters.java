@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The dead-letter queue: a poison message at once (never run, never retried); a manifest that failed every attempt of
  * its round once the decision is recorded on its last run ({@code docs/dispatcher.md}, "Dead-letter decision"). The
- * decision first (durable, idempotent), then the dead letter, then "sent", then the run stopped if it may still run,
- * then the message(s) deleted: a copy delivered later, or a successor after a kill, finds the decision and sends no
+ * decision first (durable, idempotent), then the dead letter, then "sent", then the message(s) deleted, then the run
+ * stopped if it may still run: a copy delivered later, or a successor after a kill, finds the decision and sends no
  * second dead letter. Each dead letter carries its reason, which attempts ran, and a key the same for every copy.
  */
 final class DeadLetters {
@@ -72,7 +72,7 @@ final class DeadLetters {
         finish(t, marked, runs);
     }
 
-    /** Sends the dead letter unless it was sent already, stops the run if it may still run, then settles every delivery. */
+    /** Sends the dead letter unless it was sent already, settles every delivery, then stops the run if it may still run. */
     void finish(Tracked t, Run run, OwnedRuns runs) {
         String reason = run.deadLetterReason();
         if (!run.deadLetterSent()) {
@@ -99,8 +99,11 @@ final class DeadLetters {
         } else {
             LOG.info("manifest dead-lettered already; settling {} more message(s) without another dead letter", t.deliveries.size());
         }
-        stopIfItMayRun(run);
+        // The message(s) before the stop: a stop that deletes the application (Apache's 1.0.0) takes the decision with
+        // it, and a kill between the two would bring the message back to a manifest with no record of its dead letter.
+        // A run left unstopped by a kill here is stopped by the next step's housekeeping (dead-lettered, not in flight).
         held.settle(t);
+        stopIfItMayRun(run);
     }
 
     /**

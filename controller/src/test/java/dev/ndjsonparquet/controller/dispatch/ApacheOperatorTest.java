@@ -130,8 +130,14 @@ class ApacheOperatorTest {
         assertEquals(RunState.SUBMISSION_FAILED, ApacheStates.stateOf("TerminatedWithoutReleaseResources",
                 List.of("Submitted", "DriverRequested", "DriverStartTimedOut", "TerminatedWithoutReleaseResources")));
 
-        assertTrue(ApacheStates.mayStillRun("Failed", RunState.FAILED), "executors not released yet");
-        assertTrue(ApacheStates.mayStillRun("DriverStartTimedOut", RunState.SUBMISSION_FAILED));
+        // Only a run the operator has not stopped needs the dispatcher's stop: after a stopping state it releases the
+        // pods by itself, and a stop (a delete on 1.0.0) would take a dead-lettered run's decision with it.
+        for (String running : List.of("Submitted", "DriverRequested", "DriverStarted", "RunningHealthy", "ScheduledToRestart")) {
+            assertTrue(ApacheStates.mayStillRun(running, ApacheStates.stateOf(running, List.of())), running);
+        }
+        assertTrue(ApacheStates.mayStillRun("", RunState.PENDING), "no status yet");
+        assertFalse(ApacheStates.mayStillRun("Failed", RunState.FAILED), "the operator releases a failed run itself");
+        assertFalse(ApacheStates.mayStillRun("DriverStartTimedOut", RunState.SUBMISSION_FAILED));
         assertFalse(ApacheStates.mayStillRun("ResourceReleased", RunState.FAILED));
         assertFalse(ApacheStates.mayStillRun("Succeeded", RunState.SUCCEEDED));
     }
@@ -152,6 +158,16 @@ class ApacheOperatorTest {
         assertEquals(seed.manifestId(), run.manifestId());
         assertEquals(1, run.attempt());
         assertEquals(java.time.Instant.parse("2026-12-07T12:04:00Z"), run.finishedAt());
+
+        // Released without a message of its own: the reason is the one the stopping state carried.
+        Map<String, Object> history = at(app.getAdditionalProperties(), "status", "stateTransitionHistory");
+        String failedKey = history.entrySet().stream().filter(e -> "Failed".equals(((Map<?, ?>) e.getValue()).get("currentStateSummary")))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        Map<String, Object> failed = new LinkedHashMap<>(at(history, failedKey));
+        failed.put("message", "Driver exited with code 4");
+        history.put(failedKey, failed);
+        current.remove("message");
+        assertEquals("Driver exited with code 4", ApacheOperator.toRun(app).errorMessage());
     }
 
     @Test

@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ndjsonparquet.controller.k8s.Await;
-import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.manifest.ManifestCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -22,21 +21,25 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * takes effect and then fails, or the dispatcher is killed right after it, or its Lease moves to
  * another replica in the middle of a step. Each ends the same way: the manifest that converts has
  * exactly one COMPLETED application and its message deleted; the one that always fails has exactly
- * one dead letter with its reason and ran exactly max-attempts times.
+ * one dead letter with its reason and ran exactly max-attempts times. On both operators: the faults wrap the operator
+ * seam, so the same calls fail whichever operator is behind it.
  */
 class DispatcherFaultsTest extends WithHarness {
 
     static final Duration WAIT = Duration.ofSeconds(60);
     static final int ATTEMPTS = 2;
 
+    /** Every call faulted, and the writes also with a kill after them, on each operator. */
     static Stream<Arguments> faults() {
         List<Arguments> out = new ArrayList<>();
-        for (Faults.Call call : Faults.Call.values()) {
-            out.add(Arguments.of(call, false));
-        }
-        for (Faults.Call call : List.of(Faults.Call.CREATE_APPLICATION, Faults.Call.DELETE_APPLICATION, Faults.Call.PATCH_APPLICATION,
-                Faults.Call.DELETE_MESSAGE, Faults.Call.SEND_DEAD_LETTER)) {
-            out.add(Arguments.of(call, true));
+        for (OperatorKind operator : OperatorKind.values()) {
+            for (Faults.Call call : Faults.Call.values()) {
+                out.add(Arguments.of(operator, call, false));
+            }
+            for (Faults.Call call : List.of(Faults.Call.CREATE_APPLICATION, Faults.Call.DELETE_APPLICATION, Faults.Call.PATCH_APPLICATION,
+                    Faults.Call.DELETE_MESSAGE, Faults.Call.SEND_DEAD_LETTER)) {
+                out.add(Arguments.of(operator, call, true));
+            }
         }
         return out.stream();
     }
@@ -47,9 +50,11 @@ class DispatcherFaultsTest extends WithHarness {
                 q -> new dev.ndjsonparquet.controller.aws.SqsQueue(faults.sqs(h.aws.sqs(), Faults.Call.SEND_DEAD_LETTER), q.url()));
     }
 
-    @ParameterizedTest(name = "{0}, killed after it: {1}")
+    @ParameterizedTest(name = "{0}: {1}, killed after it: {2}")
     @MethodSource("faults")
-    void everyCallAppliedThenFailingStillEndsWithOneCompletedApplicationOrOneDeadLetter(Faults.Call call, boolean kill) {
+    void everyCallAppliedThenFailingStillEndsWithOneCompletedApplicationOrOneDeadLetter(OperatorKind operatorKind, Faults.Call call,
+                                                                                       boolean kill) {
+        h.kind = operatorKind;
         String good = h.good("good-" + call + kill);
         String bad = h.good("bad-" + call + kill);
         String goodId = ManifestCodec.decodeMessage(good).manifestId();
@@ -95,14 +100,12 @@ class DispatcherFaultsTest extends WithHarness {
             }, "two steps of a live dispatcher after both manifests settled");
             assertTrue(faults.injected(call) >= 1, () -> call + " was never faulted");
 
-            List<SparkApplication> goodApps = h.applications().stream()
-                    .filter(a -> goodId.equals(a.getMetadata().getLabels().get(Labels.MANIFEST_ID))).toList();
+            List<Run> goodApps = h.runs().stream().filter(a -> goodId.equals(a.manifestId())).toList();
             assertEquals(1, goodApps.size(), "one application for the manifest that converts");
-            assertEquals("COMPLETED", goodApps.get(0).getStatus().getApplicationState().getState());
-            List<SparkApplication> badApps = h.applications().stream()
-                    .filter(a -> badId.equals(a.getMetadata().getLabels().get(Labels.MANIFEST_ID))).toList();
+            assertEquals(RunState.SUCCEEDED, goodApps.get(0).state(), goodApps.get(0).operatorState());
+            List<Run> badApps = h.runs().stream().filter(a -> badId.equals(a.manifestId())).toList();
             assertEquals(1, badApps.size(), "only the last attempt of the failed manifest is left");
-            assertTrue(KubeflowOperator.deadLettered(badApps.get(0)));
+            assertTrue(badApps.get(0).deadLettered());
             assertEquals(ATTEMPTS, operator.runs().stream().filter(r -> r.contains(badId)).count(), "max-attempts runs, no more");
             assertEquals(1, operator.runs().stream().filter(r -> r.contains(goodId)).count(), "the good manifest ran once");
 
@@ -124,8 +127,10 @@ class DispatcherFaultsTest extends WithHarness {
         }
     }
 
-    @Test
-    void twoReplicasWhoseLeaseMovesInTheMiddleOfSteps() {
+    @ParameterizedTest
+    @EnumSource(OperatorKind.class)
+    void twoReplicasWhoseLeaseMovesInTheMiddleOfSteps(OperatorKind operatorKind) {
+        h.kind = operatorKind;
         String good = h.good("lease-good");
         String bad = h.good("lease-bad");
         String goodId = ManifestCodec.decodeMessage(good).manifestId();
@@ -145,8 +150,7 @@ class DispatcherFaultsTest extends WithHarness {
             b.awaitLoops(3);
             assertEquals(1, onA.injected(Faults.Call.CREATE_APPLICATION), "A lost the Lease in the middle of a create");
             assertEquals(1, onB.injected(Faults.Call.PATCH_APPLICATION), "B lost the Lease in the middle of a dead-lettering");
-            assertEquals(1, h.applications().stream().filter(x -> goodId.equals(x.getMetadata().getLabels().get(Labels.MANIFEST_ID))
-                    && "COMPLETED".equals(x.getStatus().getApplicationState().getState())).count());
+            assertEquals(1, h.runs().stream().filter(x -> goodId.equals(x.manifestId()) && x.state() == RunState.SUCCEEDED).count());
             assertEquals(ATTEMPTS, operator.runs().stream().filter(r -> r.contains(badId)).count());
             List<Message> dead = h.drainDeadLettersNow();
             assertEquals(1, dead.size(), "one dead letter although both replicas acted on the failed manifest");

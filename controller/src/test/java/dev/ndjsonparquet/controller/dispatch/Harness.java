@@ -142,7 +142,7 @@ final class Harness implements AutoCloseable {
     }
 
     /** Which operator the next dispatchers run against (a test class that plays Apache's sets it). */
-    OperatorKind kind = OperatorKind.KUBEFLOW;
+    volatile OperatorKind kind = OperatorKind.KUBEFLOW;
 
     /** The operator of {@link #kind} behind the seam, as production assembles it. */
     SparkOperator operator(KubernetesClient c) {
@@ -360,23 +360,131 @@ final class Harness implements AutoCloseable {
     }
 
     /** Reports the states one after the other, each added to the history, as Apache's operator would. */
-    @SuppressWarnings("unchecked")
     void driveApache(String name, String... states) {
         for (String state : states) {
-            var app = apacheApplication(name);
-            Map<String, Object> status = new java.util.LinkedHashMap<>(ApacheApplications.map(app.getAdditionalProperties().get("status")));
-            Map<String, Object> history = new java.util.LinkedHashMap<>(ApacheApplications.map(status.get("stateTransitionHistory")));
-            Map<String, Object> current = new java.util.LinkedHashMap<>();
-            current.put("currentStateSummary", state);
-            current.put("lastTransitionTime", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-            if (state.equals("Failed")) {
-                current.put("message", "Driver exited with code 137 (OOMKilled)");
+            apacheState(name, state, state.equals("Failed") ? "Driver exited with code 137 (OOMKilled)" : null);
+        }
+    }
+
+    /** One state of Apache's operator, added to the history, with its message (null: none). */
+    void apacheState(String name, String state, String message) {
+        var app = apacheApplication(name);
+        Map<String, Object> status = new java.util.LinkedHashMap<>(ApacheApplications.map(app.getAdditionalProperties().get("status")));
+        Map<String, Object> history = new java.util.LinkedHashMap<>(ApacheApplications.map(status.get("stateTransitionHistory")));
+        Map<String, Object> current = new java.util.LinkedHashMap<>();
+        current.put("currentStateSummary", state);
+        current.put("lastTransitionTime", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        if (message != null) {
+            current.put("message", message);
+        }
+        history.put(Integer.toString(history.size()), current);
+        status.put("currentState", current);
+        status.put("stateTransitionHistory", history);
+        app.setAdditionalProperty("status", status);
+        client.genericKubernetesResources(ApacheApplications.CONTEXT).inNamespace(namespace).resource(app).updateStatus();
+    }
+
+    // ---- either operator's part, in the project's terms ------------------------------------------------
+
+    /**
+     * What the test reports as the operator of {@link #kind}, one step after the other: each step is the operator's
+     * own states, written as it writes them (kubeflow's {@code applicationState.state}; Apache's
+     * {@code currentStateSummary} with its history, a stopped attempt released at once).
+     */
+    enum Step {
+        SUBMITTED, RUNNING, SUCCEEDED, FAILED;
+
+        List<String> states(OperatorKind kind) {
+            return kind == OperatorKind.KUBEFLOW ? switch (this) {
+                case SUBMITTED -> List.of("SUBMITTED");
+                case RUNNING -> List.of("RUNNING");
+                case SUCCEEDED -> List.of("SUCCEEDING", "COMPLETED");
+                case FAILED -> List.of("FAILED");
+            } : switch (this) {
+                case SUBMITTED -> List.of("Submitted");
+                case RUNNING -> List.of("DriverRequested", "DriverStarted", "DriverReady", "RunningHealthy");
+                case SUCCEEDED -> List.of("Succeeded", "ResourceReleased");
+                case FAILED -> List.of("Failed", "ResourceReleased");
+            };
+        }
+    }
+
+    /** The reason a failed step carries, as either operator reports a driver killed for memory. */
+    static final String DRIVER_FAILED = "driver pod failed: exit code 137 (OOMKilled)";
+
+    /** Reports the steps one after the other, as the operator of {@link #kind} would. */
+    void play(String name, Step... steps) {
+        for (Step step : steps) {
+            for (String state : step.states(kind)) {
+                state(name, state, step == Step.FAILED ? DRIVER_FAILED : null);
             }
-            history.put(Integer.toString(history.size()), current);
-            status.put("currentState", current);
-            status.put("stateTransitionHistory", history);
-            app.setAdditionalProperty("status", status);
-            client.genericKubernetesResources(ApacheApplications.CONTEXT).inNamespace(namespace).resource(app).updateStatus();
+        }
+    }
+
+    /** A failed run with the operator's reason (kubeflow FAILED; Apache Failed, then released). */
+    void fail(String name, String reason) {
+        for (String state : Step.FAILED.states(kind)) {
+            state(name, state, reason);
+        }
+    }
+
+    /** Writes one of the operator's own states, with a message (null: none). */
+    void state(String name, String state, String message) {
+        if (kind == OperatorKind.KUBEFLOW) {
+            status(name, state, message, null);
+        } else {
+            apacheState(name, state, message);
+        }
+    }
+
+    /** Every application in the namespace, as the dispatcher sees runs. */
+    List<Run> runs() {
+        return kind == OperatorKind.KUBEFLOW ? applications().stream().map(KubeflowOperator::toRun).toList()
+                : apacheApplications().stream().map(ApacheOperator::toRun).toList();
+    }
+
+    /** The application of that name as the dispatcher sees it, or null. */
+    Run run(String name) {
+        if (kind == OperatorKind.KUBEFLOW) {
+            SparkApplication app = application(name);
+            return app == null ? null : KubeflowOperator.toRun(app);
+        }
+        var app = apacheApplication(name);
+        return app == null ? null : ApacheOperator.toRun(app);
+    }
+
+    /** No operator has written its status yet. */
+    boolean fresh(Run r) {
+        return kind == OperatorKind.KUBEFLOW ? ((SparkApplication) r.resource()).getStatus() == null
+                : ((io.fabric8.kubernetes.api.model.GenericKubernetesResource) r.resource()).getAdditionalProperties().get("status") == null;
+    }
+
+    /** The operator's own finalizer: kubeflow's, or java-operator-sdk's default for Apache's reconciler. */
+    String finalizer() {
+        return kind == OperatorKind.KUBEFLOW ? "sparkoperator.k8s.io/finalizer" : "sparkapplications.spark.apache.org/finalizer";
+    }
+
+    /** Sets the application's finalizers (the operator adds its own, and removes it once done). */
+    void finalizers(String name, List<String> finalizers) {
+        if (kind == OperatorKind.KUBEFLOW) {
+            client.resources(SparkApplication.class).inNamespace(namespace).withName(name).edit(a -> {
+                a.getMetadata().setFinalizers(finalizers);
+                return a;
+            });
+        } else {
+            client.genericKubernetesResources(ApacheApplications.CONTEXT).inNamespace(namespace).withName(name).edit(a -> {
+                a.getMetadata().setFinalizers(finalizers);
+                return a;
+            });
+        }
+    }
+
+    /** Deletes every application (history trimming, the operator's TTL, a person). */
+    void deleteAllApplications() {
+        if (kind == OperatorKind.KUBEFLOW) {
+            client.resources(SparkApplication.class).inNamespace(namespace).delete();
+        } else {
+            client.genericKubernetesResources(ApacheApplications.CONTEXT).inNamespace(namespace).delete();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.ndjsonparquet.controller.dispatch;
 
-import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -12,8 +11,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * spark-operator's part, scripted: every application that has no status yet and is not suspended is run
- * to COMPLETED, or to FAILED when its manifest (and attempt) is one that fails. Polls on its own thread.
+ * The operator's part, scripted, for the operator the harness plays ({@link Harness#kind}): every application that has
+ * no status yet and is not asked to stop is run to success (kubeflow COMPLETED, Apache Succeeded and released), or to
+ * failure when its manifest (and attempt) is one that fails. Polls on its own thread.
  *
  * <p>With a marker store, each run also plays the Spark application's fence (spark-app's {@code AttemptFence},
  * written here from its contract, not from its code): the driver writes {@code attempt-<n, six digits>-<run id>}
@@ -78,28 +78,27 @@ final class ScriptedOperator implements AutoCloseable {
     private void loop() {
         while (!stopped) {
             try {
-                for (SparkApplication app : h.applications()) {
-                    boolean suspended = Boolean.TRUE.equals(app.getSpec().additionalProperty("suspend"));
-                    if (app.getStatus() != null || suspended) {
+                for (Run app : h.runs()) {
+                    if (!h.fresh(app) || app.stopRequested()) {
                         continue;
                     }
-                    String name = app.getMetadata().getName();
-                    String id = app.getMetadata().getLabels().get(Labels.MANIFEST_ID);
-                    int attempt = SparkApplicationBuilder.attemptOf(app);
-                    runs.add(name + "@" + app.getMetadata().getUid());
-                    h.drive(name, "SUBMITTED", "RUNNING");
+                    String name = app.name();
+                    String id = app.manifestId();
+                    int attempt = app.attempt();
+                    runs.add(name + "@" + app.uid());
+                    h.play(name, Harness.Step.SUBMITTED, Harness.Step.RUNNING);
                     beforeRun.accept(id, attempt);
                     int newer = markers == null ? 0 : fence(id, attempt);
                     if (newer > attempt) {
                         superseded.add(name);
-                        // What spark-operator reports of it: the exit code, not the driver's reason.
-                        h.status(name, "FAILED", "driver container failed with ExitCode: 3, Reason: Error", null);
+                        // What the operator reports of it: the exit code, not the driver's reason.
+                        h.fail(name, "driver container failed with ExitCode: 3, Reason: Error");
                         continue;
                     }
                     if (!runFor.isZero()) {
                         Thread.sleep(runFor.toMillis()); // the scripted run's length, not an assertion
                     }
-                    h.drive(name, fails.test(id, attempt) ? "FAILED" : "COMPLETED");
+                    h.play(name, fails.test(id, attempt) ? Harness.Step.FAILED : Harness.Step.SUCCEEDED);
                 }
             } catch (RuntimeException e) {
                 // an application deleted under our feet: look again
