@@ -55,8 +55,8 @@ class DispatcherFaultsTest extends WithHarness {
     void everyCallAppliedThenFailingStillEndsWithOneCompletedApplicationOrOneDeadLetter(OperatorKind operatorKind, Faults.Call call,
                                                                                        boolean kill) {
         h.kind = operatorKind;
-        String good = h.good("good-" + call + kill);
-        String bad = h.good("bad-" + call + kill);
+        String good = h.good("good-" + operatorKind + call + kill);
+        String bad = h.good("bad-" + operatorKind + call + kill);
         String goodId = ManifestCodec.decodeMessage(good).manifestId();
         String badId = ManifestCodec.decodeMessage(bad).manifestId();
         h.send(good);
@@ -131,8 +131,8 @@ class DispatcherFaultsTest extends WithHarness {
     @EnumSource(OperatorKind.class)
     void twoReplicasWhoseLeaseMovesInTheMiddleOfSteps(OperatorKind operatorKind) {
         h.kind = operatorKind;
-        String good = h.good("lease-good");
-        String bad = h.good("lease-bad");
+        String good = h.good("lease-good-" + operatorKind);
+        String bad = h.good("lease-bad-" + operatorKind);
         String goodId = ManifestCodec.decodeMessage(good).manifestId();
         String badId = ManifestCodec.decodeMessage(bad).manifestId();
         AtomicReference<String> holder = new AtomicReference<>("a");

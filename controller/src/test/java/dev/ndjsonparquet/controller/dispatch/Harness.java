@@ -381,7 +381,9 @@ final class Harness implements AutoCloseable {
         status.put("currentState", current);
         status.put("stateTransitionHistory", history);
         app.setAdditionalProperty("status", status);
-        client.genericKubernetesResources(ApacheApplications.CONTEXT).inNamespace(namespace).resource(app).updateStatus();
+        // A patch of the status alone, as the API server takes a status write: the mock would also put back the
+        // metadata of this copy, wiping annotations the dispatcher patched since it was read.
+        client.genericKubernetesResources(ApacheApplications.CONTEXT).inNamespace(namespace).resource(app).patchStatus();
     }
 
     // ---- either operator's part, in the project's terms ------------------------------------------------

@@ -15,8 +15,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The order of a retry whose previous attempt may still run (here: RUNNING past its run-time limit), and the
@@ -24,13 +26,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * removes its pods), then the next attempt is created (so the attempt count is on a resource at every moment),
  * then the previous one is deleted; until it is gone it still counts against {@code max-concurrent-runs}.
  * Each call may take effect and then throw, which ends the step between two of these moves; the next step
- * must go on in the same order. The previous attempt carries a finalizer, as spark-operator's do, so its
- * delete leaves it listed (being deleted) until the test, playing spark-operator, removes the finalizer.
+ * must go on in the same order. The previous attempt carries a finalizer, as the operators' do, so its
+ * delete leaves it listed (being deleted) until the test, playing the operator, removes the finalizer. On both
+ * operators: Apache's 1.0.0 has no suspend, so its stop is the delete, and the same order holds through the seam.
  */
 class RetryOrderTest extends WithHarness {
 
     static final Duration WAIT = Duration.ofSeconds(30);
-    static final String FINALIZER = "sparkoperator.k8s.io/finalizer";
 
     /**
      * The operator seam with faults, recording each write that took effect and, at that moment, what a wrong order
@@ -48,11 +50,10 @@ class RetryOrderTest extends WithHarness {
                 @Override
                 public Created createOrAdopt(SparkApplicationBuilder.Request request) {
                     int attempt = request.attempt();
-                    for (SparkApplication earlier : sameManifest(request.manifest().manifestId())) {
-                        if (SparkApplicationBuilder.attemptOf(earlier) < attempt && !earlier.state().isTerminal()
-                                && !earlier.suspendRequested()) {
-                            r.violations.add("created attempt " + attempt + " while " + earlier.getMetadata().getName()
-                                    + " may still run and is not suspended");
+                    for (Run earlier : sameManifest(request.manifest().manifestId())) {
+                        if (earlier.attempt() < attempt && earlier.mayStillRun() && !earlier.stopRequested()) {
+                            r.violations.add("created attempt " + attempt + " while " + earlier.name()
+                                    + " may still run and is not stopped");
                         }
                     }
                     Created c = real.createOrAdopt(request);
@@ -75,11 +76,10 @@ class RetryOrderTest extends WithHarness {
 
                 @Override
                 public boolean delete(String name) {
-                    SparkApplication app = h.application(name);
+                    Run app = h.run(name);
                     if (app != null) {
-                        int attempt = SparkApplicationBuilder.attemptOf(app);
-                        boolean later = sameManifest(app.getMetadata().getLabels().get(Labels.MANIFEST_ID)).stream()
-                                .anyMatch(a -> SparkApplicationBuilder.attemptOf(a) > attempt);
+                        int attempt = app.attempt();
+                        boolean later = sameManifest(app.manifestId()).stream().anyMatch(a -> a.attempt() > attempt);
                         if (!later) {
                             r.violations.add("deleted " + name + " while no later attempt exists");
                         }
@@ -103,10 +103,8 @@ class RetryOrderTest extends WithHarness {
         }
     }
 
-    private static List<SparkApplication> sameManifest(String manifestId) {
-        return h.applications().stream()
-                .filter(a -> manifestId.equals(a.getMetadata().getLabels().get(Labels.MANIFEST_ID)))
-                .toList();
+    private static List<Run> sameManifest(String manifestId) {
+        return h.runs().stream().filter(a -> manifestId.equals(a.manifestId())).toList();
     }
 
     private static String idOf(String body) {
@@ -117,9 +115,15 @@ class RetryOrderTest extends WithHarness {
      * @param faultAfter the call that takes effect and then throws during the retry, ending the step there
      *                   (NONE: no fault)
      */
-    @ParameterizedTest(name = "fault after {0}")
-    @ValueSource(strings = {"NONE", "PATCH_APPLICATION", "CREATE_APPLICATION", "DELETE_APPLICATION"})
-    void suspendThenCreateThenDeleteAndTheSuspendedAttemptHoldsARunSlotUntilItIsGone(String faultAfter) {
+    static Stream<Arguments> faults() {
+        return Stream.of(OperatorKind.values()).flatMap(o -> Stream.of("NONE", "PATCH_APPLICATION", "CREATE_APPLICATION",
+                "DELETE_APPLICATION").map(f -> Arguments.of(o, f)));
+    }
+
+    @ParameterizedTest(name = "{0}: fault after {1}")
+    @MethodSource("faults")
+    void suspendThenCreateThenDeleteAndTheSuspendedAttemptHoldsARunSlotUntilItIsGone(OperatorKind operator, String faultAfter) {
+        h.kind = operator;
         MutableClock clock = new MutableClock(Instant.now());
         Faults faults = new Faults();
         if (!faultAfter.equals("NONE")) {
@@ -128,7 +132,7 @@ class RetryOrderTest extends WithHarness {
             faults.arm(call, call == Faults.Call.CREATE_APPLICATION ? 1 : 0, 1);
         }
         Recording recording = new Recording();
-        String retried = h.good("order-" + faultAfter);
+        String retried = h.good("order-" + operator + faultAfter);
         String id = idOf(retried);
         String first = Labels.applicationName(id);
         String second = Labels.applicationName(id, 2);
@@ -136,18 +140,15 @@ class RetryOrderTest extends WithHarness {
         Harness.Limits limits = Harness.Limits.defaults().maxConcurrent(2).runLimit(Duration.ofMinutes(30)).backoff(Duration.ZERO);
         try (Harness.Controller c = h.controller(limits, () -> true, h.wiring().withClock(clock)
                 .withOperator(o -> recording.around(o, faults)))) {
-            Await.until(WAIT, () -> h.application(first) != null, "attempt 1");
-            client.resources(SparkApplication.class).inNamespace(h.namespace).withName(first).edit(a -> {
-                a.getMetadata().setFinalizers(List.of(FINALIZER)); // spark-operator's, as on a real cluster
-                return a;
-            });
-            h.drive(first, "SUBMITTED", "RUNNING");
+            Await.until(WAIT, () -> h.run(first) != null, "attempt 1");
+            h.finalizers(first, List.of(h.finalizer())); // the operator's, as on a real cluster
+            h.play(first, Harness.Step.SUBMITTED, Harness.Step.RUNNING);
             c.awaitLoops(2);
-            assertNull(h.application(second), "no retry within the run-time limit");
+            assertNull(h.run(second), "no retry within the run-time limit");
 
             clock.advance(Duration.ofMinutes(31)); // attempt 1 may still run: it never left RUNNING
 
-            Await.until(WAIT, () -> h.application(second) != null, "attempt 2");
+            Await.until(WAIT, () -> h.run(second) != null, "attempt 2");
             Await.until(WAIT, () -> recording.writes.contains("delete " + first), "the delete of attempt 1");
             if (!faultAfter.equals("NONE")) {
                 assertEquals(1, faults.injected(Faults.Call.valueOf(faultAfter)), "the fault happened during the retry");
@@ -155,28 +156,27 @@ class RetryOrderTest extends WithHarness {
             assertEquals(List.of("create " + first, "suspend " + first, "create " + second, "delete " + first),
                     recording.firstWrites(first), "the retry's writes in the order they took effect");
             assertEquals(List.of(), recording.violations);
-            SparkApplication leaving = h.application(first);
-            assertTrue(leaving != null && leaving.getMetadata().getDeletionTimestamp() != null,
-                    "attempt 1 is being deleted and still listed (its finalizer)");
-            assertEquals(Boolean.TRUE, leaving.getSpec().additionalProperty("suspend"));
+            Run leaving = h.run(first);
+            assertTrue(leaving != null && ((io.fabric8.kubernetes.api.model.HasMetadata) leaving.resource()).getMetadata()
+                    .getDeletionTimestamp() != null, "attempt 1 is being deleted and still listed (its finalizer)");
+            assertTrue(leaving.stopRequested(), "asked to stop (kubeflow: spec.suspend; Apache: the delete)");
+            if (operator == OperatorKind.KUBEFLOW) {
+                assertEquals(Boolean.TRUE, ((SparkApplication) leaving.resource()).getSpec().additionalProperty("suspend"));
+            }
 
             // Attempt 1 on its way out and attempt 2 are two runs: with a cap of 2, another manifest waits.
-            String waiting = h.good("waiting-" + faultAfter);
+            String waiting = h.good("waiting-" + operator + faultAfter);
             String waitingName = Labels.applicationName(idOf(waiting));
             h.send(waiting);
             c.awaitLoops(4);
-            assertNull(h.application(waitingName), "a third run while the suspended attempt is still there");
+            assertNull(h.run(waitingName), "a third run while the suspended attempt is still there");
             assertEquals(2, c.metrics.activeNow(), "the suspended attempt and its successor");
 
-            client.resources(SparkApplication.class).inNamespace(h.namespace).withName(first).edit(a -> {
-                a.getMetadata().setFinalizers(List.of()); // spark-operator done with it
-                return a;
-            });
-            Await.until(WAIT, () -> h.application(first) == null, "attempt 1 gone");
-            Await.until(WAIT, () -> h.application(waitingName) != null, "the waiting manifest's run once attempt 1 is gone");
+            h.finalizers(first, List.of()); // the operator done with it
+            Await.until(WAIT, () -> h.run(first) == null, "attempt 1 gone");
+            Await.until(WAIT, () -> h.run(waitingName) != null, "the waiting manifest's run once attempt 1 is gone");
             assertEquals(1, c.count("applications_retried"));
-            assertEquals(1, h.applications().stream().filter(a -> id.equals(a.getMetadata().getLabels().get(Labels.MANIFEST_ID))).count(),
-                    "one application of the retried manifest: attempt 2");
+            assertEquals(1, sameManifest(id).size(), "one application of the retried manifest: attempt 2");
         }
     }
 }
