@@ -1,17 +1,32 @@
 package dev.ndjsonparquet.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ndjsonparquet.controller.dispatch.ApacheApplications;
+import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
+import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
+import dev.ndjsonparquet.manifest.ExecutorSizing;
+import dev.ndjsonparquet.manifest.Manifest;
+import dev.ndjsonparquet.manifest.ManifestFile;
+import dev.ndjsonparquet.testsupport.CrdSchemaValidator;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The ArgoCD examples are Applications whose chart values pass the chart's schema, installed in dependency order. */
 class ArgoCdExamplesTest {
@@ -118,9 +133,110 @@ class ArgoCdExamplesTest {
         assertTrue(operator != null && pipeline != null, "apps/ holds both");
         String rendered = Chart.templateWith(Yaml.write(pipeline.path("spec").path("source").path("helm").path("valuesObject")));
         String jobNs = Chart.sparkApplicationTemplate(Yaml.readAll(rendered)).path("metadata").path("namespace").asString();
-        java.util.List<String> watched = new java.util.ArrayList<>();
+        java.util.List<String> watched = new ArrayList<>();
         operator.path("spec").path("source").path("helm").path("valuesObject").path("spark").path("jobNamespaces")
                 .forEach(n -> watched.add(n.asString()));
         assertTrue(watched.contains(jobNs), "spark-operator watches " + watched + ", the applications go to " + jobNs);
+    }
+
+    // ---- the Apache Spark operator variant (apache/) ------------------------------------------------
+
+    private static final Path APACHE = DIR.resolve("apache");
+
+    private static JsonNode read(Path p) {
+        try {
+            return Yaml.read(Files.readString(p));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** What the Apache root installs: the files it includes from ../apps, and apache/apps. */
+    private static Map<String, JsonNode> apacheVariant() throws IOException {
+        JsonNode root = read(APACHE.resolve("app-of-apps.yaml"));
+        Map<String, JsonNode> byName = new TreeMap<>();
+        for (JsonNode source : root.path("spec").path("sources")) {
+            Path dir = Repo.root().resolve(source.path("path").asString());
+            assertTrue(Files.isDirectory(dir), "the root's source " + dir);
+            String include = source.path("directory").path("include").asString("");
+            List<String> names = include.isEmpty() ? null
+                    : List.of(include.replace("{", "").replace("}", "").split(","));
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.sorted().toList()) {
+                    if (names == null || names.contains(f.getFileName().toString())) {
+                        JsonNode o = read(f);
+                        byName.put(o.path("kind").asString() + "/" + o.path("metadata").path("name").asString(), o);
+                    }
+                }
+            }
+            if (names != null) {
+                for (String n : names) {
+                    assertTrue(Files.isRegularFile(dir.resolve(n)), "an included file that exists: " + n);
+                }
+            }
+        }
+        return byName;
+    }
+
+    private static int wave(JsonNode o) {
+        return Integer.parseInt(o.path("metadata").path("annotations").path("argocd.argoproj.io/sync-wave").asString());
+    }
+
+    /**
+     * The Apache variant installs the job namespace and KEDA from the same files as the kubeflow one, then the Apache
+     * Spark operator from its own chart watching the job namespace the chart renders, then ndjson-parquet with
+     * {@code sparkOperator: apache} and otherwise the very values of the kubeflow variant (no copy that drifts).
+     */
+    @Test
+    void theApacheVariantInstallsTheApacheOperatorBeforeThePipelineWithTheSameValues() throws IOException {
+        Map<String, JsonNode> objects = apacheVariant();
+        assertEquals(Set.of("Application/keda", "Application/ndjson-parquet", "Application/spark-kubernetes-operator",
+                "Namespace/ndjson-parquet-jobs"), objects.keySet());
+        JsonNode namespace = objects.get("Namespace/ndjson-parquet-jobs");
+        JsonNode operator = objects.get("Application/spark-kubernetes-operator");
+        JsonNode pipeline = objects.get("Application/ndjson-parquet");
+        assertTrue(wave(namespace) < wave(operator) && wave(operator) < wave(pipeline), "namespace, operator, pipeline");
+        assertTrue(wave(objects.get("Application/keda")) < wave(pipeline));
+        assertEquals("https://apache.github.io/spark-kubernetes-operator", operator.path("spec").path("source").path("repoURL").asString());
+        assertEquals("spark-kubernetes-operator", operator.path("spec").path("source").path("chart").asString());
+
+        JsonNode values = pipeline.path("spec").path("source").path("helm").path("valuesObject");
+        assertEquals("apache", values.path("sparkOperator").asString());
+        JsonNode kubeflow = read(DIR.resolve("apps/ndjson-parquet.yaml")).path("spec").path("source").path("helm").path("valuesObject");
+        ObjectNode same = ((ObjectNode) values).deepCopy();
+        same.remove("sparkOperator");
+        assertEquals(kubeflow, same, "the kubeflow variant's values, sparkOperator aside");
+
+        List<JsonNode> rendered = Yaml.readAll(Chart.templateWith(Yaml.write(values)));
+        String jobNs = Chart.sparkApplicationTemplate(rendered).path("metadata").path("namespace").asString();
+        assertEquals(namespace.path("metadata").path("name").asString(), jobNs);
+        JsonNode watched = operator.path("spec").path("source").path("helm").path("valuesObject").path("workloadResources").path("namespaces");
+        List<String> data = new ArrayList<>();
+        watched.path("data").forEach(n -> data.add(n.asString()));
+        assertEquals(List.of(jobNs), data, "the operator watches the job namespace");
+        assertFalse(watched.path("create").asBoolean(true), "the namespace has one owner (wave -2)");
+        assertEquals("apache", Chart.find(rendered, "ConfigMap", Chart.RELEASE + "-dispatcher").path("data").path("SPARK_OPERATOR").asString());
+    }
+
+    /** The application the dispatcher builds from the Apache variant's chart values is strict-valid against Apache's CRD. */
+    @Test
+    void theApacheVariantsApplicationsValidateAgainstTheApacheCrd() throws IOException {
+        JsonNode values = apacheVariant().get("Application/ndjson-parquet").path("spec").path("source").path("helm").path("valuesObject");
+        List<JsonNode> rendered = Yaml.readAll(Chart.templateWith(Yaml.write(values)));
+        String yaml = Chart.find(rendered, "ConfigMap", Chart.RELEASE + "-sparkapplication").path("data").path("sparkapplication.yaml").asString();
+        ApplicationTemplate template = ApplicationTemplate.of("chart", yaml);
+        assertEquals(List.of(), template.problems());
+        JsonNode settings = Chart.find(rendered, "ConfigMap", Chart.RELEASE + "-dispatcher").path("data");
+        var manifest = Manifest.of(Instant.parse("2026-11-26T00:00:00Z"),
+                List.of(new ManifestFile("s3://example-landing/events/a.ndjson", 4L << 30, "e1")),
+                "s3a://example-parquet/out/", null);
+        var kubeflow = new SparkApplicationBuilder(template,
+                new ExecutorSizing(16, 1, 40), List.of(), settings.path("JOB_NAMESPACE").asString())
+                .build(new SparkApplicationBuilder.Request(manifest,
+                        "s3://example-pipeline/manifests/" + manifest.manifestId() + ".json", "m-1", 1));
+        var apache = new ApacheApplications(
+                Duration.ofSeconds(Long.parseLong(settings.path("STUCK_TIMEOUT_SECONDS").asString()))).from(kubeflow);
+        CrdSchemaValidator.forSharedCrd("sparkapplications.spark.apache.org-v1.yaml")
+                .assertValid(Yaml.read(new KubernetesSerialization().asYaml(apache)));
     }
 }

@@ -152,7 +152,8 @@ final class PlayedApache implements PlayedOperator {
         status.put("stateTransitionHistory", history);
         status.put("currentAttemptSummary", Map.of("attemptInfo", Map.of("id", execution - 1, "restartCounter", execution - 1)));
         current.setAdditionalProperty("status", status);
-        api.inNamespace(namespace).resource(current).updateStatus();
+        // The status alone, as a status write on a real API server: the dispatcher's annotations stay as they are.
+        api.inNamespace(namespace).resource(current).patchStatus();
         return true;
     }
 

@@ -1,14 +1,21 @@
 package dev.ndjsonparquet.tools.e2e;
 
-import dev.ndjsonparquet.controller.k8s.ApplicationState;
+import dev.ndjsonparquet.controller.dispatch.ApacheApplications;
+import dev.ndjsonparquet.controller.dispatch.ApacheOperator;
+import dev.ndjsonparquet.controller.dispatch.KubeflowOperator;
+import dev.ndjsonparquet.controller.dispatch.OperatorKind;
+import dev.ndjsonparquet.controller.dispatch.Run;
+import dev.ndjsonparquet.controller.dispatch.RunState;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.tools.local.FaultPlan;
 import dev.ndjsonparquet.tools.local.LocalSparkRunner;
 import dev.ndjsonparquet.tools.local.SparkLaunch;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * spark-operator in the scenarios: the local runs' own {@link LocalSparkRunner}, with the scenario's
- * {@link FaultPlan}, plus what only a test looks at: a watch that records every change of every application (its
- * state, its deletion or suspension) and the number of active (not terminal) applications after each, so a scenario
- * checks the dispatcher's concurrency bound and what each application went through at every change, not at samples;
- * and the logs' tails.
+ * The Spark operator in the scenarios (kubeflow's or Apache's): the local runs' own {@link LocalSparkRunner}, with the
+ * scenario's {@link FaultPlan}, plus what only a test looks at: a watch that records every change of every application
+ * (its state in the project's terms, its deletion or stop) and the number of active (not finished) applications after
+ * each, so a scenario checks the dispatcher's concurrency bound and what each application went through at every
+ * change, not at samples; and the logs' tails.
  */
 final class Operator implements AutoCloseable {
 
@@ -41,18 +48,33 @@ final class Operator implements AutoCloseable {
 
     private final LocalSparkRunner runner;
     private final Path logs;
-    private final Map<String, ApplicationState> watched = new HashMap<>();
+    /** kubeflow's resource, read as the dispatcher reads it. */
+    private static final ResourceDefinitionContext KUBEFLOW = new ResourceDefinitionContext.Builder()
+            .withGroup(SparkApplication.GROUP).withVersion(SparkApplication.VERSION).withKind("SparkApplication")
+            .withPlural("sparkapplications").withNamespaced(true).build();
+
+    private final OperatorKind kind;
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Map<String, RunState> watched = new HashMap<>();
     private final AtomicInteger maxActive = new AtomicInteger();
     private final List<Change> changes = new java.util.ArrayList<>();
     private final Watch watch;
     private volatile boolean closing;
 
     Operator(KubernetesClient client, String namespace, SparkLaunch launch, FaultPlan plan, Path logs) {
+        this(OperatorKind.KUBEFLOW, client, namespace, launch, plan, logs);
+    }
+
+    Operator(OperatorKind kind, KubernetesClient client, String namespace, SparkLaunch launch, FaultPlan plan, Path logs) {
+        this.kind = kind;
+        this.client = client;
+        this.namespace = namespace;
         this.logs = logs;
-        this.watch = client.resources(SparkApplication.class).inNamespace(namespace).watch(new Watcher<>() {
+        this.watch = client.genericKubernetesResources(context(kind)).inNamespace(namespace).watch(new Watcher<>() {
             @Override
-            public void eventReceived(Action action, SparkApplication app) {
-                observed(action, app);
+            public void eventReceived(Action action, GenericKubernetesResource app) {
+                observed(action, run(app));
             }
 
             @Override
@@ -73,28 +95,45 @@ final class Operator implements AutoCloseable {
                 return fate == Fate.ZOMBIE ? List.of(FAIL_BEFORE_RESULT) : List.of();
             }
         };
-        this.runner = new LocalSparkRunner(client, namespace, launch, logs, withZombieEnd).start();
+        this.runner = new LocalSparkRunner(kind, client, namespace, launch, logs, withZombieEnd).start();
     }
 
-    /** One change of one application as the watch saw it: its manifest, its state, or that it went (deleted, suspended). */
-    record Change(String application, String manifestId, ApplicationState state, boolean gone) {
+    private static ResourceDefinitionContext context(OperatorKind kind) {
+        return kind == OperatorKind.KUBEFLOW ? KUBEFLOW : ApacheApplications.CONTEXT;
     }
 
-    private synchronized void observed(Watcher.Action action, SparkApplication app) {
-        String name = app.getMetadata().getName();
-        var labels = app.getMetadata().getLabels();
-        changes.add(new Change(name, labels == null ? null : labels.get(dev.ndjsonparquet.controller.dispatch.Labels.MANIFEST_ID),
-                app.state(), action == Watcher.Action.DELETED || app.suspendRequested()));
-        if (action == Watcher.Action.DELETED || app.suspendRequested()) {
-            watched.remove(name); // deleted, or suspended: spark-operator removes its pods
+    /** One application as the dispatcher sees it. */
+    private Run run(GenericKubernetesResource app) {
+        return kind == OperatorKind.KUBEFLOW
+                ? KubeflowOperator.toRun(client.getKubernetesSerialization().convertValue(app, SparkApplication.class))
+                : ApacheOperator.toRun(app);
+    }
+
+    /** Every application in the namespace, as the dispatcher sees them. */
+    List<Run> applications() {
+        return client.genericKubernetesResources(context(kind)).inNamespace(namespace).list().getItems().stream().map(this::run).toList();
+    }
+
+    /**
+     * One change of one application as the watch saw it: its manifest, its state, or that it went (deleted, asked to
+     * stop: kubeflow's suspend, Apache's delete).
+     */
+    record Change(String application, String manifestId, RunState state, boolean gone) {
+    }
+
+    private synchronized void observed(Watcher.Action action, Run app) {
+        boolean gone = action == Watcher.Action.DELETED || app.stopRequested();
+        changes.add(new Change(app.name(), app.manifestId(), app.state(), gone));
+        if (gone) {
+            watched.remove(app.name()); // deleted, or stopped: the operator removes its pods
         } else {
-            watched.put(name, app.state());
+            watched.put(app.name(), app.state());
         }
-        int active = (int) watched.values().stream().filter(s -> !s.isTerminal()).count();
+        int active = (int) watched.values().stream().filter(s -> !s.finished()).count();
         maxActive.accumulateAndGet(active, Math::max);
     }
 
-    /** The most applications seen active (created, not COMPLETED / FAILED / SUBMISSION_FAILED) at one moment. */
+    /** The most applications seen active (created, not succeeded, failed or failed to submit) at one moment. */
     int maxActive() {
         return maxActive.get();
     }

@@ -13,6 +13,7 @@ import dev.ndjsonparquet.controller.builder.Step;
 import dev.ndjsonparquet.controller.dispatch.ApplicationTemplate;
 import dev.ndjsonparquet.controller.dispatch.Dispatcher;
 import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
+import dev.ndjsonparquet.controller.dispatch.OperatorKind;
 import dev.ndjsonparquet.controller.k8s.EventRecorder;
 import dev.ndjsonparquet.controller.k8s.SparkApplications;
 import dev.ndjsonparquet.controller.observability.DispatcherMetrics;
@@ -47,8 +48,13 @@ final class Pipeline implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
     static final Dispatcher.Timing TIMING = new Dispatcher.Timing(1, 1, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofHours(1));
 
-    /** The dispatcher's limits in these scenarios. */
-    record Limits(int maxConcurrentRuns, int maxFilesPerManifest, int maxAttempts, Duration stuckTimeout, int visibilitySeconds) {
+    /** The dispatcher's limits in these scenarios, and the operator it drives. */
+    record Limits(int maxConcurrentRuns, int maxFilesPerManifest, int maxAttempts, Duration stuckTimeout, int visibilitySeconds,
+                  OperatorKind operator) {
+        /** On kubeflow spark-operator. */
+        Limits(int maxConcurrentRuns, int maxFilesPerManifest, int maxAttempts, Duration stuckTimeout, int visibilitySeconds) {
+            this(maxConcurrentRuns, maxFilesPerManifest, maxAttempts, stuckTimeout, visibilitySeconds, OperatorKind.KUBEFLOW);
+        }
     }
 
     /** Thrown by the builder's step hook: the instance that threw is abandoned, as a killed process would be. */
@@ -243,6 +249,7 @@ final class Pipeline implements AutoCloseable {
         Map<String, String> values = new HashMap<>();
         values.put(DispatcherSettings.MANIFEST_QUEUE_URL.key(), manifestQueue);
         values.put(DispatcherSettings.DEAD_LETTER_QUEUE_URL.key(), deadLetterQueue);
+        values.put(DispatcherSettings.SPARK_OPERATOR.key(), limits.operator().name().toLowerCase(java.util.Locale.ROOT));
         values.put(DispatcherSettings.MAX_CONCURRENT_RUNS.key(), Integer.toString(limits.maxConcurrentRuns()));
         values.put(DispatcherSettings.VISIBILITY_TIMEOUT_SECONDS.key(), Integer.toString(limits.visibilitySeconds()));
         values.put(DispatcherSettings.HISTORY_LIMIT.key(), "100");

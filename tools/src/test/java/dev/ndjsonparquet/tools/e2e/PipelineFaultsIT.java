@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ndjsonparquet.controller.builder.StoreUri;
-import dev.ndjsonparquet.controller.k8s.ApplicationState;
+import dev.ndjsonparquet.controller.dispatch.OperatorKind;
+import dev.ndjsonparquet.controller.dispatch.Run;
+import dev.ndjsonparquet.controller.dispatch.RunState;
 import dev.ndjsonparquet.tools.local.FaultPlan;
 import dev.ndjsonparquet.tools.local.FaultPlan.Fate;
 import dev.ndjsonparquet.tools.local.LocalSparkRunner;
@@ -52,7 +54,9 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * Issue 7: the whole pipeline through the Kubernetes path, with faults. S3 events of uploaded NDJSON files on the
  * ingest queue (ElasticMQ), the real manifest builder, the real dispatcher against the Fabric8 CRUD API, and
  * {@link Operator} (the local runs' {@code LocalSparkRunner}) running the real spark-app (child JVMs, Spark local mode, S3A on S3Mock). Each
- * scenario switches on some {@link Fault}s; the same checks hold at the end of every one (see {@link #scenario}).
+ * scenario switches on some {@link Fault}s; the same checks hold at the end of every one (see {@link #scenario}). The
+ * everything-at-once scenario runs on both operators: kubeflow spark-operator and the Apache Spark operator, played by
+ * the same runner ({@link Operator}).
  */
 class PipelineFaultsIT {
 
@@ -65,7 +69,7 @@ class PipelineFaultsIT {
          * holds (work in progress), several times each.
          */
         KILLS,
-        /** One application loses its driver on its first run (spark-operator reruns it). */
+        /** One application loses its driver on its first run (kubeflow reruns it; on Apache the dispatcher's next attempt). */
         DRIVER_LOST_ONCE,
         /** One manifest's application fails every run: dead-lettered after the dispatcher's attempts. */
         FAILS_EVERY_TIME,
@@ -121,24 +125,28 @@ class PipelineFaultsIT {
      */
     static Stream<Arguments> scenarios() {
         String only = System.getProperty("it.scenario", "");
+        EnumSet<Fault> everything = EnumSet.complementOf(EnumSet.of(Fault.WAITS_FOR_NODE));
         return Stream.of(
                 Arguments.of("duplicated and reordered events, bad data, a file outside the size band",
-                        EnumSet.of(Fault.DUPLICATE_AND_REORDERED_EVENTS, Fault.BAD_DATA, Fault.OUT_OF_BAND_FILE), 10),
-                Arguments.of("builder and dispatcher killed and restarted", EnumSet.of(Fault.KILLS), 2),
+                        EnumSet.of(Fault.DUPLICATE_AND_REORDERED_EVENTS, Fault.BAD_DATA, Fault.OUT_OF_BAND_FILE), 10, OperatorKind.KUBEFLOW),
+                Arguments.of("builder and dispatcher killed and restarted", EnumSet.of(Fault.KILLS), 2, OperatorKind.KUBEFLOW),
                 Arguments.of("failing and stuck applications, poison messages",
-                        EnumSet.of(Fault.DRIVER_LOST_ONCE, Fault.FAILS_EVERY_TIME, Fault.STUCK_IN_SUBMITTED, Fault.POISON_MESSAGES), 10),
-                Arguments.of("a driver waits for a node longer than the stuck timeout", EnumSet.of(Fault.WAITS_FOR_NODE), 10),
-                Arguments.of("everything at once", EnumSet.complementOf(EnumSet.of(Fault.WAITS_FOR_NODE)), 3))
+                        EnumSet.of(Fault.DRIVER_LOST_ONCE, Fault.FAILS_EVERY_TIME, Fault.STUCK_IN_SUBMITTED, Fault.POISON_MESSAGES), 10,
+                        OperatorKind.KUBEFLOW),
+                Arguments.of("a driver waits for a node longer than the stuck timeout", EnumSet.of(Fault.WAITS_FOR_NODE), 10,
+                        OperatorKind.KUBEFLOW),
+                Arguments.of("everything at once", everything, 3, OperatorKind.KUBEFLOW),
+                Arguments.of("everything at once on the Apache operator", everything, 3, OperatorKind.APACHE))
                 .filter(a -> ((String) a.get()[0]).contains(only));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
-    void everyGoodRecordExactlyOnceAndEveryOtherThingAccountedFor(String name, EnumSet<Fault> faults, int maxFilesPerManifest)
-            throws Exception {
+    void everyGoodRecordExactlyOnceAndEveryOtherThingAccountedFor(String name, EnumSet<Fault> faults, int maxFilesPerManifest,
+                                                                 OperatorKind operatorKind) throws Exception {
         long seed = seed();
         try {
-            scenario(name, faults, maxFilesPerManifest, new Random(seed));
+            scenario(name, faults, maxFilesPerManifest, operatorKind, new Random(seed));
         } catch (Exception | AssertionError e) {
             throw new AssertionError("scenario '" + name + "' failed with seed " + seed + " (rerun it with -Dit.seed="
                     + seed + " -Dit.scenario='" + name + "'): " + e.getMessage(), e);
@@ -152,7 +160,18 @@ class PipelineFaultsIT {
         return seed;
     }
 
-    private void scenario(String name, EnumSet<Fault> faults, int maxFilesPerManifest, Random random) throws Exception {
+    /**
+     * The dispatcher's attempts: two on kubeflow, whose template reruns a failed driver once by itself; three on the
+     * Apache operator, whose restarts are off (the dispatcher owns retries), so the run kubeflow's rerun gives is one
+     * more attempt of the dispatcher's (a manifest stuck on its first attempt and losing its driver on its second
+     * converts on its third).
+     */
+    private static int maxAttempts(OperatorKind operator) {
+        return operator == OperatorKind.APACHE ? 3 : 2;
+    }
+
+    private void scenario(String name, EnumSet<Fault> faults, int maxFilesPerManifest, OperatorKind operatorKind, Random random)
+            throws Exception {
         Instant started = Instant.now();
         Set<Integer> builderKills = new HashSet<>();
         if (faults.contains(Fault.KILLS)) {
@@ -160,7 +179,8 @@ class PipelineFaultsIT {
                 builderKills.add(1 + random.nextInt(9)); // among the first durable steps (claims, closing, shipping a batch)
             }
         }
-        pipeline = new Pipeline(new Pipeline.Limits(MAX_CONCURRENT_RUNS, maxFilesPerManifest, 2, STUCK_TIMEOUT, 6), builderKills);
+        pipeline = new Pipeline(new Pipeline.Limits(MAX_CONCURRENT_RUNS, maxFilesPerManifest, maxAttempts(operatorKind), STUCK_TIMEOUT, 6,
+                operatorKind), builderKills);
         List<Integer> dispatcherKills = new ArrayList<>();
         if (faults.contains(Fault.KILLS)) {
             for (int i = 0; i < 3; i++) {
@@ -170,7 +190,7 @@ class PipelineFaultsIT {
         }
         InputFiles files = new InputFiles(pipeline.servers.s3(), pipeline.landing);
         Duration capacityWait = STUCK_TIMEOUT.multipliedBy(2);
-        operator = new Operator(pipeline.servers.kubernetes.client(), pipeline.namespace, spark, new FaultPlan() {
+        operator = new Operator(operatorKind, pipeline.servers.kubernetes.client(), pipeline.namespace, spark, new FaultPlan() {
             @Override
             public Fate fate(SparkApplication app, int attempt, int execution) {
                 return PipelineFaultsIT.this.fate(app, attempt, execution);
@@ -239,7 +259,7 @@ class PipelineFaultsIT {
                     && deadLetters.size() >= expectedDeadLetters
                     && pipeline.depth(pipeline.ingestQueue) == 0
                     && pipeline.depth(pipeline.manifestQueue) == 0
-                    && applications().stream().allMatch(a -> a.state().isTerminal());
+                    && applications().stream().allMatch(a -> a.state().finished());
         });
         // Everything stops before the checks, so that what they read is final: anything late (a duplicate manifest
         // message, a second dead letter, a new application) would have to be there now, and nothing can come after.
@@ -264,7 +284,7 @@ class PipelineFaultsIT {
                 assertEquals("failed", cause, describe(deadLetters));
                 failedManifests.add(attribute(m, "manifestId"));
                 assertTrue(attribute(m, "reason").contains("driver pod lost"), attribute(m, "reason"));
-                assertEquals("2", attribute(m, "attempts"), "the dispatcher's attempts");
+                assertEquals(Integer.toString(maxAttempts(operatorKind)), attribute(m, "attempts"), "the dispatcher's attempts");
             }
         }
         // Once each, body unchanged; a second copy only where a dispatcher was killed inside the dead-letter send (the send
@@ -354,7 +374,7 @@ class PipelineFaultsIT {
         assertEquals(0, pipeline.depth(pipeline.ingestQueue), "ingest queue");
         assertEquals(0, pipeline.depth(pipeline.manifestQueue), "manifest queue");
         assertEquals(0, pipeline.depth(pipeline.ingestDeadLetterQueue), "ingest dead-letter queue");
-        assertTrue(applications().stream().allMatch(a -> a.state().isTerminal()), "every application finished");
+        assertTrue(applications().stream().allMatch(a -> a.state().finished()), "every application finished");
         assertTrue(operator.maxActive() <= MAX_CONCURRENT_RUNS, "active applications at most " + MAX_CONCURRENT_RUNS + ": "
                 + operator.maxActive());
         assertTrue(operator.maxJvms() <= MAX_CONCURRENT_RUNS, "Spark drivers at most " + MAX_CONCURRENT_RUNS);
@@ -368,13 +388,19 @@ class PipelineFaultsIT {
             assertEquals(1, lostManifests.size(), "one manifest lost its driver: " + runs);
             assertTrue(runs.stream().anyMatch(e -> lostManifests.contains(e.manifestId()) && e.fate() == Fate.DRIVER_LOST),
                     "a driver was lost: " + runs);
-            assertTrue(runs.stream().anyMatch(e -> lostManifests.contains(e.manifestId()) && e.fate() == Fate.RUN
-                    && e.execution() == 2 && e.exitCode() == 0), "spark-operator's rerun converted it: " + runs);
+            // kubeflow reruns the lost driver itself (execution 2); Apache's restarts are off, the dispatcher's next attempt does.
+            int lostAttempt = runs.stream().filter(e -> lostManifests.contains(e.manifestId()) && e.fate() == Fate.DRIVER_LOST)
+                    .mapToInt(LocalSparkRunner.Finished::attempt).max().orElseThrow();
+            assertTrue(runs.stream().anyMatch(e -> lostManifests.contains(e.manifestId()) && e.fate() == Fate.RUN && e.exitCode() == 0
+                    && (operatorKind == OperatorKind.KUBEFLOW ? e.attempt() == lostAttempt && e.execution() == 2
+                    : e.attempt() == lostAttempt + 1 && e.execution() == 1)), "the rerun converted it: " + runs);
         }
         if (faults.contains(Fault.STUCK_IN_SUBMITTED)) {
             assertEquals(1, stuckManifests.size(), "one manifest was stuck: " + runs);
-            assertTrue(runs.stream().anyMatch(e -> stuckManifests.contains(e.manifestId()) && e.attempt() == 2 && e.exitCode() == 0),
-                    "the stuck manifest converted on the dispatcher's second attempt: " + runs);
+            // On Apache a manifest both stuck and losing its driver spends one more attempt (no operator rerun).
+            int converting = operatorKind == OperatorKind.APACHE && lostManifests.equals(stuckManifests) ? 3 : 2;
+            assertTrue(runs.stream().anyMatch(e -> stuckManifests.contains(e.manifestId()) && e.attempt() == converting && e.exitCode() == 0),
+                    "the stuck manifest converted on the dispatcher's attempt " + converting + ": " + runs);
         }
         if (faults.contains(Fault.WAITS_FOR_NODE)) {
             assertEquals(1, waitingManifests.size(), "one manifest's driver waited for a node: " + runs);
@@ -393,7 +419,7 @@ class PipelineFaultsIT {
         }
         assertEquals(List.of(), pipeline.unexpectedRestarts(), "restarts nobody planned");
         // Every change of every application, as the watch saw it: one COMPLETED application per converted manifest.
-        Map<String, Long> completedPerManifest = operator.changes().stream().filter(c -> c.state() == ApplicationState.COMPLETED && !c.gone())
+        Map<String, Long> completedPerManifest = operator.changes().stream().filter(c -> c.state() == RunState.SUCCEEDED && !c.gone())
                 .map(c -> c.manifestId() + " " + c.application()).distinct()
                 .collect(Collectors.groupingBy(k -> k.substring(0, k.indexOf(' ')), TreeMap::new, Collectors.counting()));
         Map<String, Long> onceEach = new TreeMap<>();
@@ -475,7 +501,7 @@ class PipelineFaultsIT {
                     && manifests.keySet().stream().allMatch(this::resultExists)
                     && pipeline.depth(pipeline.ingestQueue) == 0
                     && pipeline.depth(pipeline.manifestQueue) == 0
-                    && applications().stream().allMatch(a -> a.state().isTerminal())
+                    && applications().stream().allMatch(a -> a.state().finished())
                     && !operator.zombiesRunning();
         });
         List<LocalSparkRunner.Finished> runs = operator.executions();
@@ -626,7 +652,7 @@ class PipelineFaultsIT {
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(end)) {
                 throw new AssertionError("timed out waiting for " + what + "; applications "
-                        + applications().stream().map(a -> a.getMetadata().getName() + "=" + a.state()).toList()
+                        + applications().stream().map(a -> a.name() + "=" + a.operatorState()).toList()
                         + "; runs " + operator.executions() + "\n" + operator.logTails());
             }
             Pipeline.sleep(Duration.ofMillis(500));
@@ -697,8 +723,9 @@ class PipelineFaultsIT {
         return pipeline.store.head(new StoreUri(pipeline.lake, "events/_results/" + manifestId + ".json")).isPresent();
     }
 
-    private List<SparkApplication> applications() {
-        return pipeline.servers.kubernetes.client().resources(SparkApplication.class).inNamespace(pipeline.namespace).list().getItems();
+    /** The applications of the scenario's operator, as the dispatcher sees them. */
+    private List<Run> applications() {
+        return operator.applications();
     }
 
     private void readDeadLetters(Map<String, Message> into) {
@@ -739,7 +766,7 @@ class PipelineFaultsIT {
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(end)) {
                 throw new AssertionError("timed out after " + TIMEOUT + " waiting for " + what + "; applications "
-                        + applications().stream().map(a -> a.getMetadata().getName() + "=" + a.state()).toList()
+                        + applications().stream().map(a -> a.name() + "=" + a.operatorState()).toList()
                         + "; runs " + operator.executions() + "\n" + operator.logTails());
             }
             Pipeline.sleep(Duration.ofMillis(500));
