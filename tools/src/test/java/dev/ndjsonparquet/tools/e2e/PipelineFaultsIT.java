@@ -385,6 +385,12 @@ class PipelineFaultsIT {
             assertTrue(runs.stream().noneMatch(e -> waitingManifests.contains(e.manifestId()) && e.attempt() > 1),
                     "no attempt was spent on the wait: " + runs);
             assertOverflowRecorded(waitingManifests.iterator().next(), capacityWait);
+            // The driver's own figures in the result record (Spark's executor events, spark.extraListeners): local mode
+            // asks for no executors and registers none besides the driver, so there is nothing to wait for.
+            JsonNode capacity = JSON.readTree(lake.resolve("events/_results/" + waitingManifests.iterator().next() + ".json").toFile())
+                    .path("capacity");
+            assertEquals(JSON.readTree("{\"executorsRequested\":0,\"executorsRegistered\":0,\"executorWaitSeconds\":0.0,"
+                    + "\"executorSeconds\":0.0}"), capacity, "the result record's capacity, as the driver measured it");
         }
         if (faults.contains(Fault.KILLS)) {
             assertEquals(1 + builderKills.size(), pipeline.builderStarts(), "builders started (killed " + builderKills + ")");
