@@ -225,8 +225,9 @@ class LocalSparkRunnerTest {
     @SuppressWarnings("unchecked")
     private static List<String> history(String name) {
         GenericKubernetesResource app = apache().withName(name).get();
-        Map<String, Object> status = app == null ? Map.of() : (Map<String, Object>) app.getAdditionalProperties().getOrDefault("status", Map.of());
-        return ApacheStates.history((Map<String, Object>) status.getOrDefault("stateTransitionHistory", Map.of()));
+        Object status = app == null ? null : app.getAdditionalProperties().get("status"); // absent, or null, before the first state
+        Object history = status instanceof Map<?, ?> m ? m.get("stateTransitionHistory") : null;
+        return ApacheStates.history(history instanceof Map<?, ?> h ? (Map<String, Object>) h : Map.of());
     }
 
     private static Run run(String name) {
