@@ -31,12 +31,12 @@ import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
 
 /** Test helpers: a local JDBC catalog, tables shaped like the pipeline's, runs written and appended as a driver does. */
-final class LocalTables {
+public final class LocalTables {
 
-    static final String TABLE = "lake.events";
-    static final String BAD_TABLE = "lake.bad_records";
+    public static final String TABLE = "lake.events";
+    public static final String BAD_TABLE = "lake.bad_records";
     /** The bad-records table's columns, as the Spark application creates them (ids 1 to 8). */
-    static final Schema BAD_RECORDS = new Schema(
+    public static final Schema BAD_RECORDS = new Schema(
             Types.NestedField.optional(1, "manifest_id", Types.StringType.get()),
             Types.NestedField.optional(2, "file", Types.StringType.get()),
             Types.NestedField.optional(3, "line_number", Types.LongType.get()),
@@ -49,12 +49,12 @@ final class LocalTables {
     private LocalTables() {
     }
 
-    static IcebergSettings settings(Path dir) {
+    public static IcebergSettings settings(Path dir) {
         return new IcebergSettings(IcebergCatalogType.JDBC, "jdbc:sqlite:" + dir.resolve("catalog.db"),
                 dir.resolve("warehouse").toUri().toString(), TABLE, BAD_TABLE, null, null);
     }
 
-    static Table create(Catalog c, String name, Schema schema) {
+    public static Table create(Catalog c, String name, Schema schema) {
         TableIdentifier id = TableIdentifier.parse(name);
         if (c instanceof SupportsNamespaces ns && !ns.namespaceExists(id.namespace())) {
             ns.createNamespace(Namespace.of(id.namespace().levels()));
@@ -63,7 +63,7 @@ final class LocalTables {
     }
 
     /** Writes a run's file of {@code rows} bad records (line numbers from {@code firstLine}) without committing it. */
-    static DataFile writeRun(Table t, String manifestId, String run, int firstLine, int rows) {
+    public static DataFile writeRun(Table t, String manifestId, String run, int firstLine, int rows) {
         OutputFile out = t.io().newOutputFile(OrphanFiles.dataLocation(t) + "/manifest_id=" + manifestId + "/run=" + run
                 + "/part-00000-" + UUID.randomUUID() + ".parquet");
         FileAppender<GenericRecord> a;
@@ -92,14 +92,14 @@ final class LocalTables {
     }
 
     /** A manifest's run written and appended as one commit naming the manifest, as the driver does. */
-    static DataFile append(Table t, String manifestId, int firstLine, int rows) {
+    public static DataFile append(Table t, String manifestId, int firstLine, int rows) {
         DataFile f = writeRun(t, manifestId, UUID.randomUUID().toString(), firstLine, rows);
         t.newFastAppend().appendFile(f).set(SnapshotSummaries.MANIFEST_ID, manifestId).commit();
         return f;
     }
 
     /** Every row of the current snapshot, read with Iceberg's generic reader, as "manifest/line" strings. */
-    static List<String> rows(Table t) {
+    public static List<String> rows(Table t) {
         t.refresh();
         List<String> out = new ArrayList<>();
         try (CloseableIterable<Record> rs = IcebergGenerics.read(t).build()) {
