@@ -41,8 +41,15 @@ public record OrphanFiles(int listed, int removed, long bytesRemoved, int runsRe
         Set<String> referenced = referenced(table);
         String root = dataLocation(table);
         List<OrphanRuns.Listed> listed = new ArrayList<>();
-        for (FileInfo f : io.listPrefix(root)) {
-            listed.add(new OrphanRuns.Listed(f.location(), f.size(), Instant.ofEpochMilli(f.createdAtMillis())));
+        try {
+            for (FileInfo f : io.listPrefix(root)) {
+                listed.add(new OrphanRuns.Listed(f.location(), f.size(), Instant.ofEpochMilli(f.createdAtMillis())));
+            }
+        } catch (UncheckedIOException e) {
+            // A file system (not S3) says so when nothing was written yet: no directory, no orphans.
+            if (!(e.getCause() instanceof java.io.FileNotFoundException)) {
+                throw e;
+            }
         }
         OrphanRuns.Decision d = OrphanRuns.decide(listed, referenced, now, safeAge);
         for (OrphanRuns.Listed f : d.remove()) {

@@ -78,6 +78,17 @@ class OrphanFilesTest {
         }
     }
 
+    @Test
+    void aTableWithoutDataHasNoOrphans() {
+        Catalog c = IcebergCatalogs.loadOutsideSpark(LocalTables.settings(dir), null);
+        try {
+            Table t = LocalTables.create(c, LocalTables.TABLE, LocalTables.BAD_RECORDS);
+            assertEquals(new OrphanFiles(0, 0, 0, 0, 0), OrphanFiles.remove(t, Instant.now(), SAFE_AGE));
+        } finally {
+            IcebergCatalogs.close(c);
+        }
+    }
+
     private static Path local(String location) {
         return Path.of(URI.create(location.startsWith("file:") ? location : "file:" + location));
     }

@@ -1,6 +1,7 @@
 package dev.ndjsonparquet.spark.table;
 
 import dev.ndjsonparquet.tables.IcebergCatalogs;
+import dev.ndjsonparquet.tables.OrphanFiles;
 import dev.ndjsonparquet.tables.TableMaintenance;
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.conversion.PartitionMode;
@@ -90,10 +91,13 @@ class MetadataGrowthMeasurement {
     }
 
     private static void maintain(Table t) {
-        // Every snapshot counts as old (a clock far ahead); every manifest has its result record.
-        TableMaintenance.run(t, Instant.now().plus(Duration.ofDays(400)),
-                new SnapshotExpiry.RetryBounds(Duration.ofDays(4), Duration.ofDays(14), 3,
-                        Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofHours(2)), null, id -> true);
+        // What maintain does to the rows table. Every snapshot counts as old (a clock far ahead); every manifest has
+        // its result record.
+        Instant later = Instant.now().plus(Duration.ofDays(400));
+        SnapshotExpiry.RetryBounds bounds = new SnapshotExpiry.RetryBounds(Duration.ofDays(4), Duration.ofDays(14), 3,
+                Duration.ofSeconds(60), Duration.ofHours(1), Duration.ofHours(2));
+        TableMaintenance.run(t, later, bounds, null, id -> true);
+        OrphanFiles.remove(t, later, bounds.minimumOrphanAge());
     }
 
     private static void report(Table t, String mode, int appends, double meanCommitMs, long maintenanceNanos,
