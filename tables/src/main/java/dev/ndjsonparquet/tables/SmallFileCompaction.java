@@ -47,6 +47,11 @@ import org.apache.iceberg.parquet.Parquet;
 public record SmallFileCompaction(int smallFiles, int rewritten, int written, long rows) {
 
     public static SmallFileCompaction compact(Table table, long targetBytes) {
+        return compact(table, targetBytes, () -> { });
+    }
+
+    /** For tests: {@code beforeCommit} runs after the files are written and before the rewrite commits. */
+    static SmallFileCompaction compact(Table table, long targetBytes, Runnable beforeCommit) {
         table.refresh();
         if (table.currentSnapshot() == null) {
             return new SmallFileCompaction(0, 0, 0, 0);
@@ -84,6 +89,7 @@ public record SmallFileCompaction(int smallFiles, int rewritten, int written, lo
             if (added.isEmpty()) {
                 return new SmallFileCompaction(small, 0, 0, 0);
             }
+            beforeCommit.run();
             RewriteFiles rewrite = table.newRewrite().validateFromSnapshot(snapshotId)
                     .set(SnapshotSummaries.MAINTENANCE, "compaction");
             replaced.forEach(rewrite::deleteFile);

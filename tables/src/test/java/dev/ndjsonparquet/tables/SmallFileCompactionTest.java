@@ -92,6 +92,29 @@ class SmallFileCompactionTest {
         }
     }
 
+    @Test
+    void aManifestAppendedWhileCompactingIsKept() throws Exception {
+        Catalog c = IcebergCatalogs.loadOutsideSpark(LocalTables.settings(dir), null);
+        Catalog driver = IcebergCatalogs.loadOutsideSpark(LocalTables.settings(dir), null);
+        try {
+            Table t = LocalTables.create(c, LocalTables.BAD_TABLE, LocalTables.BAD_RECORDS);
+            for (int m = 0; m < 4; m++) {
+                LocalTables.append(t, "m-" + m, 0, 3);
+            }
+            // A driver commits its manifest's bad records between the compaction's reads and its commit.
+            SmallFileCompaction r = SmallFileCompaction.compact(t, 128L << 20, () -> LocalTables.append(
+                    driver.loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(LocalTables.BAD_TABLE)), "m-late", 0, 5));
+            assertEquals(4, r.rewritten());
+            List<String> rows = LocalTables.rows(t);
+            assertEquals(4 * 3 + 5, rows.size(), "the late manifest's rows are kept beside the compacted ones");
+            assertEquals(5, rows.stream().filter(x -> x.startsWith("m-late/")).count());
+            assertEquals(2, files(t).size(), "the compacted file and the late manifest's");
+        } finally {
+            IcebergCatalogs.close(driver);
+            IcebergCatalogs.close(c);
+        }
+    }
+
     private static List<DataFile> files(Table t) throws Exception {
         t.refresh();
         List<DataFile> out = new ArrayList<>();
