@@ -90,9 +90,11 @@ class ObservabilityTest {
         }
         assertEquals(Set.of("NdjsonParquetManifestDeadLettered", "NdjsonParquetRunsFailing", "NdjsonParquetNoDispatcherLeader",
                 "NdjsonParquetNoBuilderLeader", "NdjsonParquetControllerMetricsAbsent",
-                "NdjsonParquetFilesWaiting", "NdjsonParquetApplicationsStuck"), alerts);
+                "NdjsonParquetFilesWaiting", "NdjsonParquetApplicationsStuck", "NdjsonParquetOnDemandShareHigh"), alerts);
         assertEquals(Set.of(), unknownMetrics(exprs.toString(), controllerSources()));
         assertTrue(exprs.toString().contains("> 1800"), "oldest waiting file threshold from values");
+        assertTrue(exprs.toString().contains("capacity_type=\"on-demand\"}[6h])) / sum(") && exprs.toString().contains("> 0.3"),
+                "the on-demand share of executor-seconds against its threshold from values");
     }
 
     @Test

@@ -77,9 +77,14 @@ class RbacTest {
         return Chart.render(Chart.values("all-on.yaml"));
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"kubeflow", "apache"})
-    void theDispatcherMayMakeExactlyTheCallsTheControllerDeclaresForItsOperatorOnly(String operator) throws IOException {
+    /**
+     * With {@code scheduling.overflow} other than never, and an operator whose pods the dispatcher reads, the dispatcher
+     * may also read nodes (get only): the capacity type of its executors' nodes. Otherwise it may not.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}, overflow {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"kubeflow, never", "apache, never", "kubeflow, when-spot-unavailable",
+        "kubeflow, always", "apache, when-spot-unavailable"})
+    void theDispatcherMayMakeExactlyTheCallsTheControllerDeclaresForItsOperatorOnly(String operator, String overflow) throws IOException {
         JsonNode calls = Yaml.read(Files.readString(CALLS));
         Set<String> declared = new TreeSet<>();
         // The dispatcher works in the job namespace: its SparkApplications, their Events and its Lease
@@ -88,10 +93,21 @@ class RbacTest {
         declared.addAll(expand(calls.path("clusterRules"), "*"));
         declared.addAll(expand(calls.path("operators").path(operator).path("rules"), JOBS));
         declared.addAll(expand(calls.path("operators").path(operator).path("clusterRules"), "*"));
+        boolean readsNodes = !overflow.equals("never");
+        boolean operatorReadsPods = false;
+        for (JsonNode o : calls.path("overflow").path("operators")) {
+            operatorReadsPods |= o.asString().equals(operator);
+        }
+        if (readsNodes && operatorReadsPods) {
+            declared.addAll(expand(calls.path("overflow").path("clusterRules"), "*"));
+        }
         assertFalse(declared.isEmpty());
 
-        List<JsonNode> rendered = Yaml.readAll(Chart.templateWith("sparkOperator: " + operator + "\n", Chart.values("all-on.yaml")));
-        assertEquals(declared, grantsOf(rendered, Chart.NAMESPACE, Chart.RELEASE + "-dispatcher"));
+        List<JsonNode> rendered = Yaml.readAll(Chart.templateWith("sparkOperator: " + operator + "\nscheduling:\n  overflow: " + overflow
+                + "\n", Chart.values("all-on.yaml")));
+        Set<String> granted = grantsOf(rendered, Chart.NAMESPACE, Chart.RELEASE + "-dispatcher");
+        assertEquals(declared, granted);
+        assertEquals(readsNodes && operator.equals("kubeflow"), granted.contains("*||nodes||get"), granted.toString());
     }
 
     @Test

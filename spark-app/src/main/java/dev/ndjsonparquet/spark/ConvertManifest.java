@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.ndjsonparquet.spark.usage.ExecutorListener;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,7 +90,10 @@ public final class ConvertManifest implements Callable<Integer> {
             problems.forEach(spec.commandLine().getErr()::println);
             return 2;
         }
-        SparkSession spark = SparkSession.builder().appName("ndjson-parquet " + manifest).getOrCreate();
+        // The executors' registrations from the context's start, for the result record's capacity figures.
+        String listeners = ExecutorListener.register(new SparkConf().get("spark.extraListeners", ""));
+        SparkSession spark = SparkSession.builder().appName("ndjson-parquet " + manifest)
+                .config("spark.extraListeners", listeners).getOrCreate();
         LocalSpark.applyRequired(spark);
         try {
             ManifestConversion.Outcome o = new ManifestConversion(spark, settings).checkedBy(gate).run(manifest, attempt);

@@ -1,7 +1,12 @@
 package dev.ndjsonparquet.controller.dispatch;
 
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,8 +17,38 @@ import java.util.Optional;
  */
 public final class CapacityWait {
 
-    /** One pod of a run: Spark's role ({@code spark-role} label: driver or executor) and whether it waits for a node. */
-    public record PodView(String role, boolean unschedulable) {
+    /** kubeflow spark-operator's label on an application's driver and executor pods: the application's name. */
+    public static final String APP_NAME_LABEL = "sparkoperator.k8s.io/app-name";
+
+    /**
+     * One pod of a run, as the API server records it (facts a restarted dispatcher reads again, not what it saw).
+     *
+     * @param name          the pod's name
+     * @param role          Spark's role ({@code spark-role} label): driver or executor
+     * @param application   the application it belongs to ({@link #APP_NAME_LABEL}), or null when unlabelled
+     * @param unschedulable it waits for a node now (Pending, PodScheduled False, Unschedulable)
+     * @param createdAt     its creation, or null
+     * @param scheduledAt   when it was bound to a node (PodScheduled True, its last transition), or null
+     * @param endedAt       when its containers ended (Succeeded or Failed: the last container's finish), or null
+     * @param node          the node it is bound to, or null
+     * @param capacityType  how that node is bought ({@link CapacityType}); UNKNOWN until the operator resolves it
+     */
+    public record PodView(String name, String role, String application, boolean unschedulable, Instant createdAt,
+                          Instant scheduledAt, Instant endedAt, String node, CapacityType capacityType) {
+
+        /** A pod that only says its role and whether it waits (tests of the decision). */
+        public PodView(String role, boolean unschedulable) {
+            this(role, role, null, unschedulable, null, null, null, null, CapacityType.UNKNOWN);
+        }
+
+        public boolean executor() {
+            return "executor".equals(role);
+        }
+
+        /** This pod with its node's capacity type. */
+        public PodView on(CapacityType type) {
+            return new PodView(name, role, application, unschedulable, createdAt, scheduledAt, endedAt, node, type);
+        }
     }
 
     private CapacityWait() {
@@ -38,13 +73,40 @@ public final class CapacityWait {
         return executors == 0 ? Optional.empty() : Optional.of(executors + " executor(s) wait for nodes");
     }
 
-    /** A pod as {@link #of} reads it. */
+    /** A pod as {@link #of} and {@link CapacityLedger} read it (capacity type not yet resolved). */
     public static PodView view(Pod pod) {
-        String role = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("spark-role");
-        boolean unschedulable = pod.getStatus() != null && "Pending".equals(pod.getStatus().getPhase())
-                && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
-                        .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
-                                && "Unschedulable".equals(c.getReason()));
-        return new PodView(role, unschedulable);
+        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        var status = pod.getStatus();
+        List<PodCondition> conditions = status == null || status.getConditions() == null ? List.of() : status.getConditions();
+        boolean unschedulable = status != null && "Pending".equals(status.getPhase()) && conditions.stream()
+                .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+                        && "Unschedulable".equals(c.getReason()));
+        Instant scheduledAt = conditions.stream().filter(c -> "PodScheduled".equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(c -> instant(c.getLastTransitionTime())).filter(i -> i != null).findFirst().orElse(null);
+        Instant endedAt = null;
+        if (status != null && ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase()))
+                && status.getContainerStatuses() != null) {
+            for (ContainerStatus cs : status.getContainerStatuses()) {
+                Instant finished = cs.getState() == null || cs.getState().getTerminated() == null ? null
+                        : instant(cs.getState().getTerminated().getFinishedAt());
+                if (finished != null && (endedAt == null || finished.isAfter(endedAt))) {
+                    endedAt = finished;
+                }
+            }
+        }
+        return new PodView(pod.getMetadata().getName(), labels.get("spark-role"), labels.get(APP_NAME_LABEL), unschedulable,
+                instant(pod.getMetadata().getCreationTimestamp()), scheduledAt, endedAt,
+                pod.getSpec() == null ? null : pod.getSpec().getNodeName(), CapacityType.UNKNOWN);
+    }
+
+    private static Instant instant(String v) {
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 }

@@ -21,12 +21,14 @@ public final class KubeflowOperator implements SparkOperator {
     private final EventRecorder events;
     private final SparkApplicationBuilder builder;
     private final Map<String, String> selector;
+    private final NodeCapacityTypes nodes;
 
     public KubeflowOperator(SparkApplications applications, EventRecorder events, SparkApplicationBuilder builder) {
         this.applications = applications;
         this.events = events;
         this.builder = builder;
         this.selector = builder.ownedSelector();
+        this.nodes = new NodeCapacityTypes(applications.client());
     }
 
     @Override
@@ -71,10 +73,16 @@ public final class KubeflowOperator implements SparkOperator {
         return RunUsage.of(app, now, DriverConversionSettings.resolve(app).get(ConversionSettings.EXECUTOR_CORE_HOUR_PRICE_USD));
     }
 
-    /** The pods carry the manifest id ({@link SparkApplicationBuilder}'s pod labels) and Spark's own role label. */
+    /**
+     * The pods carry the manifest id ({@link SparkApplicationBuilder}'s pod labels), Spark's own role label and
+     * spark-operator's application name (so another attempt's pods are left out); each bound executor pod with its
+     * node's capacity type.
+     */
     @Override
     public List<CapacityWait.PodView> pods(Run run) {
-        return applications.pods(Map.of(Labels.MANIFEST_ID, run.manifestId())).stream().map(CapacityWait::view).toList();
+        return applications.pods(Map.of(Labels.MANIFEST_ID, run.manifestId())).stream().map(CapacityWait::view)
+                .filter(p -> p.application() == null || p.application().equals(run.name()))
+                .map(p -> p.executor() && p.node() != null ? p.on(nodes.of(p.node())) : p).toList();
     }
 
     @Override

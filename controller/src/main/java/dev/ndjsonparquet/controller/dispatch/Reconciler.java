@@ -10,6 +10,7 @@ import dev.ndjsonparquet.location.TrustedLocations;
 import dev.ndjsonparquet.manifest.InvalidManifestException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -153,6 +154,9 @@ final class Reconciler {
         RunState state = capacity(t, run, now);
         // Time spent waiting for nodes is not run time: the run-time limit counts the rest.
         Duration waited = t.capacityWaited.plus(t.capacityWaitSince == null ? Duration.ZERO : Duration.between(t.capacityWaitSince, now));
+        // The pods' own timestamps also cover what a restarted dispatcher did not see.
+        Duration fromPods = t.capacity.figures(now).waited();
+        waited = fromPods.compareTo(waited) > 0 ? fromPods : waited;
         Duration runTime = Duration.between(started == null ? t.stateSince : started, now).minus(waited);
         runTime = runTime.isNegative() ? Duration.ZERO : runTime;
         Action action = policy.decide(new StatePolicy.Observation(state, run.operatorState(), run.errorMessage(),
@@ -163,12 +167,14 @@ final class Reconciler {
         } else if (action instanceof Action.Retry r) {
             String hint = hint(t, run);
             Optional<String> changed = changedSinceChecked(t);
+            recordCapacity(t, now);
             if (changed.isPresent()) {
                 deadLetters.decide(t, run, r.reason() + hint + "; not retried: " + changed.get(), runs);
             } else {
                 scheduleRetry(t, run, new Action.Retry(r.nextAttempt(), r.backoff(), r.reason() + hint), now);
             }
         } else if (action instanceof Action.DeadLetter d) {
+            recordCapacity(t, now);
             deadLetters.decide(t, run, d.reason() + hint(t, run), runs);
         }
     }
@@ -183,7 +189,13 @@ final class Reconciler {
         Optional<String> waiting = run.state() == RunState.WAITING ? Optional.of("the operator says " + run.operatorState())
                 : Optional.empty();
         if (run.state() == RunState.PENDING || run.state() == RunState.RUNNING) {
-            waiting = CapacityWait.of(dependencies.call(Service.KUBERNETES, Calls.LIST_PODS, () -> operator.pods(run)));
+            List<CapacityWait.PodView> pods = dependencies.call(Service.KUBERNETES, Calls.LIST_PODS, () -> operator.pods(run));
+            t.capacity.observe(pods, now);
+            waiting = CapacityWait.of(pods);
+        } else if (run.state().finished()) {
+            // Once more at the end: the driver's pod stays, executors that are still there say when they ended.
+            List<CapacityWait.PodView> pods = dependencies.call(Service.KUBERNETES, Calls.LIST_PODS, () -> operator.pods(run));
+            t.capacity.finish(pods, run.finishedAt().isAfter(Instant.EPOCH) ? run.finishedAt() : now);
         }
         if (waiting.isPresent()) {
             if (t.capacityWaitSince == null) {
@@ -203,7 +215,6 @@ final class Reconciler {
             t.capacityWaited = t.capacityWaited.plus(d);
             t.capacityWaitSince = null;
             t.stateSince = now;
-            metrics.capacityWait(d);
             LOG.info("application {} has its nodes after waiting {} s", t.applicationName, d.toSeconds());
         }
     }
@@ -255,9 +266,29 @@ final class Reconciler {
         metrics.succeeded();
         RunUsage usage = operator.usage(run, now);
         metrics.runUsage(usage.executorCoreSeconds(), usage.costUsd(), t.request.manifest().totalBytes());
-        LOG.info("manifest converted; message deleted after {} attempt(s); {} executor core-seconds, about {} USD; {} s waiting for capacity",
-                t.attempt, Math.round(usage.executorCoreSeconds()), String.format(Locale.ROOT, "%.4f", usage.costUsd()),
-                t.capacityWaited.toSeconds());
+        CapacityLedger.Figures f = recordCapacity(t, now);
+        LOG.info("manifest converted; message deleted after {} attempt(s); {} executor core-seconds, about {} USD; {} s waiting for "
+                + "capacity; executor-seconds on-demand {}, spot {}, unknown {}", t.attempt, Math.round(usage.executorCoreSeconds()),
+                String.format(Locale.ROOT, "%.4f", usage.costUsd()), f.waited().toSeconds(),
+                Math.round(f.executorSeconds(CapacityType.ON_DEMAND)), Math.round(f.executorSeconds(CapacityType.SPOT)),
+                Math.round(f.executorSeconds(CapacityType.UNKNOWN)));
+    }
+
+    /**
+     * An ended attempt's wait for nodes and executor-seconds by capacity type, from its pods ({@link CapacityLedger}),
+     * to the metrics once.
+     */
+    private CapacityLedger.Figures recordCapacity(Tracked t, Instant now) {
+        CapacityLedger.Figures f = t.capacity.figures(now);
+        if (t.capacity.markRecorded()) {
+            for (CapacityType type : CapacityType.values()) {
+                metrics.executorSeconds(type.tag(), f.executorSeconds(type));
+            }
+            if (!f.waited().isZero() && !f.waited().isNegative()) {
+                metrics.capacityWait(f.waited());
+            }
+        }
+        return f;
     }
 
     private void scheduleRetry(Tracked t, Run run, Action.Retry r, Instant now) {
@@ -310,6 +341,7 @@ final class Reconciler {
         }
         endCapacityWait(t, now);
         t.capacityWaited = Duration.ZERO; // a new attempt: its own run time
+        t.capacity = new CapacityLedger();
         t.operatorState = null;
         follow(t, c.run(), now);
         LOG.info("{} application {} for attempt {}: {} file(s), {} bytes", c.adopted() ? "adopted" : "created",

@@ -41,6 +41,8 @@ final class Tracked {
     /** Since when the current attempt's pods wait for nodes, or null; and the waits of the attempt that ended. */
     Instant capacityWaitSince;
     java.time.Duration capacityWaited = java.time.Duration.ZERO;
+    /** The current attempt's use of capacity, from its pods' timestamps (a new one for each attempt). */
+    CapacityLedger capacity = new CapacityLedger();
     /** Set while waiting to run the application again. */
     Instant retryAt;
     int nextAttempt;

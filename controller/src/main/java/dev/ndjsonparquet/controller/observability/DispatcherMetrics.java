@@ -60,6 +60,27 @@ public final class DispatcherMetrics {
         // Counters increased by events are registered at zero now, so the first event after a restart is an increase.
         DEAD_LETTER_CAUSES.forEach(cause -> deadLetteredCounter(cause));
         runUsageCounters();
+        CAPACITY_TYPES.forEach(type -> executorSecondsCounter(type));
+    }
+
+    /** The {@code capacity_type} values of {@code executor_seconds}, registered at zero (alerts see the first increase). */
+    public static final List<String> CAPACITY_TYPES = List.of("spot", "on-demand", "unknown");
+
+    private Counter executorSecondsCounter(String capacityType) {
+        return Counter.builder(P + "executor_seconds")
+                .description("Executor-seconds of finished attempts, by the capacity type of the executors' nodes (spot, on-demand, "
+                        + "unknown: node labels not readable), from their pods' binding to their end")
+                .tag("capacity_type", capacityType).register(registry);
+    }
+
+    /** Executor-seconds an ended attempt's executors held nodes of this capacity type ({@code CapacityLedger}). */
+    public void executorSeconds(String capacityType, double seconds) {
+        executorSecondsCounter(capacityType).increment(seconds);
+    }
+
+    public double executorSecondsCount(String capacityType) {
+        Counter c = registry.find(P + "executor_seconds").tag("capacity_type", capacityType).counter();
+        return c == null ? 0 : c.count();
     }
 
     private Counter deadLetteredCounter(String cause) {
@@ -134,11 +155,11 @@ public final class DispatcherMetrics {
     }
 
     /**
-     * A wait for capacity that ended (the run's driver or executors had no node): it spends no attempt, and its
-     * length is counted here (by where it ended: scheduled, or the run finished or was left).
+     * How long an ended attempt waited for nodes ({@code CapacityLedger}: the time in which any of its pods had no node,
+     * from the pods' creation and binding times); recorded for attempts that waited. No attempt is spent on a wait.
      */
     public void capacityWait(Duration d) {
-        Timer.builder(P + "capacity_wait").description("Waits of applications for nodes (driver or executors unschedulable); no attempt is spent on them")
+        Timer.builder(P + "capacity_wait").description("Time ended attempts waited for nodes (any of their driver and executor pods without a node, from the pods' creation and binding times); no attempt is spent on it")
                 .register(registry).record(d);
     }
 

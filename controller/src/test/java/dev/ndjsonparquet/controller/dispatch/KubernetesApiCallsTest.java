@@ -128,6 +128,9 @@ class KubernetesApiCallsTest {
         for (String section : List.of("rules", "clusterRules")) {
             List<Map<String, Object>> rules = new java.util.ArrayList<>((List<Map<String, Object>>) doc.get(section));
             rules.addAll((List<Map<String, Object>>) kubeflow.get(section));
+            if (section.equals("clusterRules")) { // granted with scheduling.overflow (nodes of the executors' pods)
+                rules.addAll((List<Map<String, Object>>) ((Map<String, Object>) doc.get("overflow")).get(section));
+            }
             for (Map<String, Object> rule : rules) {
                 for (String g : (List<String>) rule.get("apiGroups")) {
                     for (String r : (List<String>) rule.get("resources")) {

@@ -22,6 +22,8 @@ import dev.ndjsonparquet.spark.read.HadoopPaths;
 import dev.ndjsonparquet.spark.read.SplitPlanner;
 import dev.ndjsonparquet.spark.source.SourcePin;
 import dev.ndjsonparquet.spark.table.IcebergOutput;
+import dev.ndjsonparquet.spark.usage.ExecutorListener;
+import dev.ndjsonparquet.spark.usage.ExecutorTimeline;
 import dev.ndjsonparquet.spark.usage.TaskTime;
 import dev.ndjsonparquet.spark.write.BadRecordsCommit;
 import dev.ndjsonparquet.spark.write.BadRecordsParquet;
@@ -253,6 +255,10 @@ public final class ManifestConversion {
                 .withUsage(ConversionResult.Usage.of(spark.sparkContext().defaultParallelism(), ms(t3 - t0),
                         taskTime.millis(), keptBytes, settings.executorCoreHourPriceUsd()))
                 .withInternalErrors(internalErrors);
+        ExecutorTimeline executors = ExecutorListener.current();
+        if (executors != null) {
+            result = result.withCapacity(executors.at(System.currentTimeMillis()));
+        }
         fence.check(Checkpoints.Point.RESULT);
         if (iceberg != null) {
             result = iceberg.commit(result);

@@ -38,7 +38,8 @@ public record ConversionResult(
         String badRecordsLocation,
         IcebergCommit iceberg,
         Usage usage,
-        long internalErrors) {
+        long internalErrors,
+        Capacity capacity) {
 
     /** A result of the plain Parquet mode (no Iceberg commit). */
     public ConversionResult(String manifestId, Instant startedAt, Instant finishedAt, int files, int filesConverted,
@@ -47,7 +48,26 @@ public record ConversionResult(
                             String schemaSource, Durations durationsMs, String dataLocation, String badRecordsLocation) {
         this(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead, blankLines,
                 rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource, durationsMs,
-                dataLocation, badRecordsLocation, null, null, 0);
+                dataLocation, badRecordsLocation, null, null, 0, null);
+    }
+
+    /**
+     * How long this run waited for its executors and how many executor-seconds they ran, as its driver measured them from
+     * Spark's own events ({@code ExecutorTimeline}): the time in which fewer executors were registered than it asked
+     * for, from its context's start to this record (a spot shortage stretches it; a few seconds of pod start-up are in
+     * it even without one), and its executors' registration to removal. The run that wrote the record measured it, so a
+     * restarted dispatcher or an earlier attempt changes nothing in it; earlier attempts' waits, the driver's own wait
+     * for a node and the split into spot and on-demand executor-seconds are the dispatcher's (its metrics, from the
+     * pods and nodes). Absent in Spark's local mode and the {@code convert} command.
+     */
+    public record Capacity(int executorsRequested, int executorsRegistered, double executorWaitSeconds, double executorSeconds) {
+    }
+
+    /** This result with the run's capacity figures. */
+    public ConversionResult withCapacity(Capacity c) {
+        return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
+                blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
+                durationsMs, dataLocation, badRecordsLocation, iceberg, usage, internalErrors, c);
     }
 
     /**
@@ -67,7 +87,7 @@ public record ConversionResult(
     public ConversionResult withUsage(Usage u) {
         return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
                 blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
-                durationsMs, dataLocation, badRecordsLocation, iceberg, u, internalErrors);
+                durationsMs, dataLocation, badRecordsLocation, iceberg, u, internalErrors, capacity);
     }
 
     /**
@@ -81,14 +101,14 @@ public record ConversionResult(
     public ConversionResult withInternalErrors(long n) {
         return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
                 blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
-                durationsMs, dataLocation, badRecordsLocation, iceberg, usage, n);
+                durationsMs, dataLocation, badRecordsLocation, iceberg, usage, n, capacity);
     }
 
     /** This result naming the Iceberg snapshots that committed it. */
     public ConversionResult withIceberg(IcebergCommit commit) {
         return new ConversionResult(manifestId, startedAt, finishedAt, files, filesConverted, quarantinedFiles, linesRead,
                 blankLines, rowsWritten, rowsWithRescuedData, badRecords, bytesIn, bytesOut, outputFiles, schemaSource,
-                durationsMs, dataLocation, badRecordsLocation, commit, usage, internalErrors);
+                durationsMs, dataLocation, badRecordsLocation, commit, usage, internalErrors, capacity);
     }
 
     /** A file that could not be read, and why; its rows are not in the output. */

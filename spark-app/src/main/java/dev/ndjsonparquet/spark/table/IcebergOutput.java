@@ -222,7 +222,7 @@ public final class IcebergOutput {
                 r.startedAt(), r.finishedAt(), r.files(), r.filesConverted(), r.quarantinedFiles(), r.linesRead(),
                 r.blankLines(), r.rowsWritten(), r.rowsWithRescuedData(), r.badRecords(), r.bytesIn(), r.bytesOut(),
                 r.outputFiles(), r.schemaSource(), r.durationsMs(), r.dataLocation(), location, r.iceberg(), r.usage(),
-                r.internalErrors());
+                r.internalErrors(), r.capacity());
     }
 
     private String runDirectory(Table table) {

@@ -16,8 +16,13 @@ public interface FaultPlan {
      * SUBMITTED until it is deleted or suspended; a zombie is a driver reported lost (its node unreachable) that keeps
      * running: its JVM goes on beside spark-operator's rerun, unwatched, until it exits. A driver that waits for a node
      * stays SUBMITTED with its pod Pending and Unschedulable (a spot shortage) for {@link #capacityWait()}, then runs.
+     * An application that overflows to on-demand is a spot shortage end to end: its driver waits for a node as above,
+     * then, RUNNING, its executor pods ({@code spec.executor.instances}) wait for nodes for {@link #capacityWait()} too,
+     * are bound to a node labelled {@code karpenter.sh/capacity-type: on-demand} and run until the driver's JVM exits
+     * (their containers' finish time); the pods' timestamps are exact (binding at creation plus the wait), so the
+     * dispatcher's figures can be computed by hand.
      */
-    enum Fate { RUN, DRIVER_LOST, STUCK, ZOMBIE, WAITS_FOR_NODE }
+    enum Fate { RUN, DRIVER_LOST, STUCK, ZOMBIE, WAITS_FOR_NODE, OVERFLOWS_TO_ON_DEMAND }
 
     /** Every driver runs. */
     FaultPlan NONE = (app, attempt, execution) -> Fate.RUN;
@@ -29,7 +34,7 @@ public interface FaultPlan {
      */
     Fate fate(SparkApplication app, int attempt, int execution);
 
-    /** How long a {@link Fate#WAITS_FOR_NODE} driver waits for its node. */
+    /** How long a {@link Fate#WAITS_FOR_NODE} driver waits for its node (and an overflowing one's executors for theirs). */
     default java.time.Duration capacityWait() {
         return java.time.Duration.ofSeconds(5);
     }

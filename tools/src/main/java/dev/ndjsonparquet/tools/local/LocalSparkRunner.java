@@ -1,11 +1,17 @@
 package dev.ndjsonparquet.tools.local;
 
+import dev.ndjsonparquet.controller.dispatch.CapacityType;
+import dev.ndjsonparquet.controller.dispatch.CapacityWait;
 import dev.ndjsonparquet.controller.dispatch.Labels;
 import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;
 import dev.ndjsonparquet.controller.k8s.ApplicationState;
 import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplicationStatus;
 import dev.ndjsonparquet.tools.local.FaultPlan.Fate;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -45,6 +51,8 @@ public final class LocalSparkRunner implements AutoCloseable {
     /** How long a lost driver is seen RUNNING before spark-operator notices its pod is gone. */
     private static final Duration DRIVER_LIFE = Duration.ofMillis(400);
     private static final int ERROR_TAIL_LINES = 12;
+    /** The on-demand node overflowing executors (and drivers that waited) are bound to: a Node object labelled as Karpenter labels one. */
+    public static final String ON_DEMAND_NODE = "local-on-demand-1";
     /** Exit code recorded for a driver reported lost (no process exit behind it). */
     public static final int LOST = -1;
 
@@ -73,6 +81,9 @@ public final class LocalSparkRunner implements AutoCloseable {
         Process process;
         Fate fate;
         String lastError;
+        /** An overflowing execution's executor pods, once created, and their binding (null while they wait). */
+        List<String> executorPods = List.of();
+        Instant executorsBound;
 
         Tracked(SparkApplication app) {
             this.uid = app.getMetadata().getUid();
@@ -187,6 +198,7 @@ public final class LocalSparkRunner implements AutoCloseable {
                     LOG.info("application {} was deleted while running; stopping its JVM", t.app.getMetadata().getName());
                     t.process.destroyForcibly();
                 }
+                deletePods(t);
                 it.remove();
             }
         }
@@ -203,6 +215,7 @@ public final class LocalSparkRunner implements AutoCloseable {
             t.process.destroyForcibly();
         }
         t.process = null;
+        deletePods(t);
         if (!"SUSPENDED".equals(t.phase)) {
             phase(t, "SUSPENDED", null);
         }
@@ -213,15 +226,21 @@ public final class LocalSparkRunner implements AutoCloseable {
         switch (t.phase) {
             case "NEW" -> submit(t);
             case "SUBMITTED" -> {
-                if (t.fate == Fate.WAITS_FOR_NODE && since(t).compareTo(faults.capacityWait()) < 0) {
-                    pendingDriverPod(t, true);
-                } else if (t.fate != Fate.STUCK) {
-                    pendingDriverPod(t, false);
+                if (t.fate == Fate.WAITS_FOR_NODE || t.fate == Fate.OVERFLOWS_TO_ON_DEMAND) {
+                    if (driverWaits(t)) {
+                        return;
+                    }
+                }
+                if (t.fate != Fate.STUCK) {
                     start(t);
                 }
             }
             case "RUNNING" -> {
-                if (t.fate == Fate.DRIVER_LOST || t.fate == Fate.ZOMBIE) {
+                if (t.fate == Fate.OVERFLOWS_TO_ON_DEMAND && t.process == null) {
+                    if (!executorsWait(t)) {
+                        launchOrFail(t);
+                    }
+                } else if (t.fate == Fate.DRIVER_LOST || t.fate == Fate.ZOMBIE) {
                     if (since(t).compareTo(DRIVER_LIFE) >= 0) {
                         if (t.fate == Fate.ZOMBIE) {
                             leaveRunning(t);
@@ -230,6 +249,7 @@ public final class LocalSparkRunner implements AutoCloseable {
                     }
                 } else if (!t.process.isAlive()) {
                     int exit = t.process.exitValue();
+                    executorsEnded(t);
                     ended(t, exit, exit == 0 ? null : "driver exited with code " + exit + ": " + tail(log(t)));
                 }
             }
@@ -245,35 +265,113 @@ public final class LocalSparkRunner implements AutoCloseable {
     }
 
     /**
-     * The driver pod of a {@link Fate#WAITS_FOR_NODE} execution while it waits: Pending, PodScheduled False,
-     * Unschedulable, labelled as spark-operator's pods are (manifest id, {@code spark-role}); deleted when its node came.
+     * A {@link Fate#WAITS_FOR_NODE} (or overflowing) driver: its pod Pending, PodScheduled False, Unschedulable, labelled
+     * as spark-operator's pods are (manifest id, {@code spark-role}, application name), until {@link FaultPlan#capacityWait()}
+     * after the pod's creation; then bound to an on-demand node at exactly that time. True while it waits.
      */
-    private void pendingDriverPod(Tracked t, boolean waiting) {
+    private boolean driverWaits(Tracked t) {
         String name = t.app.getMetadata().getName() + "-driver";
-        var pods = client.pods().inNamespace(namespace);
-        if (!waiting) {
-            if (t.fate == Fate.WAITS_FOR_NODE) {
-                pods.withName(name).delete();
+        Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+        if (pod == null) {
+            pod = createPendingPod(t, name, "driver");
+            LOG.info("application {}: its driver waits for a node for {} s (fault plan)", t.app.getMetadata().getName(),
+                    faults.capacityWait().toSeconds());
+        }
+        Instant bindAt = Instant.parse(pod.getMetadata().getCreationTimestamp()).plus(faults.capacityWait());
+        if (Instant.now().isBefore(bindAt)) {
+            return true;
+        }
+        bind(name, bindAt, null);
+        return false;
+    }
+
+    /**
+     * An overflowing execution's executors: created Pending and Unschedulable at the first look while RUNNING, bound to an
+     * on-demand node {@link FaultPlan#capacityWait()} after the first one's creation. True while they wait.
+     */
+    private boolean executorsWait(Tracked t) {
+        String app = t.app.getMetadata().getName();
+        if (t.executorPods.isEmpty()) {
+            Integer n = t.app.getSpec() == null || t.app.getSpec().getExecutor() == null ? null : t.app.getSpec().getExecutor().getInstances();
+            List<String> names = new ArrayList<>();
+            for (int i = 1; i <= (n == null ? 1 : n); i++) {
+                names.add(app + "-exec-" + i);
+                createPendingPod(t, app + "-exec-" + i, "executor");
             }
-            return;
+            t.executorPods = List.copyOf(names);
+            LOG.info("application {}: its {} executor(s) wait for nodes for {} s, then go on-demand (fault plan)", app, names.size(),
+                    faults.capacityWait().toSeconds());
         }
-        if (pods.withName(name).get() != null) {
-            return;
+        Instant first = t.executorPods.stream().map(n -> client.pods().inNamespace(namespace).withName(n).get())
+                .filter(p -> p != null).map(p -> Instant.parse(p.getMetadata().getCreationTimestamp())).min(Instant::compareTo)
+                .orElse(Instant.now());
+        Instant bindAt = first.plus(faults.capacityWait());
+        if (Instant.now().isBefore(bindAt)) {
+            return true;
         }
+        t.executorPods.forEach(n -> bind(n, bindAt, null));
+        t.executorsBound = bindAt;
+        return false;
+    }
+
+    /** The executors of an overflowing execution end with its driver: their containers finish now (to the second). */
+    private void executorsEnded(Tracked t) {
+        if (t.executorsBound != null) {
+            Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            t.executorPods.forEach(n -> bind(n, t.executorsBound, end.isBefore(t.executorsBound) ? t.executorsBound : end));
+            t.executorsBound = null;
+        }
+    }
+
+    private Pod createPendingPod(Tracked t, String name, String role) {
         Map<String, String> labels = new HashMap<>();
         labels.put(Labels.MANIFEST_ID, t.app.getMetadata().getLabels().get(Labels.MANIFEST_ID));
-        labels.put("spark-role", "driver");
-        pods.resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+        labels.put("spark-role", role);
+        labels.put(CapacityWait.APP_NAME_LABEL, t.app.getMetadata().getName());
+        return client.pods().inNamespace(namespace).resource(new PodBuilder()
                 .withNewMetadata().withName(name).withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName("spark-kubernetes-driver").withImage("spark").endContainer().endSpec()
+                .withNewSpec().addNewContainer().withName("spark-kubernetes-" + role).withImage("spark").endContainer().endSpec()
                 .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
                 .withReason("Unschedulable").withMessage("0/3 nodes are available: no spot capacity").endCondition().endStatus()
                 .build()).create();
-        LOG.info("application {}: its driver waits for a node for {} s (fault plan)", t.app.getMetadata().getName(),
-                faults.capacityWait().toSeconds());
+    }
+
+    /**
+     * The pod bound at {@code scheduled} to an on-demand node (a Node object labelled as Karpenter labels one), Running;
+     * with {@code ended}, Succeeded with its container finished then.
+     */
+    private void bind(String podName, Instant scheduled, Instant ended) {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(ON_DEMAND_NODE)
+                .addToLabels(CapacityType.KARPENTER_LABEL, "on-demand").endMetadata().build()).createOr(existing -> existing.update());
+        Pod p = client.pods().inNamespace(namespace).withName(podName).get();
+        if (p == null) {
+            return;
+        }
+        PodStatusBuilder status = new PodStatusBuilder().withPhase(ended == null ? "Running" : "Succeeded")
+                .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime(scheduled.toString()).endCondition();
+        if (ended != null) {
+            status.addNewContainerStatus().withName(p.getSpec().getContainers().get(0).getName()).withNewState().withNewTerminated()
+                    .withExitCode(0).withFinishedAt(ended.toString()).endTerminated().endState().endContainerStatus();
+        }
+        p.getSpec().setNodeName(ON_DEMAND_NODE);
+        p.setStatus(status.build());
+        client.pods().inNamespace(namespace).resource(p).update();
+    }
+
+    /** The application's pods go with it (spark-operator's owner references). */
+    private void deletePods(Tracked t) {
+        for (Pod p : client.pods().inNamespace(namespace).withLabel(CapacityWait.APP_NAME_LABEL, t.app.getMetadata().getName())
+                .list().getItems()) {
+            client.pods().inNamespace(namespace).resource(p).delete();
+        }
     }
 
     private void submit(Tracked t) {
+        if (t.execution > 0) {
+            deletePods(t); // a rerun: the previous execution's driver and executors are gone
+            t.executorPods = List.of();
+            t.executorsBound = null;
+        }
         t.execution++;
         t.fate = faults.fate(t.app, SparkApplicationBuilder.attemptOf(t.app), t.execution);
         phase(t, "SUBMITTED", null);
@@ -282,22 +380,36 @@ public final class LocalSparkRunner implements AutoCloseable {
     private void start(Tracked t) {
         t.started = Instant.now();
         if (t.fate == Fate.RUN || t.fate == Fate.ZOMBIE || t.fate == Fate.WAITS_FOR_NODE) {
-            String name = t.app.getMetadata().getName();
-            try {
-                List<String> command = new ArrayList<>(launch.command(t.app));
-                command.addAll(command.indexOf("-cp"), faults.jvmOptions(t.fate));
-                t.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(t).toFile()).start();
-            } catch (IOException | RuntimeException e) {
-                String why = "cannot start the Spark application: " + e.getMessage();
-                LOG.warn("{}: {}", name, why);
-                record(t, ApplicationState.SUBMISSION_FAILED, LOST, why);
-                phase(t, "SUBMISSION_FAILED", why);
+            if (!launch(t)) {
                 return;
             }
-            LOG.info("application {} (attempt {}, execution {}) started as process {}; log {}", name,
-                    SparkApplicationBuilder.attemptOf(t.app), t.execution, t.process.pid(), log(t));
         }
         phase(t, "RUNNING", null);
+    }
+
+    /** An overflowing driver's JVM, once its executors have nodes. */
+    private void launchOrFail(Tracked t) {
+        t.started = Instant.now();
+        launch(t);
+    }
+
+    /** Starts the driver's JVM; false (and SUBMISSION_FAILED) when it cannot start. */
+    private boolean launch(Tracked t) {
+        String name = t.app.getMetadata().getName();
+        try {
+            List<String> command = new ArrayList<>(launch.command(t.app));
+            command.addAll(command.indexOf("-cp"), faults.jvmOptions(t.fate));
+            t.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(t).toFile()).start();
+        } catch (IOException | RuntimeException e) {
+            String why = "cannot start the Spark application: " + e.getMessage();
+            LOG.warn("{}: {}", name, why);
+            record(t, ApplicationState.SUBMISSION_FAILED, LOST, why);
+            phase(t, "SUBMISSION_FAILED", why);
+            return false;
+        }
+        LOG.info("application {} (attempt {}, execution {}) started as process {}; log {}", name,
+                SparkApplicationBuilder.attemptOf(t.app), t.execution, t.process.pid(), log(t));
+        return true;
     }
 
     /** A zombie's JVM is no longer the application's: it runs on unwatched, and its exit is recorded when it comes. */

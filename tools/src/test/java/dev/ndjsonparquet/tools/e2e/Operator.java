@@ -72,6 +72,12 @@ final class Operator implements AutoCloseable {
             public List<String> jvmOptions(Fate fate) {
                 return fate == Fate.ZOMBIE ? List.of(FAIL_BEFORE_RESULT) : List.of();
             }
+
+            // Without it the runner held waiting pods for the default 5 s, not the scenario's twice the stuck timeout.
+            @Override
+            public java.time.Duration capacityWait() {
+                return plan.capacityWait();
+            }
         };
         this.runner = new LocalSparkRunner(client, namespace, launch, logs, withZombieEnd).start();
     }

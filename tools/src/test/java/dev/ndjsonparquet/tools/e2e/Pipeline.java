@@ -204,6 +204,7 @@ final class Pipeline implements AutoCloseable {
     void startDispatcher() {
         int k = dispatcherStarts.incrementAndGet();
         DispatcherMetrics metrics = new DispatcherMetrics(new SimpleMeterRegistry());
+        dispatcherMetrics.add(metrics);
         var client = kubernetes;
         KillableSqs sqs = new KillableSqs();
         if (k <= dispatcherKillPlan.size()) {
@@ -231,6 +232,14 @@ final class Pipeline implements AutoCloseable {
         });
         dispatcherThread = t;
         t.start();
+    }
+
+    /** The metrics of every dispatcher started, in order (a killed one's stay). */
+    private final List<DispatcherMetrics> dispatcherMetrics = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Every dispatcher's metrics, summed by the caller. */
+    List<DispatcherMetrics> dispatcherMetrics() {
+        return List.copyOf(dispatcherMetrics);
     }
 
     /** The calls inside which planned dispatcher kills happened, in order. */

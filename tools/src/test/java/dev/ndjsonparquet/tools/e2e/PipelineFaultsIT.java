@@ -72,8 +72,9 @@ class PipelineFaultsIT {
         /** One application stays SUBMITTED on its first attempt (the dispatcher's stuck timeout, then a new attempt). */
         STUCK_IN_SUBMITTED,
         /**
-         * One application's driver waits for a node (Pending, Unschedulable: a spot shortage) for twice the stuck
-         * timeout on its first attempt: no attempt is spent, it converts on attempt 1.
+         * A spot shortage on one application's first attempt: its driver waits for a node (Pending, Unschedulable) for
+         * twice the stuck timeout, then its executors wait as long and run on an on-demand node. No attempt is spent, it
+         * converts on attempt 1, and the dispatcher records the wait and the on-demand executor-seconds from the pods.
          */
         WAITS_FOR_NODE,
         /** A truncated gzip file and a file with bad lines among good ones. */
@@ -127,7 +128,8 @@ class PipelineFaultsIT {
                 Arguments.of("builder and dispatcher killed and restarted", EnumSet.of(Fault.KILLS), 2),
                 Arguments.of("failing and stuck applications, poison messages",
                         EnumSet.of(Fault.DRIVER_LOST_ONCE, Fault.FAILS_EVERY_TIME, Fault.STUCK_IN_SUBMITTED, Fault.POISON_MESSAGES), 10),
-                Arguments.of("a driver waits for a node longer than the stuck timeout", EnumSet.of(Fault.WAITS_FOR_NODE), 10),
+                Arguments.of("a driver and its executors wait for nodes longer than the stuck timeout, then go on-demand",
+                        EnumSet.of(Fault.WAITS_FOR_NODE), 10),
                 Arguments.of("everything at once", EnumSet.complementOf(EnumSet.of(Fault.WAITS_FOR_NODE)), 3))
                 .filter(a -> ((String) a.get()[0]).contains(only));
     }
@@ -378,10 +380,17 @@ class PipelineFaultsIT {
         }
         if (faults.contains(Fault.WAITS_FOR_NODE)) {
             assertEquals(1, waitingManifests.size(), "one manifest's driver waited for a node: " + runs);
-            assertTrue(runs.stream().anyMatch(e -> waitingManifests.contains(e.manifestId()) && e.fate() == Fate.WAITS_FOR_NODE
+            assertTrue(runs.stream().anyMatch(e -> waitingManifests.contains(e.manifestId()) && e.fate() == Fate.OVERFLOWS_TO_ON_DEMAND
                     && e.attempt() == 1 && e.exitCode() == 0), "it converted on the dispatcher's first attempt: " + runs);
             assertTrue(runs.stream().noneMatch(e -> waitingManifests.contains(e.manifestId()) && e.attempt() > 1),
                     "no attempt was spent on the wait: " + runs);
+            assertOverflowRecorded(waitingManifests.iterator().next(), capacityWait);
+            // The driver's own figures in the result record (Spark's executor events, spark.extraListeners): local mode
+            // asks for no executors and registers none besides the driver, so there is nothing to wait for.
+            JsonNode capacity = JSON.readTree(lake.resolve("events/_results/" + waitingManifests.iterator().next() + ".json").toFile())
+                    .path("capacity");
+            assertEquals(JSON.readTree("{\"executorsRequested\":0,\"executorsRegistered\":0,\"executorWaitSeconds\":0.0,"
+                    + "\"executorSeconds\":0.0}"), capacity, "the result record's capacity, as the driver measured it");
         }
         if (faults.contains(Fault.KILLS)) {
             assertEquals(1 + builderKills.size(), pipeline.builderStarts(), "builders started (killed " + builderKills + ")");
@@ -402,6 +411,49 @@ class PipelineFaultsIT {
         System.out.printf("scenario '%s': %d manifest(s), %d row(s), %d bad record(s), %d Spark run(s), %d dead letter(s), %d s%n",
                 name, manifests.size(), rows.size(), bad, runs.stream().filter(e -> e.fate() == Fate.RUN).count(),
                 deadLetters.size(), Duration.between(started, Instant.now()).toSeconds());
+    }
+
+    /**
+     * The overflowing application's figures in the dispatcher's metrics, against figures by hand: it waited the driver's
+     * wait plus its executors' (each {@code capacityWait}, one after the other, exact: the runner binds each pod at its
+     * creation plus the wait), and its executors ran on the on-demand node from their binding to their containers' end,
+     * as their pods record; nothing on spot or unknown nodes (the other applications had no pods).
+     */
+    private void assertOverflowRecorded(String manifestId, Duration capacityWait) {
+        var client = pipeline.servers.kubernetes.client();
+        String application = dev.ndjsonparquet.controller.dispatch.Labels.applicationName(manifestId);
+        List<io.fabric8.kubernetes.api.model.Pod> executors = client.pods().inNamespace(pipeline.namespace)
+                .withLabel("spark-role", "executor").withLabel(dev.ndjsonparquet.controller.dispatch.CapacityWait.APP_NAME_LABEL, application)
+                .list().getItems();
+        int instances = applications().stream().filter(a -> a.getMetadata().getName().equals(application)).findFirst().orElseThrow()
+                .getSpec().getExecutor().getInstances();
+        assertEquals(instances, executors.size(), "one pod per executor the application asked for");
+        double onDemandByHand = 0;
+        for (io.fabric8.kubernetes.api.model.Pod p : executors) {
+            assertEquals(LocalSparkRunner.ON_DEMAND_NODE, p.getSpec().getNodeName());
+            Instant bound = Instant.parse(p.getStatus().getConditions().stream().filter(c -> c.getType().equals("PodScheduled"))
+                    .findFirst().orElseThrow().getLastTransitionTime());
+            Instant ended = Instant.parse(p.getStatus().getContainerStatuses().get(0).getState().getTerminated().getFinishedAt());
+            onDemandByHand += Duration.between(bound, ended).toSeconds();
+        }
+        double onDemand = 0;
+        double spot = 0;
+        double unknown = 0;
+        double waits = 0;
+        double waited = 0;
+        for (var m : pipeline.dispatcherMetrics()) {
+            onDemand += m.executorSecondsCount("on-demand");
+            spot += m.executorSecondsCount("spot");
+            unknown += m.executorSecondsCount("unknown");
+            waits += m.capacityWaits()[0];
+            waited += m.capacityWaits()[1];
+        }
+        assertTrue(onDemandByHand > 0, "the executors ran");
+        assertEquals(onDemandByHand, onDemand, 0.001, "on-demand executor-seconds");
+        assertEquals(0, spot, "spot executor-seconds");
+        assertEquals(0, unknown, "executor-seconds on nodes of unknown capacity type");
+        assertEquals(1, waits, "one attempt waited for nodes");
+        assertEquals(capacityWait.multipliedBy(2).toSeconds(), waited, 0.001, "the driver's wait, then the executors'");
     }
 
     /**
@@ -658,7 +710,7 @@ class PipelineFaultsIT {
         }
         if (names.contains("-waits") && attempt == 1 && execution == 1) {
             waitingManifests.add(m.manifestId());
-            return Fate.WAITS_FOR_NODE;
+            return Fate.OVERFLOWS_TO_ON_DEMAND;
         }
         if (names.contains("-lost") && attempt == (stuck ? 2 : 1) && execution == 1) {
             lostManifests.add(m.manifestId());
