@@ -263,10 +263,10 @@ final class Reconciler {
 
     private void complete(Tracked t, Run run, Instant now) {
         held.settle(t);
-        metrics.succeeded();
         RunUsage usage = operator.usage(run, now);
         metrics.runUsage(usage.executorCoreSeconds(), usage.costUsd(), t.request.manifest().totalBytes());
         CapacityLedger.Figures f = recordCapacity(t, now);
+        metrics.succeeded(); // last: whoever sees the success counted (a test, a dashboard) sees its figures too
         LOG.info("manifest converted; message deleted after {} attempt(s); {} executor core-seconds, about {} USD; {} s waiting for "
                 + "capacity; executor-seconds on-demand {}, spot {}, unknown {}", t.attempt, Math.round(usage.executorCoreSeconds()),
                 String.format(Locale.ROOT, "%.4f", usage.costUsd()), f.waited().toSeconds(),
