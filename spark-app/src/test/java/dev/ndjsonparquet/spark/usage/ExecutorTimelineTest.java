@@ -36,6 +36,18 @@ class ExecutorTimelineTest {
     }
 
     @Test
+    void withoutCapacityTypesTheRecordHasNoSplitAndWithThemTheSplitAddsUp() {
+        ExecutorTimeline t = new ExecutorTimeline(2, at(0));
+        t.added("1", at(5));
+        t.added("2", at(15));
+        assertEquals(new ConversionResult.Capacity(2, 2, 15, 95 + 85), t.at(at(100)));
+        assertEquals(null, t.at(at(100)).executorSecondsByCapacityType(), "no Kubernetes: no split");
+        // 1 on spot 5..100 = 95 s; 2 not known (no pod, no node): unknown 15..100 = 85 s.
+        assertEquals(new ConversionResult.ByCapacityType(95, 0, 85),
+                t.at(at(100), java.util.Map.of("1", dev.ndjsonparquet.capacity.CapacityType.SPOT)).executorSecondsByCapacityType());
+    }
+
+    @Test
     void noExecutorsAskedForNoWait() {
         ExecutorTimeline t = new ExecutorTimeline(0, at(0));
         t.added("driver", at(0));
