@@ -23,7 +23,7 @@ ARG SPARK_IMAGE=apache/spark:${SPARK_VERSION}-scala${SCALA_BINARY_VERSION}-java$
 ARG CONTROLLER_UID=10001
 
 # ---------------------------------------------------------------------------------------------------
-# build: compiles common, spark-app and controller and packages their jars and runtime classpaths. Only
+# build: compiles common, tables, spark-app and controller and packages their jars and runtime classpaths. Only
 # production modules are built: tools and spark-tools (demo, run, plan, convert, bench, read-table, with their
 # embedded SQS, mock Kubernetes API and DuckDB) are never in an image; deploy's ImageClasspathTest lists the jars.
 FROM ${MAVEN_IMAGE} AS build
@@ -32,6 +32,7 @@ WORKDIR /build
 # downloaded dependencies.
 COPY pom.xml ./
 COPY common/pom.xml common/
+COPY tables/pom.xml tables/
 COPY spark-app/pom.xml spark-app/
 COPY test-support/pom.xml test-support/
 COPY controller/pom.xml controller/
@@ -41,6 +42,7 @@ COPY deploy/pom.xml deploy/
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -pl common,spark-app,controller -am dependency:go-offline -DexcludeGroupIds=dev.ndjsonparquet
 COPY common/src common/src
+COPY tables/src tables/src
 COPY spark-app/src spark-app/src
 COPY test-support/src test-support/src
 COPY controller/src controller/src
@@ -74,7 +76,7 @@ RUN set -eu; \
     test -n "$(ls /out/jars/hadoop-aws-${HADOOP_VERSION}.jar)"
 
 # ---------------------------------------------------------------------------------------------------
-# controller: the dispatcher and manifest builder (JRE only, no Spark on the classpath).
+# controller: the dispatcher, the manifest builder and table maintenance (JRE only, no Spark on the classpath).
 FROM ${JRE_IMAGE} AS controller
 ARG VERSION
 ARG CONTROLLER_UID

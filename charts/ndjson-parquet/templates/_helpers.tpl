@@ -302,3 +302,21 @@ all there is, so the placeholders go to zero instead of climbing to the cap.
 {{- $rest := printf "(%s - floor(%s / %s) * %s)" $held $held $m $m }}
 {{- printf "floor(%s / %s) * %d.0 + (%s > 0.0 ? min(%d.0, max(%d.0, ceil(%s * %f / %f))) : 0.0)" $held $m (int64 $k.full) $rest (int64 $k.max) (int64 $k.min) $rest $k.fileMib $k.executorMib }}
 {{- end }}
+
+{{- /* Whether the maintain CronJob renders ("true" or empty): maintenance.enabled true, or auto with Iceberg output on
+a catalog that does not maintain its tables itself (S3 Tables, REST signed for s3tables, does). */ -}}
+{{- define "ndjson-parquet.maintenanceEnabled" -}}
+{{- $m := .Values.maintenance.enabled }}
+{{- if eq (toString $m) "true" }}true
+{{- else if eq (toString $m) "auto" }}
+{{- if and (eq (lower (toString .Values.conversion.OUTPUT_MODE)) "iceberg") (ne (lower (toString .Values.conversion.ICEBERG_REST_SIGNING_NAME)) "s3tables") }}true{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "ndjson-parquet.maintenanceServiceAccountName" -}}
+{{- if .Values.maintenance.serviceAccount.create }}
+{{- default (include "ndjson-parquet.suffixedName" (dict "context" . "suffix" "maintain")) .Values.maintenance.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.maintenance.serviceAccount.name }}
+{{- end }}
+{{- end }}

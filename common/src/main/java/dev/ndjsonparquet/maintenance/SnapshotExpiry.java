@@ -40,6 +40,28 @@ public final class SnapshotExpiry {
             return queueRetention.plus(deadLetterRetention).plus(backoffs)
                     .plus(longestRun.multipliedBy(maxAttempts)).plus(MARGIN);
         }
+
+        /**
+         * The youngest a dead run's files may be removed at: an attempt lives at most the longest run (its run-time
+         * limit counts from its creation), so once the newest file of a run directory is older than that plus the
+         * margin, no attempt that could commit it is alive.
+         */
+        public Duration minimumOrphanAge() {
+            return longestRun.plus(MARGIN);
+        }
+
+        /**
+         * @param requested the operator's age, or null for the minimum
+         * @throws IllegalArgumentException when {@code requested} undercuts the minimum (naming both)
+         */
+        public Duration orphanAge(Duration requested) {
+            Duration minimum = minimumOrphanAge();
+            if (requested != null && requested.compareTo(minimum) < 0) {
+                throw new IllegalArgumentException("orphan file age " + requested + " undercuts " + minimum
+                        + ", the longest run (" + longestRun + ") plus " + MARGIN + ": a running attempt's files would go");
+            }
+            return requested == null ? minimum : requested;
+        }
     }
 
     /** A snapshot as the decision needs it: when, and which manifest it appended (null for other commits). */

@@ -23,6 +23,15 @@ class SnapshotExpiryTest {
     }
 
     @Test
+    void orphanFilesWaitForTheLongestRunAndAMarginAndAShorterAgeIsRefused() {
+        assertEquals(Duration.ofHours(26), DEFAULTS.minimumOrphanAge());
+        assertEquals(Duration.ofHours(26), DEFAULTS.orphanAge(null));
+        assertEquals(Duration.ofDays(3), DEFAULTS.orphanAge(Duration.ofDays(3)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DEFAULTS.orphanAge(Duration.ofHours(3)));
+        assertTrue(e.getMessage().contains("undercuts"), e.getMessage());
+    }
+
+    @Test
     void aShorterRetentionIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SnapshotExpiry.plan(NOW, DEFAULTS, Duration.ofDays(7), List.of(), m -> true));

@@ -21,7 +21,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Validates built-in Kubernetes objects (Deployment, Service, Role, ...) against the Kubernetes OpenAPI v3
- * documents in the shared {@code k8s-schemas/} folder, one file per group-version, strictly: an object schema
+ * documents in the shared {@code k8s-schemas/} folder (and the ones this project vendors beside them,
+ * {@code resources/k8s-schemas/}), one file per group-version, strictly: an object schema
  * that lists {@code properties} forbids any other property (unless it sets
  * {@code x-kubernetes-preserve-unknown-fields}), so a misspelt field is an error, as {@code kubeconform -strict}
  * reports it.
@@ -97,7 +98,7 @@ public final class KubernetesSchemaValidator {
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
         String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
         String file = group.isEmpty() ? "api__" + version + "_openapi.json" : "apis__" + group + "__" + version + "_openapi.json";
-        if (version.isEmpty() || !Files.isRegularFile(schemaDir.resolve(file))) {
+        if (version.isEmpty() || (!Files.isRegularFile(schemaDir.resolve(file)) && vendored(file) == null)) {
             return Optional.empty();
         }
         JsonNode document = documents.computeIfAbsent(file, this::read);
@@ -185,8 +186,18 @@ public final class KubernetesSchemaValidator {
         }
     }
 
+    /** A document this project vendors beside the shared ones (resources/k8s-schemas/SOURCES.md says which and from where). */
+    private static java.net.URL vendored(String file) {
+        return KubernetesSchemaValidator.class.getResource("/k8s-schemas/" + file);
+    }
+
     private JsonNode read(String file) {
         try {
+            if (!Files.isRegularFile(schemaDir.resolve(file))) {
+                try (java.io.InputStream in = vendored(file).openStream()) {
+                    return JSON.readTree(in);
+                }
+            }
             return JSON.readTree(Files.readString(schemaDir.resolve(file)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + schemaDir.resolve(file), e);

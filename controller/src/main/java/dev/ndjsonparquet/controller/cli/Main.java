@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "NDJSON in S3 to Parquet, exactly once, with Spark on Kubernetes.",
         subcommands = {CommandLine.HelpCommand.class, DispatcherCommand.class, RenderCommand.class,
-                BuilderCommand.class, BackfillCommand.class})
+                BuilderCommand.class, BackfillCommand.class, MaintainCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

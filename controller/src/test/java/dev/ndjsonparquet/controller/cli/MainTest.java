@@ -16,7 +16,7 @@ class MainTest {
     @Test
     void everySubcommandIsListedWithHelp() {
         CommandLine cl = Main.commandLine();
-        for (String name : List.of("render", "dispatcher", "builder", "backfill")) {
+        for (String name : List.of("render", "dispatcher", "builder", "backfill", "maintain")) {
             assertTrue(cl.getSubcommands().containsKey(name), "missing subcommand " + name);
         }
         StringWriter out = new StringWriter();

@@ -2,6 +2,7 @@ package dev.ndjsonparquet.controller.cli;
 
 import dev.ndjsonparquet.controller.builder.BuilderSettings;
 import dev.ndjsonparquet.controller.dispatch.DispatcherSettings;
+import dev.ndjsonparquet.controller.maintain.MaintainSettings;
 import dev.ndjsonparquet.testsupport.ReadmeSettingsTables;
 import java.io.IOException;
 import java.util.Map;
@@ -15,6 +16,7 @@ class ReadmeSettingsTablesTest {
 
     @Test
     void readmeTablesMatchTheDeclarations() throws IOException {
-        ReadmeSettingsTables.assertCurrent(Map.of("dispatcher", DispatcherSettings.ALL, "builder", BuilderSettings.ALL));
+        ReadmeSettingsTables.assertCurrent(Map.of("dispatcher", DispatcherSettings.ALL, "builder", BuilderSettings.ALL,
+                "maintain", MaintainSettings.ALL));
     }
 }

@@ -1,5 +1,7 @@
 package dev.ndjsonparquet.spark.table;
 
+import dev.ndjsonparquet.tables.CatalogProperties;
+import dev.ndjsonparquet.tables.IcebergCatalogs;
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import dev.ndjsonparquet.conversion.OutputMode;

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark.table;
 
+import dev.ndjsonparquet.tables.SnapshotSummaries;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +32,7 @@ import org.apache.iceberg.exceptions.CommitStateUnknownException;
 public final class ManifestAppends {
 
     /** Snapshot summary property holding the manifest id. */
-    public static final String MANIFEST_ID = "ndjson-parquet.manifest-id";
+    public static final String MANIFEST_ID = SnapshotSummaries.MANIFEST_ID;
 
     private ManifestAppends() {
     }

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark.table;
 
+import dev.ndjsonparquet.tables.IcebergCatalogs;
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package dev.ndjsonparquet.spark.table;
 
+import dev.ndjsonparquet.tables.Commits;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -12,7 +12,6 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
-import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.exceptions.ValidationException;
@@ -27,7 +26,6 @@ import org.apache.iceberg.types.TypeUtil;
  */
 public final class TableSetup {
 
-    private static final int ATTEMPTS = 10;
 
     private TableSetup() {
     }
@@ -138,26 +136,6 @@ public final class TableSetup {
 
     /** Runs a metadata change, retrying on a refreshed table when another writer committed first. */
     static void onConflictRetry(Table table, Runnable change) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                change.run();
-                return;
-            } catch (CommitFailedException e) {
-                if (attempt >= ATTEMPTS) {
-                    throw e;
-                }
-                sleep(ThreadLocalRandom.current().nextLong(50, 100L << Math.min(attempt, 6)));
-                table.refresh();
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        Commits.onConflictRetry(table, change);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark.table;
 
+import dev.ndjsonparquet.tables.IcebergCatalogs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

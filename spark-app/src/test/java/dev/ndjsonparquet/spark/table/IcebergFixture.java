@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark.table;
 
+import dev.ndjsonparquet.tables.IcebergCatalogs;
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.IcebergCatalogType;
 import dev.ndjsonparquet.conversion.IcebergSettings;

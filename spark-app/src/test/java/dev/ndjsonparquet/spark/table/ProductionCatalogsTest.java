@@ -1,5 +1,7 @@
 package dev.ndjsonparquet.spark.table;
 
+import dev.ndjsonparquet.tables.CatalogProperties;
+import dev.ndjsonparquet.tables.IcebergCatalogs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package dev.ndjsonparquet.spark.table;
 
+import dev.ndjsonparquet.tables.IcebergCatalogs;
+import dev.ndjsonparquet.tables.TableMaintenance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

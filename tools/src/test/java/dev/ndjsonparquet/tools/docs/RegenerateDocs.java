@@ -34,6 +34,7 @@ public final class RegenerateDocs {
         t.put("conversion", ConversionSettings.ALL);
         t.put("dispatcher", DispatcherSettings.ALL);
         t.put("builder", BuilderSettings.ALL);
+        t.put("maintain", dev.ndjsonparquet.controller.maintain.MaintainSettings.ALL);
         t.put("local", LocalSettings.DEMO);
         t.put("plan", PlanSettings.ALL);
         return t;

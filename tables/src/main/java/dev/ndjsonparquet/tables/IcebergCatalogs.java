@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark.table;
+package dev.ndjsonparquet.tables;
 
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import java.io.Closeable;
@@ -13,14 +13,22 @@ import org.apache.iceberg.catalog.Catalog;
 /** Builds the configured Iceberg catalog (the I/O side of {@link CatalogProperties}). */
 public final class IcebergCatalogs {
 
-    static final String CATALOG_NAME = "ndjson_parquet";
+    public static final String CATALOG_NAME = "ndjson_parquet";
 
     private IcebergCatalogs() {
     }
 
     /** A catalog ready to use; close it when done (JDBC holds connections). */
     public static Catalog load(IcebergSettings settings, Configuration conf) {
-        Map<String, String> props = CatalogProperties.of(settings, System.getenv("AWS_REGION"));
+        return load(CatalogProperties.of(settings, System.getenv("AWS_REGION")), conf);
+    }
+
+    /** A catalog for use outside Spark ({@link CatalogProperties#outsideSpark}); close it when done. */
+    public static Catalog loadOutsideSpark(IcebergSettings settings, String region) {
+        return load(CatalogProperties.outsideSpark(settings, region), new Configuration());
+    }
+
+    private static Catalog load(Map<String, String> props, Configuration conf) {
         String uri = props.getOrDefault("uri", "");
         if (uri.startsWith("jdbc:sqlite:") && !uri.contains(":memory:")) {
             Path db = Path.of(uri.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*", ""));
@@ -44,7 +52,7 @@ public final class IcebergCatalogs {
         throw last;
     }
 
-    static void close(Catalog catalog) {
+    public static void close(Catalog catalog) {
         if (catalog instanceof Closeable c) {
             try {
                 c.close();

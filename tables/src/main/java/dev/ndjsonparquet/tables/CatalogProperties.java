@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.spark.table;
+package dev.ndjsonparquet.tables;
 
 import dev.ndjsonparquet.conversion.IcebergSettings;
 import java.util.LinkedHashMap;
@@ -10,8 +10,10 @@ import java.util.Map;
  */
 public final class CatalogProperties {
 
-    static final String S3_FILE_IO = "org.apache.iceberg.aws.s3.S3FileIO";
-    static final String HADOOP_FILE_IO = "org.apache.iceberg.hadoop.HadoopFileIO";
+    public static final String S3_FILE_IO = "org.apache.iceberg.aws.s3.S3FileIO";
+    public static final String HADOOP_FILE_IO = "org.apache.iceberg.hadoop.HadoopFileIO";
+    /** S3FileIO for {@code s3://}, {@code s3a://} and {@code s3n://} locations, HadoopFileIO for the rest. */
+    public static final String RESOLVING_FILE_IO = "org.apache.iceberg.io.ResolvingFileIO";
 
     private CatalogProperties() {
     }
@@ -62,6 +64,18 @@ public final class CatalogProperties {
             }
         }
         p.putAll(s.extra());
+        return p;
+    }
+
+    /**
+     * The properties outside Spark (the controller image's {@code maintain}, which has no S3A): a JDBC catalog's
+     * files on S3 go through S3FileIO, which reads and deletes the {@code s3a://} locations Spark recorded.
+     */
+    public static Map<String, String> outsideSpark(IcebergSettings s, String region) {
+        Map<String, String> p = of(s, region);
+        if (HADOOP_FILE_IO.equals(p.get("io-impl")) && s.catalogType() == dev.ndjsonparquet.conversion.IcebergCatalogType.JDBC) {
+            p.put("io-impl", RESOLVING_FILE_IO);
+        }
         return p;
     }
 
