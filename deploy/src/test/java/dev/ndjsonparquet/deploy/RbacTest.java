@@ -129,9 +129,35 @@ class RbacTest {
         Set<String> grants = grantsOf(render(), JOBS, Chart.RELEASE + "-spark-driver");
         assertFalse(grants.isEmpty());
         for (String g : grants) {
+            if (g.equals("*||nodes||get")) {
+                continue; // scheduling.overflow's node read: theSparkDriverMayReadNodesExactlyWhenOverflowIsOn
+            }
             assertTrue(g.startsWith(JOBS + "||"), g);
             assertTrue(g.matches(".*\\|(pods|services|configmaps|persistentvolumeclaims)\\|\\|.*"), g);
         }
+    }
+
+    /**
+     * With {@code scheduling.overflow} other than never the Spark driver may also read nodes (get only, as declared under
+     * sparkDriver.overflow): its result record's executor-seconds on spot and on-demand. Whatever the operator: the
+     * driver lists its executor pods through its own Role. With never, nothing cluster-wide.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}, overflow {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"kubeflow, never", "apache, never", "kubeflow, when-spot-unavailable",
+        "kubeflow, always", "apache, when-spot-unavailable"})
+    void theSparkDriverMayReadNodesExactlyWhenOverflowIsOn(String operator, String overflow) throws IOException {
+        JsonNode calls = Yaml.read(Files.readString(CALLS));
+        Set<String> declared = expand(calls.path("sparkDriver").path("overflow").path("clusterRules"), "*");
+        assertEquals(Set.of("*||nodes||get"), declared);
+        List<JsonNode> rendered = Yaml.readAll(Chart.templateWith("sparkOperator: " + operator + "\nscheduling:\n  overflow: " + overflow
+                + "\n", Chart.values("all-on.yaml")));
+        Set<String> clusterWide = new TreeSet<>();
+        for (String g : grantsOf(rendered, JOBS, Chart.RELEASE + "-spark-driver")) {
+            if (g.startsWith("*|")) {
+                clusterWide.add(g);
+            }
+        }
+        assertEquals(overflow.equals("never") ? Set.of() : declared, clusterWide);
     }
 
     @Test

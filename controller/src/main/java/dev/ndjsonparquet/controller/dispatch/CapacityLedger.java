@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.controller.dispatch;
 
+import dev.ndjsonparquet.capacity.CapacityType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

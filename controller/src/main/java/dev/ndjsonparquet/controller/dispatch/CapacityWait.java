@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.controller.dispatch;
 
+import dev.ndjsonparquet.capacity.CapacityType;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;

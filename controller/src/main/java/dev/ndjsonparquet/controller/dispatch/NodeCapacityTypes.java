@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.controller.dispatch;
 
+import dev.ndjsonparquet.capacity.CapacityType;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.controller.dispatch;
 
+import dev.ndjsonparquet.capacity.CapacityType;
 import dev.ndjsonparquet.controller.aws.ManifestLoader;
 import dev.ndjsonparquet.controller.aws.SqsQueue;
 import dev.ndjsonparquet.controller.dispatch.Dependencies.Calls;

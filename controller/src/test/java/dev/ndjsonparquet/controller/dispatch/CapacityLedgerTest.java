@@ -3,6 +3,7 @@ package dev.ndjsonparquet.controller.dispatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ndjsonparquet.capacity.CapacityType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark.job;
 
+import dev.ndjsonparquet.capacity.CapacityType;
 import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.PartitionMode;
 import dev.ndjsonparquet.conversion.SchemaEvolution;
@@ -22,6 +23,7 @@ import dev.ndjsonparquet.spark.read.HadoopPaths;
 import dev.ndjsonparquet.spark.read.SplitPlanner;
 import dev.ndjsonparquet.spark.source.SourcePin;
 import dev.ndjsonparquet.spark.table.IcebergOutput;
+import dev.ndjsonparquet.spark.usage.ExecutorCapacityTypes;
 import dev.ndjsonparquet.spark.usage.ExecutorListener;
 import dev.ndjsonparquet.spark.usage.ExecutorTimeline;
 import dev.ndjsonparquet.spark.usage.TaskTime;
@@ -257,7 +259,8 @@ public final class ManifestConversion {
                 .withInternalErrors(internalErrors);
         ExecutorTimeline executors = ExecutorListener.current();
         if (executors != null) {
-            result = result.withCapacity(executors.at(System.currentTimeMillis()));
+            Map<String, CapacityType> types = executorCapacityTypes();
+            result = result.withCapacity(executors.at(System.currentTimeMillis(), types));
         }
         fence.check(Checkpoints.Point.RESULT);
         if (iceberg != null) {
@@ -270,6 +273,24 @@ public final class ManifestConversion {
         LOG.info("manifest {}: {} lines, {} rows, {} bad records, {} quarantined files, {} MB in", manifest.manifestId(),
                 linesRead, data.rows(), badRecords, q.size(), bytesIn / 1_000_000);
         return new Outcome(result, false, layout.result());
+    }
+
+    /**
+     * On Kubernetes ({@code k8s://} master), the capacity type of each executor's node, read from the API server
+     * ({@link ExecutorCapacityTypes}; anything unreadable counts as unknown, never a failure); elsewhere null: the
+     * record then has no split by capacity type.
+     */
+    private Map<String, CapacityType> executorCapacityTypes() {
+        org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+        if (!conf.get("spark.master", "").startsWith("k8s://")) {
+            return null;
+        }
+        ExecutorCapacityTypes reader = ExecutorCapacityTypes.inCluster();
+        if (reader == null) {
+            LOG.warn("no Kubernetes ServiceAccount token in this driver's pod: executor-seconds count as capacity type unknown");
+            return Map.of();
+        }
+        return reader.of(conf.get("spark.kubernetes.namespace", "default"), spark.sparkContext().applicationId());
     }
 
     private SchemaEvolution evolution(Manifest manifest) {

@@ -1,5 +1,6 @@
 package dev.ndjsonparquet.spark.output;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -57,10 +58,26 @@ public record ConversionResult(
      * for, from its context's start to this record (a spot shortage stretches it; a few seconds of pod start-up are in
      * it even without one), and its executors' registration to removal. The run that wrote the record measured it, so a
      * restarted dispatcher or an earlier attempt changes nothing in it; earlier attempts' waits, the driver's own wait
-     * for a node and the split into spot and on-demand executor-seconds are the dispatcher's (its metrics, from the
-     * pods and nodes). Absent in Spark's local mode and the {@code convert} command.
+     * for a node are the dispatcher's (its metrics, from the pods and nodes). On Kubernetes the executor-seconds are also
+     * split into spot, on-demand and unknown ({@link ByCapacityType}, from this run's executor pods and their nodes);
+     * without Kubernetes the split is left out. Absent in the {@code convert} command.
      */
-    public record Capacity(int executorsRequested, int executorsRegistered, double executorWaitSeconds, double executorSeconds) {
+    public record Capacity(int executorsRequested, int executorsRegistered, double executorWaitSeconds, double executorSeconds,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) ByCapacityType executorSecondsByCapacityType) {
+
+        /** The figures without the split by capacity type (Spark's local mode, or before the nodes were read). */
+        public Capacity(int executorsRequested, int executorsRegistered, double executorWaitSeconds, double executorSeconds) {
+            this(executorsRequested, executorsRegistered, executorWaitSeconds, executorSeconds, null);
+        }
+    }
+
+    /**
+     * The executor-seconds split by how the node each executor ran on is bought ({@code CapacityType}): the driver reads
+     * its executor pods' nodes when it writes the record (on Kubernetes only). An executor whose pod or node is gone by
+     * then, or whose node may not be read (no {@code nodes get}: {@code scheduling.overflow} is {@code never}), counts as
+     * {@code unknown}; the three add up to {@code executorSeconds}.
+     */
+    public record ByCapacityType(double spot, double onDemand, double unknown) {
     }
 
     /** This result with the run's capacity figures. */

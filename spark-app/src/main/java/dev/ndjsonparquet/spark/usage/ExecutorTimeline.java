@@ -1,7 +1,9 @@
 package dev.ndjsonparquet.spark.usage;
 
+import dev.ndjsonparquet.capacity.CapacityType;
 import dev.ndjsonparquet.spark.output.ConversionResult;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,8 @@ import java.util.Map;
  * which fewer executors were registered than the application asked for ({@code spark.executor.instances}, requested
  * when the context starts, and again after each loss): a spot shortage stretches it from seconds (pods starting) to
  * as long as the nodes take. Executor-seconds count from each executor's registration to its removal (or the
- * record). Spark's local mode (its one executor is the driver) has neither. Pure; thread-safe (Spark's listener bus
+ * record), and split by the capacity type of each executor's node when the caller knows them
+ * ({@link ExecutorCapacityTypes}). Spark's local mode (its one executor is the driver) has neither. Pure; thread-safe (Spark's listener bus
  * writes, the driver's main thread reads).
  */
 public final class ExecutorTimeline {
@@ -44,14 +47,26 @@ public final class ExecutorTimeline {
         }
     }
 
-    /** The figures up to {@code at} (the result record's writing). */
-    public synchronized ConversionResult.Capacity at(long at) {
+    /** The figures up to {@code at} (the result record's writing), without the split by capacity type. */
+    public ConversionResult.Capacity at(long at) {
+        return at(at, null);
+    }
+
+    /**
+     * The figures up to {@code at}, with the executor-seconds split by the capacity type of each executor's node
+     * ({@code types}: executor id to type; an executor not in it counts as unknown). Null {@code types}: no split.
+     */
+    public synchronized ConversionResult.Capacity at(long at, Map<String, CapacityType> types) {
         List<long[]> changes = new ArrayList<>(); // time, +1 or -1
         long executorMillis = 0;
-        for (long[] e : executors.values()) {
+        Map<CapacityType, Long> byType = new EnumMap<>(CapacityType.class);
+        for (Map.Entry<String, long[]> x : executors.entrySet()) {
+            long[] e = x.getValue();
             long end = e[1] < 0 || e[1] > at ? at : e[1];
             if (e[0] < at) {
                 executorMillis += end - e[0];
+                CapacityType type = types == null ? CapacityType.UNKNOWN : types.getOrDefault(x.getKey(), CapacityType.UNKNOWN);
+                byType.merge(type, end - e[0], Long::sum);
                 changes.add(new long[] {Math.max(e[0], startMillis), 1});
                 if (end < at) {
                     changes.add(new long[] {Math.max(end, startMillis), -1});
@@ -72,6 +87,9 @@ public final class ExecutorTimeline {
         if (registered < requested && at > since) {
             shortMillis += at - since;
         }
-        return new ConversionResult.Capacity(requested, executors.size(), shortMillis / 1000.0, executorMillis / 1000.0);
+        ConversionResult.ByCapacityType split = types == null ? null : new ConversionResult.ByCapacityType(
+                byType.getOrDefault(CapacityType.SPOT, 0L) / 1000.0, byType.getOrDefault(CapacityType.ON_DEMAND, 0L) / 1000.0,
+                byType.getOrDefault(CapacityType.UNKNOWN, 0L) / 1000.0);
+        return new ConversionResult.Capacity(requested, executors.size(), shortMillis / 1000.0, executorMillis / 1000.0, split);
     }
 }

@@ -36,6 +36,34 @@ class ExecutorTimelineTest {
     }
 
     @Test
+    void withoutCapacityTypesTheRecordHasNoSplitAndWithThemTheSplitAddsUp() {
+        ExecutorTimeline t = new ExecutorTimeline(2, at(0));
+        t.added("1", at(5));
+        t.added("2", at(15));
+        assertEquals(new ConversionResult.Capacity(2, 2, 15, 95 + 85), t.at(at(100)));
+        assertEquals(null, t.at(at(100)).executorSecondsByCapacityType(), "no Kubernetes: no split");
+        // 1 on spot 5..100 = 95 s; 2 not known (no pod, no node): unknown 15..100 = 85 s.
+        assertEquals(new ConversionResult.ByCapacityType(95, 0, 85),
+                t.at(at(100), java.util.Map.of("1", dev.ndjsonparquet.capacity.CapacityType.SPOT)).executorSecondsByCapacityType());
+    }
+
+    @Test
+    void theRecordCarriesTheSplitOnlyWhenTheNodesWereRead() throws Exception {
+        ConversionResult base = new ConversionResult("m", java.time.Instant.EPOCH, java.time.Instant.EPOCH, 0, 0,
+                java.util.List.of(), 0, 0, 0, 0, 0, 0, 0, 0, "declared", new ConversionResult.Durations(0, 0, 0, 0),
+                "file:/out", null);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var local = json.readTree(base.withCapacity(new ConversionResult.Capacity(0, 0, 0, 0)).toJson()).path("capacity");
+        assertEquals("{\"executorsRequested\":0,\"executorsRegistered\":0,\"executorWaitSeconds\":0.0,\"executorSeconds\":0.0}",
+                local.toString(), "local mode: no split");
+        ConversionResult onK8s = base.withCapacity(new ConversionResult.Capacity(2, 2, 15, 180,
+                new ConversionResult.ByCapacityType(95, 60, 25)));
+        assertEquals("{\"spot\":95.0,\"onDemand\":60.0,\"unknown\":25.0}",
+                json.readTree(onK8s.toJson()).path("capacity").path("executorSecondsByCapacityType").toString());
+        assertEquals(onK8s.capacity(), ConversionResult.fromJson(onK8s.toJson()).capacity(), "read back");
+    }
+
+    @Test
     void noExecutorsAskedForNoWait() {
         ExecutorTimeline t = new ExecutorTimeline(0, at(0));
         t.added("driver", at(0));

@@ -1,6 +1,6 @@
 package dev.ndjsonparquet.tools.local;
 
-import dev.ndjsonparquet.controller.dispatch.CapacityType;
+import dev.ndjsonparquet.capacity.CapacityType;
 import dev.ndjsonparquet.controller.dispatch.CapacityWait;
 import dev.ndjsonparquet.controller.dispatch.Labels;
 import dev.ndjsonparquet.controller.dispatch.SparkApplicationBuilder;

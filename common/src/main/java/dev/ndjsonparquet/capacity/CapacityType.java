@@ -1,4 +1,4 @@
-package dev.ndjsonparquet.controller.dispatch;
+package dev.ndjsonparquet.capacity;
 
 import java.util.Locale;
 import java.util.Map;
@@ -8,7 +8,7 @@ import java.util.Map;
  * ({@code spot}, {@code on-demand}, {@code reserved}) or an EKS managed node group's
  * {@code eks.amazonaws.com/capacityType} ({@code SPOT}, {@code ON_DEMAND}, {@code CAPACITY_BLOCK}). Reserved capacity
  * and capacity blocks are paid for whether used or not, at no spot discount: they count as on-demand. A node without
- * either label, or one the dispatcher may not read, is {@link #UNKNOWN}. Pure.
+ * either label, or one that may not be read (the dispatcher, the Spark driver), is {@link #UNKNOWN}. Pure.
  */
 public enum CapacityType {
     SPOT("spot"), ON_DEMAND("on-demand"), UNKNOWN("unknown");
