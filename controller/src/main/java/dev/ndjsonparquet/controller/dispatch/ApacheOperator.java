@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,9 +150,9 @@ public final class ApacheOperator implements SparkOperator {
             message = ApacheStates.lastMessage(ApacheApplications.map(status.get("stateTransitionHistory")));
         }
         String error = message == null || message.toString().isBlank() || state == RunState.SUCCEEDED ? null : message.toString();
-        Instant finished = state.finished() ? instant(current.get("lastTransitionTime")) : null;
+        Instant finished = state.finished() ? ApiTimestamps.parse(java.util.Objects.toString(current.get("lastTransitionTime"), null)) : null;
         if (finished == null) {
-            finished = instant(meta.getCreationTimestamp());
+            finished = ApiTimestamps.parse(meta.getCreationTimestamp());
         }
         return new Run(meta.getName(), meta.getUid(), labels == null ? null : labels.get(Labels.MANIFEST_ID),
                 Labels.attemptOf(meta), Labels.firstAttemptOf(meta), Labels.startedAt(meta),
@@ -161,17 +160,6 @@ public final class ApacheOperator implements SparkOperator {
                 ApacheStates.mayStillRun(operatorState, state), meta.getDeletionTimestamp() != null,
                 Labels.annotation(meta, Labels.DEAD_LETTER_REASON), Labels.annotation(meta, Labels.DEAD_LETTER_SENT) != null,
                 finished == null ? Instant.EPOCH : finished, app);
-    }
-
-    private static Instant instant(Object v) {
-        if (v == null || v.toString().isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(v.toString());
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     private static int integer(String v, int otherwise) {

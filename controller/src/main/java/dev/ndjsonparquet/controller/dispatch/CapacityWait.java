@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,31 +82,20 @@ public final class CapacityWait {
                 .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
                         && "Unschedulable".equals(c.getReason()));
         Instant scheduledAt = conditions.stream().filter(c -> "PodScheduled".equals(c.getType()) && "True".equals(c.getStatus()))
-                .map(c -> instant(c.getLastTransitionTime())).filter(i -> i != null).findFirst().orElse(null);
+                .map(c -> ApiTimestamps.parse(c.getLastTransitionTime())).filter(i -> i != null).findFirst().orElse(null);
         Instant endedAt = null;
         if (status != null && ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase()))
                 && status.getContainerStatuses() != null) {
             for (ContainerStatus cs : status.getContainerStatuses()) {
                 Instant finished = cs.getState() == null || cs.getState().getTerminated() == null ? null
-                        : instant(cs.getState().getTerminated().getFinishedAt());
+                        : ApiTimestamps.parse(cs.getState().getTerminated().getFinishedAt());
                 if (finished != null && (endedAt == null || finished.isAfter(endedAt))) {
                     endedAt = finished;
                 }
             }
         }
         return new PodView(pod.getMetadata().getName(), labels.get("spark-role"), labels.get(APP_NAME_LABEL), unschedulable,
-                instant(pod.getMetadata().getCreationTimestamp()), scheduledAt, endedAt,
+                ApiTimestamps.parse(pod.getMetadata().getCreationTimestamp()), scheduledAt, endedAt,
                 pod.getSpec() == null ? null : pod.getSpec().getNodeName(), CapacityType.UNKNOWN);
-    }
-
-    private static Instant instant(String v) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(v);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

@@ -5,7 +5,6 @@ import dev.ndjsonparquet.controller.k8s.SparkApplication;
 import dev.ndjsonparquet.controller.k8s.SparkApplicationStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /**
  * What a finished run held, as spark-operator reports it: the executors the application asked for times
@@ -20,27 +19,16 @@ public record RunUsage(double executorCoreSeconds, double costUsd) {
         Object c = executor == null ? null : executor.additionalProperty("cores");
         int cores = c instanceof Number n ? n.intValue() : 1;
         SparkApplicationStatus status = app.getStatus();
-        Instant start = instant(status == null ? null : status.getLastSubmissionAttemptTime());
+        Instant start = ApiTimestamps.parse(status == null ? null : status.getLastSubmissionAttemptTime());
         if (start == null) {
             start = SparkApplicationBuilder.startedAt(app);
         }
-        Instant end = instant(status == null ? null : status.getTerminationTime());
+        Instant end = ApiTimestamps.parse(status == null ? null : status.getTerminationTime());
         if (end == null) {
             end = now;
         }
         double seconds = start == null || end.isBefore(start) ? 0 : Duration.between(start, end).toMillis() / 1000.0;
         double coreSeconds = (double) instances * cores * seconds;
         return new RunUsage(coreSeconds, coreSeconds / 3600.0 * coreHourPriceUsd);
-    }
-
-    private static Instant instant(String v) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(v);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }
