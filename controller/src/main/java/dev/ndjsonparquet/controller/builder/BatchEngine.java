@@ -99,6 +99,11 @@ public final class BatchEngine {
             return files.stream().anyMatch(f -> Ledger.fileId(f).equals(id));
         }
 
+        /** True when the batch holds another version of the object at {@code uri} (a manifest names each object once). */
+        boolean holdsAnotherVersionOf(String uri, String fileId) {
+            return files.stream().anyMatch(f -> f.uri().equals(uri) && !Ledger.fileId(f).equals(fileId));
+        }
+
         void add(Claim c) {
             files.add(c);
             bytes += c.size();
@@ -211,6 +216,11 @@ public final class BatchEngine {
         }
         if (current != null && policy.closeBefore(current.files.size(), current.bytes, file.size())) {
             ship(current, CloseReason.BYTES);
+        }
+        if (current != null && current.holdsAnotherVersionOf(store.fileUri(file.location()), fileId)) {
+            // An object overwritten while its first version waits in the open batch: the manifest would name the
+            // object twice, which no reader accepts, and the batch could never ship. The new version starts the next.
+            ship(current, CloseReason.FLUSH);
         }
         OpenBatch batch = openBatch();
         Claim claim = new Claim(file.bucket(), file.key(), file.etag(), file.versionId(), file.size(),

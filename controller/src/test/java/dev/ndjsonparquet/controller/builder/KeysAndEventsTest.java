@@ -51,6 +51,30 @@ class KeysAndEventsTest {
         assertEquals(0, h.queueDepth(h.ingestQueue));
     }
 
+    /**
+     * An object overwritten while its first version waits in the open batch: each version goes into a manifest of its
+     * own (a manifest naming one object twice is invalid, and the batch holding both could never ship).
+     */
+    @Test
+    void anObjectOverwrittenWhileItsBatchIsOpenGoesIntoTheNextManifest() {
+        Harness h = new Harness();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        Harness.Builder b = h.builder(StepHook.NONE, clock);
+        String key = "over/a.json";
+        String first = h.putObject(key, 200);
+        h.send(Harness.s3Notification(Harness.record(h.input, key, 200, first)));
+        Harness.pollUntil(b, Duration.ofSeconds(60), () -> b.metrics().acceptedCount() == 1);
+        String second = h.putObject(key, 300);
+        h.send(Harness.s3Notification(Harness.record(h.input, key, 300, second)));
+        Harness.pollUntil(b, Duration.ofSeconds(60), () -> b.metrics().acceptedCount() == 2);
+        clock.advance(Duration.ofSeconds(61));
+        b.loop().pollOnce();
+        List<List<String>> etags = h.sentManifests().values().stream()
+                .map(m -> m.files().stream().map(f -> f.etag()).toList()).toList();
+        assertEquals(List.of(List.of(first), List.of(second)), etags, "one manifest per version, in their order");
+        assertEquals(0, h.queueDepth(h.ingestQueue));
+    }
+
     @Test
     void keysThatPathsRewriteAreQuarantinedBeforeBeingClaimed() {
         Harness h = new Harness();
