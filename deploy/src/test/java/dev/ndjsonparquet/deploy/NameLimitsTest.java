@@ -100,6 +100,10 @@ class NameLimitsTest {
             } else {
                 subdomain(problems, where + " name", name);
             }
+            if (kind.equals("CronJob") && name.length() > 52) {
+                // The API server's rule: a CronJob's Jobs are named <cronjob>-<11 characters> and must stay labels.
+                problems.add(where + ": a CronJob name is at most 52 characters, this is " + name.length());
+            }
             if (o.path("metadata").has("namespace")) {
                 dnsLabel(problems, where + " namespace", o.path("metadata").path("namespace").asString(), DNS_LABEL);
             }
