@@ -59,6 +59,13 @@ public interface Checkpoints {
     default void converting(int splitIndex, long nonBlankLine) {
     }
 
+    /**
+     * In a task: the split is read to its end, its rows handed to the writer and its bad records' staging file
+     * closed; the attempt's output is about to be committed (what an executor lost at the last moment leaves).
+     */
+    default void splitRead(int splitIndex, long nonBlankLines) {
+    }
+
     /** The checkpoints the named class gives, or {@link #NONE} when no class is named. */
     static Checkpoints load(String className) {
         if (className == null || className.isBlank()) {

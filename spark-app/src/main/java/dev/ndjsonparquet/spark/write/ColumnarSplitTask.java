@@ -144,6 +144,7 @@ public final class ColumnarSplitTask implements FlatMapFunction<Iterator<FileSpl
             }
             files.close();
             bad.close();
+            checkpoints.splitRead(split.index(), lines.nonBlankLines());
             FileCommitProtocol.TaskCommitMessage msg = committer.commitTask(attempt);
             SplitStats stats = new SplitStats(split.index(), split.fileIndex(), lines.physicalLines(),
                     lines.nonBlankLines(), rows, rescued, bad.count(), split.end() - split.start(), bad.file(),

@@ -180,6 +180,7 @@ public final class SplitConverter implements FlatMapFunction<Iterator<FileSplitR
             stats.add(new SplitStats(split.index(), split.fileIndex(), lines.physicalLines(), lines.nonBlankLines(), rows,
                     rescued, bad.count(), split.end() - split.start(), bad.file(), lines.quarantineReason(),
                     convertible.failures()));
+            checkpoints.splitRead(split.index(), lines.nonBlankLines());
         }
 
         private void closeQuietly() {

@@ -5,6 +5,7 @@ import dev.ndjsonparquet.conversion.ConversionSettings;
 import dev.ndjsonparquet.conversion.WriterEngine;
 import dev.ndjsonparquet.spark.faults.FailAfterLines;
 import dev.ndjsonparquet.spark.faults.FailFirstAttemptAfterLines;
+import dev.ndjsonparquet.spark.faults.FailFirstAttemptAtTheEndOfItsSplit;
 import dev.ndjsonparquet.spark.faults.FailBeforeResult;
 import dev.ndjsonparquet.spark.faults.InjectedFailure;
 import dev.ndjsonparquet.spark.faults.InjectedFailures;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** A failed run followed by a retry gives every row exactly once; a finished manifest is not converted again. */
 class IdempotenceTest {
@@ -70,13 +73,21 @@ class IdempotenceTest {
         assertExactlyOnce(o.result());
     }
 
+    static Stream<Arguments> lostAttempts() {
+        return Stream.of(WriterEngine.values()).flatMap(w -> Stream.of(
+                Arguments.of(w, FailFirstAttemptAfterLines.class),
+                Arguments.of(w, FailFirstAttemptAtTheEndOfItsSplit.class)));
+    }
+
     /**
-     * A task attempt lost halfway and retried by Spark inside the same job (the session runs local[2,2], as a cluster
-     * retries a task whose executor died): the run succeeds, and the Parquet holds every row and the bad line once.
+     * A task attempt lost and retried by Spark inside the same job (the session runs local[2,2], as a cluster
+     * retries a task whose executor died): halfway, before anything is flushed, or at the end of its split, with
+     * its Parquet files and its bad records' staging file written and closed but not committed. The run succeeds,
+     * and the Parquet holds every row and the bad line once: nothing the lost attempt wrote is kept.
      */
-    @ParameterizedTest
-    @EnumSource(WriterEngine.class)
-    void aTaskAttemptLostHalfwayIsRetriedInsideTheJob(WriterEngine writer) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("lostAttempts")
+    void aTaskAttemptLostIsRetriedInsideTheJob(WriterEngine writer, Class<? extends dev.ndjsonparquet.spark.commit.Checkpoints> lost) throws Exception {
         String manifest = inputs.manifest(dir.resolve("out"));
         List<SparkListenerTaskEnd> ends = new CopyOnWriteArrayList<>();
         SparkListener listener = new SparkListener() {
@@ -85,7 +96,7 @@ class IdempotenceTest {
                 ends.add(end);
             }
         };
-        InjectedFailures.install(spark, FailFirstAttemptAfterLines.class);
+        InjectedFailures.install(spark, lost);
         spark.sparkContext().addSparkListener(listener);
         ManifestConversion.Outcome o;
         try {
