@@ -16,11 +16,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +41,6 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class DemoCommand extends LocalPipelineCommand {
 
     /** Marks a directory the demo created, so a re-run may empty it and nothing else. */
-    static final String MARKER = ".ndjson-parquet-demo";
 
     public DemoCommand() {
         this(System.getenv());
@@ -77,7 +74,7 @@ public final class DemoCommand extends LocalPipelineCommand {
                 defaults.put(DispatcherSettings.SPARK_APP_ARGS.key(), IcebergDemo.sparkAppArgs(dir));
             }
             settings = LocalRun.resolve(LocalSettings.DEMO, flags, env, defaults);
-            prepare(dir);
+            WorkDirectory.prepare(dir, "demo");
         } catch (SettingsException | IllegalArgumentException e) {
             err.println("demo: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
@@ -138,33 +135,6 @@ public final class DemoCommand extends LocalPipelineCommand {
                 outlier > 0 ? ", one file above the " + maxMb + " MiB size band" : "");
         out.flush();
         return data;
-    }
-
-    /** Empties a directory an earlier demo made; refuses any other non-empty directory. */
-    private static void prepare(Path dir) {
-        try {
-            if (Files.isDirectory(dir)) {
-                boolean empty;
-                try (Stream<Path> s = Files.list(dir)) {
-                    empty = s.findAny().isEmpty();
-                }
-                if (!empty && !Files.exists(dir.resolve(MARKER))) {
-                    throw new IllegalArgumentException("--dir " + dir + " is not empty and was not made by the demo; "
-                            + "choose another directory");
-                }
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        if (!p.equals(dir)) {
-                            Files.delete(p);
-                        }
-                    }
-                }
-            }
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(MARKER), "made by ndjson-parquet demo; emptied by the next demo\n");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--dir " + dir + " cannot be prepared: " + e.getMessage(), e);
-        }
     }
 
     private static String mb(long bytes) {

@@ -11,7 +11,6 @@ import dev.ndjsonparquet.tools.soak.Soak;
 import dev.ndjsonparquet.tools.soak.SoakReport;
 import dev.ndjsonparquet.tools.soak.SoakSettings;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,14 +63,14 @@ public final class SoakCommand implements Callable<Integer> {
             String dirSetting = s.get(SoakSettings.DIR);
             Path dir = (dirSetting == null || dirSetting.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "ndjson-parquet-soak")
                     : Path.of(dirSetting)).toAbsolutePath().normalize();
-            Files.createDirectories(dir);
+            WorkDirectory.prepare(dir, "soak"); // an earlier soak's lake would read as duplicates
             List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
             jvm.addAll(SparkLaunch.splitOptions(s.get(LocalSettings.SPARK_JAVA_OPTS)));
             options = new Soak.Options(s.get(SoakSettings.FILES), s.get(SoakSettings.FAULT_RATE),
                     seed == null ? new Random().nextLong() : seed, s.get(SoakSettings.DURATION), s.get(SoakSettings.FILES_PER_ROUND),
                     s.get(BuilderSettings.MAX_FILES_PER_MANIFEST), s.get(BuilderSettings.MAX_BATCH_AGE_SECONDS), SoakSettings.list(s.get(SoakSettings.WITHOUT)), dir,
                     new SparkLaunch(SparkLaunch.currentJava(), s.get(LocalSettings.SPARK_CLASSPATH), jvm, 1, "512m"));
-        } catch (SettingsException | IllegalArgumentException | java.io.IOException e) {
+        } catch (SettingsException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("soak: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
         }

@@ -51,8 +51,8 @@ public final class SoakSettings {
             .build();
     public static final Setting<String> DIR = Setting.string("dir")
             .env("SOAK_DIR")
-            .describedAs("Directory of the soak's logs and downloaded output; empty: ndjson-parquet-soak in the system's "
-                    + "temporary directory")
+            .describedAs("Directory of the soak's logs and downloaded output, emptied first when an earlier soak made it "
+                    + "and refused when it holds anything else; empty: ndjson-parquet-soak in the system's temporary directory")
             .build();
 
     /** Only the soak's own, in the order of the docs/soak.md table. */

@@ -97,6 +97,14 @@ class LocalCommandLineTest {
     }
 
     @Test
+    void theSoakRefusesADirectoryItDidNotMakeAndStartsNothing() throws Exception {
+        Files.writeString(tmp.resolve("precious.txt"), "keep me");
+        assertEquals(2, execute(new dev.ndjsonparquet.tools.cli.SoakCommand(ENV), "--dir", tmp.toString()));
+        assertTrue(err.toString().contains("not empty and was not made by the soak"), err::toString);
+        assertTrue(Files.exists(tmp.resolve("precious.txt")));
+    }
+
+    @Test
     void bothCommandsTakeTheSharedVerboseFlagAndRunItsWatchFlag() {
         assertEquals(0, main("demo", "--help"));
         assertTrue(out.toString().contains("--verbose"), out::toString);
