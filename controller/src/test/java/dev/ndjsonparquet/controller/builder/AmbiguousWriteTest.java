@@ -227,13 +227,13 @@ class AmbiguousWriteTest {
                 records.add(Harness.record(h.input, key, size, h.putObject(key, size)));
                 uris.add(h.uri(key));
             }
-            sendInOrder(h, Harness.s3Notification(records.toArray(String[]::new)));
+            h.send(Harness.s3Notification(records.toArray(String[]::new)));
             if (files.nextInt(4) == 0) {
-                sendInOrder(h, Harness.s3Notification(records.get(0))); // a re-delivery
+                h.send(Harness.s3Notification(records.get(0))); // a re-delivery
             }
         }
         String etag = h.putObject("storm/small.json", 40);
-        sendInOrder(h, Harness.s3Notification(Harness.record(h.input, "storm/small.json", 40, etag)));
+        h.send(Harness.s3Notification(Harness.record(h.input, "storm/small.json", 40, etag)));
 
         // One forced fault per family, at a point and call drawn from the seed; the rest drawn per call.
         Random forced = new Random(seed ^ 0xF0CE);
@@ -327,25 +327,7 @@ class AmbiguousWriteTest {
             } catch (RuntimeException deletedMeanwhile) {
                 // the message was deleted (a delete that threw had taken effect): nothing comes back
             }
-            nextMillisecond();
-        }
-    }
-
-    /**
-     * ElasticMQ orders a standard queue's visible messages by the millisecond they became visible and nothing
-     * else, so two messages of one millisecond come out in an order that depends on the wall clock's ticks (a
-     * storm replayed from its seed once batched two files otherwise on CI). The test's own sends and returns
-     * therefore each take a millisecond of their own, in the order the seed gives.
-     */
-    private static void sendInOrder(Harness h, String body) {
-        h.send(body);
-        nextMillisecond();
-    }
-
-    private static void nextMillisecond() {
-        long now = System.currentTimeMillis();
-        while (System.currentTimeMillis() <= now) {
-            Thread.onSpinWait();
+            Harness.nextMillisecond(); // returned in the order of the list, as sends are (Harness.send)
         }
     }
 }

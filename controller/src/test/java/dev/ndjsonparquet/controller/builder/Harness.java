@@ -185,8 +185,22 @@ final class Harness {
         return uri(key);
     }
 
+    /**
+     * Sends an event message in a millisecond of its own. ElasticMQ orders a standard queue's visible messages by the
+     * millisecond they became visible and nothing else, so two messages sent in one millisecond come out in an order
+     * that depends on the wall clock's ticks: tests that send in a known order receive in that order.
+     */
     void send(String body) {
         servers.sqs.sendMessage(b -> b.queueUrl(ingestQueue).messageBody(body));
+        nextMillisecond();
+    }
+
+    /** Returns once the wall clock has moved past the millisecond this was called in. */
+    static void nextMillisecond() {
+        long now = System.currentTimeMillis();
+        while (System.currentTimeMillis() <= now) {
+            Thread.onSpinWait();
+        }
     }
 
     /** Polls until the condition holds or the time is up. */

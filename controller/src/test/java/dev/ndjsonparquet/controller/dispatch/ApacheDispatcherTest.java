@@ -79,7 +79,7 @@ class ApacheDispatcherTest extends WithHarness {
         String name = nameOf(body);
         h.send(body);
         MutableClock clock = new MutableClock(Instant.now());
-        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(2);
+        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(2).visibility(Harness.FROZEN_CLOCK_VISIBILITY);
         try (Harness.Controller c = h.controller(limits, () -> true, h.wiring().withClock(clock))) {
             awaitApplication(name);
             h.driveApache(name, "Submitted", "DriverRequested", "DriverStarted", "RunningHealthy", "Failed");
@@ -114,9 +114,16 @@ class ApacheDispatcherTest extends WithHarness {
         String body = h.good("apache-stuck");
         String name = nameOf(body);
         h.send(body);
-        try (Harness.Controller c = h.controller(Harness.Limits.defaults().maxAttempts(1).stuck(Duration.ofSeconds(2)), () -> true)) {
+        // On the test clock: a stall of the test between the create and Submitted cannot make it stuck in another state.
+        MutableClock clock = new MutableClock(Instant.now());
+        Duration stuck = Duration.ofSeconds(2);
+        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(1).stuck(stuck).visibility(Harness.FROZEN_CLOCK_VISIBILITY);
+        try (Harness.Controller c = h.controller(limits, () -> true, h.wiring().withClock(clock))) {
             awaitApplication(name);
             h.driveApache(name, "Submitted");
+            c.awaitLoops(3);
+            assertEquals(0, h.depth(h.deadLetters), "nothing is stuck before the clock moves");
+            clock.advance(stuck);
             String reason = h.drainDeadLetters(1).get(0).messageAttributes().get("reason").stringValue();
             assertTrue(reason.contains("stuck in Submitted"), reason);
             Await.until(WAIT, () -> h.depth(h.queue) == 0, "the manifest queue to be empty");

@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class DependencyOutageTest extends WithHarness {
 
-    static final int MAX_RECEIVE_COUNT = 2;
+    /** Three, not two: one lapse of a visibility extension on a stalled machine is no failure of the guarantee. */
+    static final int MAX_RECEIVE_COUNT = 3;
     static final int MANIFESTS = 3;
 
     /** What is down, and what the dispatcher must say it waits on. */

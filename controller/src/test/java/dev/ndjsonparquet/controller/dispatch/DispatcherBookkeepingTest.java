@@ -59,7 +59,8 @@ class DispatcherBookkeepingTest extends WithHarness {
         String body = h.good("limit-" + kind + state);
         String id = idOf(body);
         h.send(body);
-        Harness.Limits limits = Harness.Limits.defaults().runLimit(Duration.ofMinutes(30)).backoff(Duration.ZERO);
+        Harness.Limits limits = Harness.Limits.defaults().runLimit(Duration.ofMinutes(30)).backoff(Duration.ZERO)
+                .visibility(Harness.FROZEN_CLOCK_VISIBILITY);
         try (Harness.Controller c = h.controller(limits, () -> true, h.wiring().withClock(clock))) {
             await("the first attempt", () -> h.run(Labels.applicationName(id)) != null);
             h.play(Labels.applicationName(id), Harness.Step.SUBMITTED);

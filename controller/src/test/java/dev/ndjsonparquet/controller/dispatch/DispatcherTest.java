@@ -201,7 +201,7 @@ class DispatcherTest extends WithHarness {
         // The dispatcher's clock stands still until the test moves it: the backoff is crossed when the test says,
         // not when a loaded machine happens to schedule the threads.
         MutableClock clock = new MutableClock(Instant.now());
-        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(2);
+        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(2).visibility(Harness.FROZEN_CLOCK_VISIBILITY);
         try (Harness.Controller c = h.controller(limits, () -> true, h.wiring().withClock(clock))) {
             awaitApplication(name);
             h.drive(name, "SUBMITTED", "RUNNING", "FAILING", "PENDING_RERUN", "SUBMITTED", "RUNNING", "FAILING", "FAILED");
@@ -243,9 +243,16 @@ class DispatcherTest extends WithHarness {
         String body = h.good("stuck");
         String name = nameOf(body);
         h.send(body);
-        try (Harness.Controller c = h.controller(Harness.Limits.defaults().maxAttempts(1).stuck(Duration.ofSeconds(2)), () -> true)) {
+        // On the test clock: a stall of the test between the create and SUBMITTED cannot make it stuck in another state.
+        MutableClock clock = new MutableClock(Instant.now());
+        Duration stuck = Duration.ofSeconds(2);
+        Harness.Limits limits = Harness.Limits.defaults().maxAttempts(1).stuck(stuck).visibility(Harness.FROZEN_CLOCK_VISIBILITY);
+        try (Harness.Controller c = h.controller(limits, () -> true, h.wiring().withClock(clock))) {
             awaitApplication(name);
             h.drive(name, "SUBMITTED");
+            c.awaitLoops(3);
+            assertEquals(0, h.depth(h.deadLetters), "nothing is stuck before the clock moves");
+            clock.advance(stuck);
             String reason = h.drainDeadLetters(1).get(0).messageAttributes().get("reason").stringValue();
             assertTrue(reason.contains("stuck in SUBMITTED"), reason);
             awaitQueueEmpty();
@@ -273,17 +280,22 @@ class DispatcherTest extends WithHarness {
         String manifestId = dev.ndjsonparquet.manifest.ManifestCodec.decodeMessage(body).manifestId();
         h.send(body);
         Duration stuck = Duration.ofSeconds(2);
+        // On the test clock, so a stall of the test cannot run out the stuck timeout before the pod is seen waiting.
+        MutableClock clock = new MutableClock(Instant.now());
         // One attempt only, and a run-time limit shorter than the wait: a wait counted as a failure would dead-letter.
         try (Harness.Controller c = h.controller(Harness.Limits.defaults().maxAttempts(1).stuck(stuck)
-                .runLimit(Duration.ofSeconds(3)), () -> true)) {
+                .runLimit(Duration.ofSeconds(3)).visibility(Harness.FROZEN_CLOCK_VISIBILITY), () -> true,
+                h.wiring().withClock(clock))) {
             awaitApplication(name);
             unschedulable(manifestId, name + "-" + role, role);
             h.drive(name, operatorState);
-            java.time.Instant since = java.time.Instant.now();
-            // Outlast the stuck timeout and the run-time limit while the pod waits, over several steps.
-            Await.until(WAIT, () -> Duration.between(since, java.time.Instant.now()).compareTo(stuck.multipliedBy(2)) > 0,
-                    "twice the stuck timeout");
             c.awaitLoops(3);
+            // Outlast the stuck timeout and the run-time limit while the pod waits, a second per step.
+            for (int i = 0; i < 2 * stuck.toSeconds() + 1; i++) {
+                clock.advance(Duration.ofSeconds(1));
+                c.awaitLoops(1);
+            }
+            c.awaitLoops(2);
             assertEquals(0, c.count("applications_failed"), "a wait for nodes is no failed attempt");
             assertEquals(1, h.applications().size());
             // The node arrives: the pod is scheduled; the run goes on and converts.

@@ -52,8 +52,10 @@ class KubernetesApiCallsTest {
             String stuck = h.good("stuck");
             List.of(ok, failing, stuck).forEach(h::send);
             try (LeaseLeadership lease = LeaseLeadership.start(dispatcherClient, new LeaseLeadership.Config(h.namespace,
-                    "dispatcher", "me", Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200)));
-                 Harness.Controller c = h.controller(Harness.Limits.defaults().maxAttempts(2).stuck(Duration.ofSeconds(3)),
+                    "dispatcher", "me", Duration.ofSeconds(20), Duration.ofSeconds(15), Duration.ofSeconds(1)));
+                 // The margins a loaded 2-core machine needs: the lease of DispatcherTest, and a stuck timeout that a
+                 // stall of the test between a create and its first state cannot run out.
+                 Harness.Controller c = h.controller(Harness.Limits.defaults().maxAttempts(2).stuck(Duration.ofSeconds(6)),
                          lease::isLeader, dispatcherClient)) {
                 Await.until(Duration.ofSeconds(30), () -> h.applications().size() == 3, "three applications");
                 h.drive(name(ok), "SUBMITTED", "RUNNING", "SUCCEEDING", "COMPLETED");

@@ -60,17 +60,23 @@ class OverflowFiguresTest extends WithHarness {
         String name = Labels.applicationName(manifestId);
         h.send(body);
         Duration stuck = Duration.ofSeconds(2);
+        // On the test clock: a stall of the test between RUNNING and the executors' creation cannot run out the limits.
+        dev.ndjsonparquet.testsupport.MutableClock clock = new dev.ndjsonparquet.testsupport.MutableClock(Instant.now());
         try (Harness.Controller c = h.controller(Harness.Limits.defaults().maxAttempts(1).stuck(stuck)
-                .runLimit(Duration.ofSeconds(3)), () -> true)) {
+                .runLimit(Duration.ofSeconds(3)).visibility(Harness.FROZEN_CLOCK_VISIBILITY), () -> true,
+                h.wiring().withClock(clock))) {
             Await.until(WAIT, () -> h.application(name) != null, "application " + name);
             h.drive(name, "SUBMITTED", "RUNNING");
             List<Pod> pods = List.of(executor(name + "-exec-1", name, manifestId), executor(name + "-exec-2", name, manifestId),
                     executor(name + "-exec-3", name, manifestId));
             // Another attempt's executor of the same manifest, on an on-demand node: not this run's.
             Pod other = executor("np-old-exec-1", name + "-7", manifestId);
-            Instant since = Instant.now();
-            Await.until(WAIT, () -> Duration.between(since, Instant.now()).compareTo(stuck.multipliedBy(2)) > 0, "twice the stuck timeout");
             c.awaitLoops(3);
+            for (int i = 0; i < 2 * stuck.toSeconds() + 1; i++) { // twice the stuck timeout, past the run-time limit
+                clock.advance(Duration.ofSeconds(1));
+                c.awaitLoops(1);
+            }
+            c.awaitLoops(2);
             assertEquals(0, c.count("applications_failed"), "waiting for nodes is no failed attempt");
 
             // The nodes come: all three bound 40 s after the last one was created; two on on-demand, one on spot.

@@ -137,7 +137,8 @@ class RetryOrderTest extends WithHarness {
         String first = Labels.applicationName(id);
         String second = Labels.applicationName(id, 2);
         h.send(retried);
-        Harness.Limits limits = Harness.Limits.defaults().maxConcurrent(2).runLimit(Duration.ofMinutes(30)).backoff(Duration.ZERO);
+        Harness.Limits limits = Harness.Limits.defaults().maxConcurrent(2).runLimit(Duration.ofMinutes(30)).backoff(Duration.ZERO)
+                .visibility(Harness.FROZEN_CLOCK_VISIBILITY);
         try (Harness.Controller c = h.controller(limits, () -> true, h.wiring().withClock(clock)
                 .withOperator(o -> recording.around(o, faults)))) {
             Await.until(WAIT, () -> h.run(first) != null, "attempt 1");
