@@ -31,7 +31,7 @@ final class WorkDirectory {
                 }
                 if (!empty && !Files.exists(marker)) {
                     throw new IllegalArgumentException("--dir " + dir + " is not empty and was not made by the " + command
-                            + "; choose another directory");
+                            + " (it has no " + marker.getFileName() + "); choose another directory, or remove this one");
                 }
                 try (Stream<Path> walk = Files.walk(dir)) {
                     for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
