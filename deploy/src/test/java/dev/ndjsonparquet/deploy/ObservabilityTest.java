@@ -89,7 +89,7 @@ class ObservabilityTest {
             assertTrue(r.path("expr").asString().contains("namespace=\"" + Chart.NAMESPACE + "\""), "scoped to the release: " + r);
         }
         assertEquals(Set.of("NdjsonParquetManifestDeadLettered", "NdjsonParquetRunsFailing", "NdjsonParquetNoDispatcherLeader",
-                "NdjsonParquetNoBuilderLeader", "NdjsonParquetControllerMetricsAbsent",
+                "NdjsonParquetNoBuilderLeader", "NdjsonParquetBatchStopped", "NdjsonParquetControllerMetricsAbsent",
                 "NdjsonParquetFilesWaiting", "NdjsonParquetApplicationsStuck", "NdjsonParquetOnDemandShareHigh"), alerts);
         assertEquals(Set.of(), unknownMetrics(exprs.toString(), controllerSources()));
         assertTrue(exprs.toString().contains("> 1800"), "oldest waiting file threshold from values");

@@ -9,6 +9,7 @@ import dev.ndjsonparquet.controller.builder.Step.StepHook;
 import dev.ndjsonparquet.location.ObjectKeys;
 import dev.ndjsonparquet.manifest.Manifest;
 import dev.ndjsonparquet.manifest.ManifestFile;
+import dev.ndjsonparquet.manifest.ManifestValidator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -358,7 +359,7 @@ public final class BatchEngine {
         return Set.copyOf(stopped);
     }
 
-    /** A closed batch that cannot ship as recorded: an invariant broke, retrying cannot mend it. */
+    /** A batch that cannot ship as recorded: an invariant broke, retrying cannot mend it. */
     static final class BrokenBatch extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -495,12 +496,13 @@ public final class BatchEngine {
         } catch (Fenced e) {
             throw e;
         } catch (BrokenBatch e) {
-            // Shipping it under either id would break exactly-once keyed on the manifest id: stop this batch,
-            // leave its closed record in the ledger for an operator, and go on with the others.
+            // Shipping it under either id would break exactly-once keyed on the manifest id, and a manifest the
+            // contract refuses can never ship: stop this batch, leave its record in the ledger for an operator, and
+            // go on with the others.
             metrics.batchesStopped.increment();
             stopped.add(batch.record.batchId());
             newlyStopped.add(batch.record.batchId());
-            LOG.error("batch {} stopped: {}; its closed record stays in the ledger for an operator", batch.record.batchId(),
+            LOG.error("batch {} stopped: {}; its record stays in the ledger for an operator", batch.record.batchId(),
                     e.getMessage());
         } catch (RuntimeException e) {
             unshipped.add(batch);
@@ -519,6 +521,7 @@ public final class BatchEngine {
             }
             Instant at = clock.instant();
             Manifest m = Manifest.of(at, manifestFiles(members), settings.outputLocation(), settings.schemaUri());
+            requireShippable(m);
             BatchRecord closing = closed.close(term, at, m.manifestId(), reason.name(), members);
             Optional<String> etag = ledger.replaceBatch(closing, batch.etag);
             if (etag.isEmpty()) {
@@ -536,6 +539,7 @@ public final class BatchEngine {
             throw new BrokenBatch("its manifest, rebuilt from the closing record, has id " + manifest.manifestId()
                     + " but the batch was closed as " + closed.manifestId());
         }
+        requireShippable(manifest);
         String uri = shipper.write(manifest);
         hook.reached(Step.MANIFEST_WRITTEN);
         if (!batch.sent) {
@@ -575,6 +579,19 @@ public final class BatchEngine {
             }
         }
         return new ArrayList<>(byId.values());
+    }
+
+    /**
+     * A manifest the contract refuses (every reader and the dispatcher would refuse it too) can never ship, and
+     * retrying cannot mend it: its batch is stopped like a broken one instead of blocking the builder's loop for ever.
+     * Admission keeps such files out; this is the last guard (a ledger written by another version, a defect).
+     */
+    private static void requireShippable(Manifest m) {
+        List<String> problems = ManifestValidator.problems(m);
+        if (!problems.isEmpty()) {
+            throw new BrokenBatch("its manifest " + m.manifestId() + " breaks the manifest contract, so no reader would "
+                    + "accept it: " + String.join("; ", problems));
+        }
     }
 
     private static List<ManifestFile> manifestFiles(List<Claim> claims) {

@@ -112,4 +112,63 @@ class CrashTest {
         assertEquals("not-the-rebuilt-id", kept.get(0).value().manifestId());
         assertTrue(ledger.sentOf(closed.batchId()).isEmpty(), "no sent record for the stopped batch");
     }
+
+    /**
+     * A batch whose manifest the contract refuses (two members naming one object: a ledger written by a defective or
+     * another version) can never ship. It used to throw at every attempt, for ever, and the builder shipped nothing
+     * else. Now it is stopped like a broken batch, counted, kept in the ledger, and the builder goes on.
+     */
+    @Test
+    void aBatchWhoseManifestTheContractRefusesIsStoppedAndTheBuilderGoesOn() {
+        Harness h = new Harness();
+        h.settings = h.settings(4, 1_000_000, 2, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 2);
+        List<String> first = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            first.add(h.upload("refused/a" + i + ".json", 120 + i));
+        }
+        Harness.Builder killed = h.builder(s -> {
+            if (s == Step.BATCH_CLOSED) {
+                throw new SimulatedCrash(s);
+            }
+        }, Clock.systemUTC());
+        killed.engine().recover();
+        assertThrows(SimulatedCrash.class, () -> Harness.pollUntil(killed, Duration.ofSeconds(60), () -> false));
+
+        var ledger = killed.engine().ledger();
+        var open = ledger.openBatches("builder");
+        assertEquals(1, open.size(), "the killed builder left its closed batch");
+        var closed = open.get(0).value();
+        // A fifth member names the first one's object under another version; the recorded id is the one such a list
+        // gives, so only the contract, not the id check, can refuse it.
+        List<Ledger.Claim> files = new ArrayList<>(closed.files());
+        Ledger.Claim a = files.get(0);
+        files.add(new Ledger.Claim(a.bucket(), a.key(), "\"another-version\"", null, a.size() + 1, a.uri(), a.batchId(),
+                a.claimedAt(), a.owner()));
+        var manifestFiles = files.stream().sorted(java.util.Comparator.comparing(Ledger.Claim::uri))
+                .map(c -> new dev.ndjsonparquet.manifest.ManifestFile(c.uri(), c.size(), c.etag(), c.versionId())).toList();
+        String id = dev.ndjsonparquet.manifest.ManifestIds.fromFiles(manifestFiles);
+        var edited = new Ledger.BatchRecord(closed.batchId(), closed.owner(), closed.term(), closed.openedAt(),
+                closed.closedAt(), id, closed.closeReason(), files);
+        assertTrue(ledger.replaceBatch(edited, open.get(0).etag()).isPresent());
+
+        List<String> second = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            second.add(h.upload("refused/b" + i + ".json", 130 + i));
+        }
+        Harness.Builder restarted = h.builder();
+        assertEquals(List.of(), restarted.engine().recover(), "the refused batch is not reported as finished");
+        assertEquals(1.0, restarted.metrics().stoppedBatchCount(), "the stopped batch is counted");
+        assertEquals(java.util.Set.of(closed.batchId()), restarted.engine().stoppedBatches());
+        Harness.pollUntil(restarted, Duration.ofSeconds(60),
+                () -> h.queueDepth(h.ingestQueue) == 0 && restarted.loop().inFlightCount() == 0);
+
+        var sent = h.sentManifests().values();
+        assertExactlyOnce(second, sent);
+        assertTrue(sent.stream().flatMap(m -> m.files().stream()).noneMatch(f -> first.contains(f.uri())),
+                "nothing of the stopped batch was shipped");
+        var kept = ledger.openBatches("builder");
+        assertEquals(1, kept.size(), "the stopped batch stays in the ledger for an operator");
+        assertEquals(id, kept.get(0).value().manifestId());
+        assertTrue(ledger.sentOf(closed.batchId()).isEmpty(), "no sent record for the stopped batch");
+    }
 }
