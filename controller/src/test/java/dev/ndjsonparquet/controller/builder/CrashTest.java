@@ -60,19 +60,16 @@ class CrashTest {
         assertEquals(0, restarted.engine().ledger().openBatches("builder").size(), "no batch left open");
     }
 
-    /**
-     * A closed batch whose manifest, rebuilt from its closing record, gets another id than the one recorded at
-     * close (here: the record edited after the crash) breaks the invariant exactly-once rests on. The restarted
-     * builder stops that batch with an error (counted, nothing written or sent for it, its record kept in the
-     * ledger) and goes on with the other files.
-     */
-    @Test
-    void aBatchRebuiltWithAnotherIdThanRecordedAtCloseIsStoppedAndTheBuilderGoesOn() {
+    /** Four files batched and closed by a builder killed right after the close, and what its ledger holds then. */
+    private record ClosedThenKilled(Harness h, List<String> files, Ledger ledger, Ledger.BatchRecord closed, String etag) {
+    }
+
+    private static ClosedThenKilled closedThenKilled(String prefix) {
         Harness h = new Harness();
         h.settings = h.settings(4, 1_000_000, 2, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 2);
-        List<String> first = new ArrayList<>();
+        List<String> files = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            first.add(h.upload("broken/a" + i + ".json", 120 + i));
+            files.add(h.upload(prefix + "/a" + i + ".json", 120 + i));
         }
         Harness.Builder killed = h.builder(s -> {
             if (s == Step.BATCH_CLOSED) {
@@ -81,36 +78,55 @@ class CrashTest {
         }, Clock.systemUTC());
         killed.engine().recover();
         assertThrows(SimulatedCrash.class, () -> Harness.pollUntil(killed, Duration.ofSeconds(60), () -> false));
-
-        var ledger = killed.engine().ledger();
+        Ledger ledger = killed.engine().ledger();
         var open = ledger.openBatches("builder");
         assertEquals(1, open.size(), "the killed builder left its closed batch");
-        var closed = open.get(0).value();
+        Ledger.BatchRecord closed = open.get(0).value();
         assertTrue(closed.closed() && closed.files().size() == 4, closed::toString);
-        var edited = new Ledger.BatchRecord(closed.batchId(), closed.owner(), closed.term(), closed.openedAt(),
-                closed.closedAt(), "not-the-rebuilt-id", closed.closeReason(), closed.files());
-        assertTrue(ledger.replaceBatch(edited, open.get(0).etag()).isPresent());
+        return new ClosedThenKilled(h, files, ledger, closed, open.get(0).etag());
+    }
 
+    /**
+     * The batch, its record replaced by {@code edited}: a restarted builder stops it (counted once, nothing written or
+     * sent for it, its record kept) and ships the files uploaded after it.
+     */
+    private static void assertStoppedAndTheBuilderGoesOn(ClosedThenKilled k, Ledger.BatchRecord edited, String prefix) {
+        Harness h = k.h();
+        assertTrue(k.ledger().replaceBatch(edited, k.etag()).isPresent());
         List<String> second = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            second.add(h.upload("broken/b" + i + ".json", 130 + i));
+            second.add(h.upload(prefix + "/b" + i + ".json", 130 + i));
         }
         Harness.Builder restarted = h.builder();
-        assertEquals(List.of(), restarted.engine().recover(), "the broken batch is not reported as finished");
+        assertEquals(List.of(), restarted.engine().recover(), "the stopped batch is not reported as finished");
         assertEquals(1.0, restarted.metrics().stoppedBatchCount(), "the stopped batch is counted");
-        assertEquals(java.util.Set.of(closed.batchId()), restarted.engine().stoppedBatches());
+        assertEquals(java.util.Set.of(edited.batchId()), restarted.engine().stoppedBatches());
         Harness.pollUntil(restarted, Duration.ofSeconds(60),
                 () -> h.queueDepth(h.ingestQueue) == 0 && restarted.loop().inFlightCount() == 0);
 
         var sent = h.sentManifests().values();
         assertExactlyOnce(second, sent);
-        assertTrue(sent.stream().flatMap(m -> m.files().stream()).noneMatch(f -> first.contains(f.uri())),
+        assertTrue(sent.stream().flatMap(m -> m.files().stream()).noneMatch(f -> k.files().contains(f.uri())),
                 "nothing of the stopped batch was shipped");
         assertEquals(1.0, restarted.metrics().stoppedBatchCount(), "redelivered files of the batch do not count it again");
-        var kept = ledger.openBatches("builder");
+        var kept = k.ledger().openBatches("builder");
         assertEquals(1, kept.size(), "the stopped batch stays in the ledger for an operator");
-        assertEquals("not-the-rebuilt-id", kept.get(0).value().manifestId());
-        assertTrue(ledger.sentOf(closed.batchId()).isEmpty(), "no sent record for the stopped batch");
+        assertEquals(edited.manifestId(), kept.get(0).value().manifestId());
+        assertTrue(k.ledger().sentOf(edited.batchId()).isEmpty(), "no sent record for the stopped batch");
+    }
+
+    /**
+     * A closed batch whose manifest, rebuilt from its closing record, gets another id than the one recorded at
+     * close (here: the record edited after the crash) breaks the invariant exactly-once rests on. The restarted
+     * builder stops that batch with an error (counted, nothing written or sent for it, its record kept in the
+     * ledger) and goes on with the other files.
+     */
+    @Test
+    void aBatchRebuiltWithAnotherIdThanRecordedAtCloseIsStoppedAndTheBuilderGoesOn() {
+        ClosedThenKilled k = closedThenKilled("broken");
+        Ledger.BatchRecord closed = k.closed();
+        assertStoppedAndTheBuilderGoesOn(k, new Ledger.BatchRecord(closed.batchId(), closed.owner(), closed.term(),
+                closed.openedAt(), closed.closedAt(), "not-the-rebuilt-id", closed.closeReason(), closed.files()), "broken");
     }
 
     /**
@@ -120,24 +136,8 @@ class CrashTest {
      */
     @Test
     void aBatchWhoseManifestTheContractRefusesIsStoppedAndTheBuilderGoesOn() {
-        Harness h = new Harness();
-        h.settings = h.settings(4, 1_000_000, 2, new SizeBand(100, 10_000), BuilderSettings.QuarantineMode.COPY, 2);
-        List<String> first = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            first.add(h.upload("refused/a" + i + ".json", 120 + i));
-        }
-        Harness.Builder killed = h.builder(s -> {
-            if (s == Step.BATCH_CLOSED) {
-                throw new SimulatedCrash(s);
-            }
-        }, Clock.systemUTC());
-        killed.engine().recover();
-        assertThrows(SimulatedCrash.class, () -> Harness.pollUntil(killed, Duration.ofSeconds(60), () -> false));
-
-        var ledger = killed.engine().ledger();
-        var open = ledger.openBatches("builder");
-        assertEquals(1, open.size(), "the killed builder left its closed batch");
-        var closed = open.get(0).value();
+        ClosedThenKilled k = closedThenKilled("refused");
+        Ledger.BatchRecord closed = k.closed();
         // A fifth member names the first one's object under another version; the recorded id is the one such a list
         // gives, so only the contract, not the id check, can refuse it.
         List<Ledger.Claim> files = new ArrayList<>(closed.files());
@@ -147,28 +147,7 @@ class CrashTest {
         var manifestFiles = files.stream().sorted(java.util.Comparator.comparing(Ledger.Claim::uri))
                 .map(c -> new dev.ndjsonparquet.manifest.ManifestFile(c.uri(), c.size(), c.etag(), c.versionId())).toList();
         String id = dev.ndjsonparquet.manifest.ManifestIds.fromFiles(manifestFiles);
-        var edited = new Ledger.BatchRecord(closed.batchId(), closed.owner(), closed.term(), closed.openedAt(),
-                closed.closedAt(), id, closed.closeReason(), files);
-        assertTrue(ledger.replaceBatch(edited, open.get(0).etag()).isPresent());
-
-        List<String> second = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            second.add(h.upload("refused/b" + i + ".json", 130 + i));
-        }
-        Harness.Builder restarted = h.builder();
-        assertEquals(List.of(), restarted.engine().recover(), "the refused batch is not reported as finished");
-        assertEquals(1.0, restarted.metrics().stoppedBatchCount(), "the stopped batch is counted");
-        assertEquals(java.util.Set.of(closed.batchId()), restarted.engine().stoppedBatches());
-        Harness.pollUntil(restarted, Duration.ofSeconds(60),
-                () -> h.queueDepth(h.ingestQueue) == 0 && restarted.loop().inFlightCount() == 0);
-
-        var sent = h.sentManifests().values();
-        assertExactlyOnce(second, sent);
-        assertTrue(sent.stream().flatMap(m -> m.files().stream()).noneMatch(f -> first.contains(f.uri())),
-                "nothing of the stopped batch was shipped");
-        var kept = ledger.openBatches("builder");
-        assertEquals(1, kept.size(), "the stopped batch stays in the ledger for an operator");
-        assertEquals(id, kept.get(0).value().manifestId());
-        assertTrue(ledger.sentOf(closed.batchId()).isEmpty(), "no sent record for the stopped batch");
+        assertStoppedAndTheBuilderGoesOn(k, new Ledger.BatchRecord(closed.batchId(), closed.owner(), closed.term(),
+                closed.openedAt(), closed.closedAt(), id, closed.closeReason(), files), "refused");
     }
 }
